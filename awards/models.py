@@ -1,0 +1,1 @@
+"""Models of the awards app (filled in by its issue)."""

@@ -1,0 +1,20 @@
+"""Template access to the one permission module: `{% may "reports.edit_report" report as ok %}`."""
+
+from django import template
+
+from competition import permissions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def may(context, action, obj=None):
+    return permissions.may(context["request"].user, action, obj)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_page(context, page):
+    """The current query string with `page` replaced (filters survive pagination)."""
+    params = context["request"].GET.copy()
+    params["page"] = page
+    return "?" + params.urlencode()

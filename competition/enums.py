@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    UNIT_STAFF = "unit_staff", _("单位填报员")
+    OFFICE = "office", _("竞赛办公室")
+    ADMIN = "admin", _("管理员")
+
+
+class YearStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    EVALUATING = "evaluating", _("评比中")
+    CLOSED = "closed", _("已结束")
+
+
+class UnitKindCode(models.TextChoices):
+    COUNTY = "county", _("县区总工会")
+    SYSTEM = "system", _("系统工会")
+    DIRECT = "direct", _("直属工会")
+    POVERTY_OFFICE = "poverty_office", _("扶贫办")

@@ -1,0 +1,253 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import Role, UnitKindCode, YearStatus
+
+
+class UnitKind(models.Model):
+    """县区总工会 / 系统工会 / 直属工会 / 扶贫办, with the yearly activity quota of each."""
+
+    code = models.CharField(_("代码"), max_length=20, choices=UnitKindCode.choices, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    default_quota = models.PositiveSmallIntegerField(
+        _("每年劳模扶贫活动最低数"),
+        default=0,
+        help_text=_("该类单位每年至少组织的劳模扶贫活动数。"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("单位类别")
+        verbose_name_plural = _("单位类别")
+
+    def __str__(self):
+        return self.name
+
+
+class NineProject(models.Model):
+    """One of the nine projects (九大工程) every entry, activity and nomination belongs to."""
+
+    number = models.PositiveSmallIntegerField(
+        _("序号"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    short_name = models.CharField(_("简称"), max_length=20)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("九大工程")
+        verbose_name_plural = _("九大工程")
+
+    def __str__(self):
+        return self.name
+
+
+class Criterion(models.Model):
+    """One of the four comparisons (四比): the scoring criteria, with rubric, maximum and weight."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    rubric = models.TextField(_("评分标准"))
+    max_points = models.DecimalField(
+        _("满分"),
+        max_digits=5,
+        decimal_places=1,
+        default=25,
+        validators=[MinValueValidator(1)],
+    )
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=5,
+        decimal_places=3,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("评比标准（四比）")
+        verbose_name_plural = _("评比标准（四比）")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_nonneg"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    """A participating unit (参赛单位)."""
+
+    name = models.CharField(_("单位名称"), max_length=100, unique=True)
+    kind = models.ForeignKey(UnitKind, on_delete=models.PROTECT, verbose_name=_("单位类别"))
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级单位"),
+    )
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("参赛中"), default=True)
+    active_from = models.DateField(
+        _("参赛起始日"), null=True, blank=True, help_text=_("留空表示一直参赛。")
+    )
+    active_until = models.DateField(_("参赛截止日"), null=True, blank=True)
+    quota_override = models.PositiveSmallIntegerField(
+        _("活动数要求（单独设定）"),
+        null=True,
+        blank=True,
+        help_text=_("留空则按单位类别的默认要求。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind__order", "name"]
+        verbose_name = _("参赛单位")
+        verbose_name_plural = _("参赛单位")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="unit_active_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def effective_quota(self) -> int:
+        if self.quota_override is not None:
+            return self.quota_override
+        return self.kind.default_quota
+
+    def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
+        """Whether the unit took part during any part of [start, end]."""
+        if not self.is_active:
+            return False
+        if self.active_from and self.active_from > end:
+            return False
+        return not (self.active_until and self.active_until < start)
+
+
+def default_evaluation_date(year: int) -> datetime.date:
+    """Rankings must be ready before May Day of the following year."""
+    return datetime.date(year + 1, 4, 15)
+
+
+class CompetitionYear(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("年度"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    theme = models.CharField(
+        _("主题"), max_length=200, default="坚决打赢脱贫攻坚战，争当九大工程先锋"
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"))
+    evaluation_date = models.DateField(
+        _("评比日期"), help_text=_("默认次年4月15日，保证“五一”前完成评比。")
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=YearStatus.choices, default=YearStatus.OPEN
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("竞赛年度")
+        verbose_name_plural = _("竞赛年度")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="year_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.year}"
+
+
+class ReportingPeriod(models.Model):
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="periods",
+        verbose_name=_("竞赛年度"),
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    deadline = models.DateField(_("报送截止日"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year__year", "quarter"]
+        verbose_name = _("报送期")
+        verbose_name_plural = _("报送期")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="period_quarter_range"
+            ),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_ordered"),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("end")), name="period_deadline_after_end"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年第%(quarter)s季度") % {"year": self.year.year, "quarter": self.quarter}
+
+
+class Membership(models.Model):
+    """A user's role in the portal, and for unit staff the one unit they report for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("用户"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("所属单位"),
+        help_text=_("单位填报员必填；竞赛办公室成员如来自某单位也应填写（不得为本单位评分）。"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("用户角色")
+        verbose_name_plural = _("用户角色")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role=Role.UNIT_STAFF) | Q(unit__isnull=False),
+                name="membership_staff_has_unit",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"

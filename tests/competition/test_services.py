@@ -1,0 +1,94 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from competition import selectors, services
+from competition.enums import Role
+from competition.models import Membership, ReportingPeriod
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_year_create_makes_four_quarters_with_deadlines_ten_days_after():
+    year = services.competition_year_create(actor=None, year=2019)
+    periods = list(year.periods.order_by("quarter"))
+    assert [(p.quarter, p.start, p.end, p.deadline) for p in periods] == [
+        (1, datetime.date(2019, 1, 1), datetime.date(2019, 3, 31), datetime.date(2019, 4, 10)),
+        (2, datetime.date(2019, 4, 1), datetime.date(2019, 6, 30), datetime.date(2019, 7, 10)),
+        (3, datetime.date(2019, 7, 1), datetime.date(2019, 9, 30), datetime.date(2019, 10, 10)),
+        (4, datetime.date(2019, 10, 1), datetime.date(2019, 12, 31), datetime.date(2020, 1, 10)),
+    ]
+    assert year.evaluation_date == datetime.date(2020, 4, 15)
+    assert str(periods[0]) == "2019年第1季度"
+
+
+def test_year_create_with_custom_deadline_days_and_leap_february():
+    year = services.competition_year_create(actor=None, year=2020, deadline_days=15)
+    first = year.periods.get(quarter=1)
+    assert first.end == datetime.date(2020, 3, 31)
+    assert first.deadline == datetime.date(2020, 4, 15)
+
+
+def test_periods_ensure_is_idempotent_and_keeps_edits():
+    year = services.competition_year_create(actor=None, year=2019)
+    q2 = year.periods.get(quarter=2)
+    q2.deadline = datetime.date(2019, 7, 20)
+    q2.save()
+    services.periods_ensure(actor=None, competition_year=year)
+    assert year.periods.count() == 4
+    assert year.periods.get(quarter=2).deadline == datetime.date(2019, 7, 20)
+
+
+def test_year_create_refuses_duplicate_year():
+    services.competition_year_create(actor=None, year=2019)
+    with pytest.raises(ValidationError):
+        services.competition_year_create(actor=None, year=2019)
+
+
+def test_period_constraint_refuses_fifth_quarter():
+    year = services.competition_year_create(actor=None, year=2019)
+    with pytest.raises(IntegrityError):
+        ReportingPeriod.objects.create(
+            year=year,
+            quarter=5,
+            start=datetime.date(2019, 1, 1),
+            end=datetime.date(2019, 1, 2),
+            deadline=datetime.date(2019, 1, 3),
+        )
+
+
+def test_membership_staff_needs_a_unit():
+    user = UserFactory()
+    with pytest.raises(ValidationError):
+        services.membership_set(actor=user, user=user, role=Role.UNIT_STAFF, unit=None)
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_membership_admin_gets_django_admin_access():
+    user = UserFactory()
+    services.membership_set(actor=user, user=user, role=Role.ADMIN)
+    user.refresh_from_db()
+    assert user.is_staff and user.is_superuser
+
+
+def test_current_period_is_next_deadline_else_last():
+    services.competition_year_create(actor=None, year=2019)
+    assert selectors.current_period(datetime.date(2019, 4, 5)).quarter == 1
+    assert selectors.current_period(datetime.date(2019, 4, 11)).quarter == 2
+    assert selectors.current_period(datetime.date(2026, 11, 30)).quarter == 4
+
+
+def test_units_active_between_counts_only_active_units():
+    UnitFactory(name="A")
+    UnitFactory(name="B", is_active=False)
+    UnitFactory(name="C", active_from=datetime.date(2019, 7, 1))
+    UnitFactory(name="D", active_until=datetime.date(2019, 2, 1))
+    names = set(
+        selectors.units_active_between(
+            datetime.date(2019, 1, 1), datetime.date(2019, 3, 31)
+        ).values_list("name", flat=True)
+    )
+    assert names == {"A", "D"}

@@ -1,0 +1,140 @@
+"""Shared fixtures.
+
+Tasks run inline in tests (whatever CELERY_BROKER_URL says) unless a test asks for the real
+broker. Tests that need PostgreSQL, Redis or Chromium skip when those are absent, with the
+reason, except with REQUIRE_SERVICES=1 (CI), where they fail instead.
+"""
+
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery import app as celery_app
+from tests import factories
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (newcomer's machine) or fail (CI, REQUIRE_SERVICES=1) when a service is missing."""
+    if available:
+        return
+    if settings.REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def redis_url() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    return url if url.startswith("redis://") else None
+
+
+def redis_reachable(url: str | None) -> bool:
+    if not url:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def require_postgres():
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/huaibei",
+    )
+
+
+@pytest.fixture
+def require_redis():
+    url = redis_url()
+    need(
+        redis_reachable(url),
+        "needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/14 with Redis running",
+    )
+    return url
+
+
+@pytest.fixture
+def require_chromium():
+    path = shutil.which("chromium")
+    need(path is not None, "needs Debian's chromium: apt-get install -y chromium")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(request):
+    """Run Celery tasks in-process, unless the test is marked `real_broker`."""
+    if request.node.get_closest_marker("real_broker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        # No collectstatic in tests: serve the unhashed names.
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def year(db):
+    return factories.competition_year(2019)
+
+
+@pytest.fixture
+def unit_a(db):
+    return factories.UnitFactory(name="相山区总工会", kind_code="county")
+
+
+@pytest.fixture
+def unit_b(db):
+    return factories.UnitFactory(name="濉溪县总工会", kind_code="county")
+
+
+@pytest.fixture
+def staff_a(unit_a):
+    return factories.user_with_role("unit_staff", unit=unit_a, username="staff_a")
+
+
+@pytest.fixture
+def staff_b(unit_b):
+    return factories.user_with_role("unit_staff", unit=unit_b, username="staff_b")
+
+
+@pytest.fixture
+def office_user(db):
+    return factories.user_with_role("office", username="office")
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.user_with_role("admin", username="boss")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: a test client logged in as that user (None: anonymous)."""
+
+    def make(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

@@ -1,0 +1,56 @@
+"""Factories for the tests (factory-boy). Reference data comes from the migrations."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from competition import services
+from competition.models import CompetitionYear, NineProject, Unit, UnitKind
+
+PASSWORD = "pass-word-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"用户{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ("name",)
+        exclude = ("kind_code",)
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    kind_code = "county"
+    kind = factory.LazyAttribute(lambda o: UnitKind.objects.get(code=o.kind_code))
+    contact_person = "联系人"
+    phone = "0561-0000000"
+    email = factory.LazyAttribute(lambda o: f"unit{abs(hash(o.name)) % 100000}@example.org")
+
+
+def user_with_role(role: str, *, unit: Unit | None = None, **kwargs):
+    user = UserFactory(**kwargs)
+    services.membership_set(actor=user, user=user, role=role, unit=unit)
+    user.refresh_from_db()
+    return user
+
+
+def competition_year(number: int = 2019) -> CompetitionYear:
+    existing = CompetitionYear.objects.filter(year=number).first()
+    return existing or services.competition_year_create(actor=None, year=number)
+
+
+def nine_project(number: int = 1) -> NineProject:
+    return NineProject.objects.get(number=number)

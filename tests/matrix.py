@@ -1,0 +1,65 @@
+"""The permission matrix: every URL the project defines × every role.
+
+Each app lists its URLs in `tests/<app>/matrix.py` as a function `cases(world) -> list[Case]`.
+`tests/test_permission_matrix.py` walks the URL resolver and fails when a named URL of ours
+has no case, so a new view cannot be forgotten. Anonymous users are always sent to login.
+
+Roles in the matrix: staff_a (unit staff of unit A), staff_b (unit staff of unit B),
+office (office reviewer of no unit), admin. Objects are always unit A's.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("staff_a", "staff_b", "office", "admin")
+
+
+@dataclass
+class World:
+    """Unit A and B, their staff, an office reviewer, an admin and the year 2019."""
+
+    unit_a: object
+    unit_b: object
+    staff_a: object
+    staff_b: object
+    office: object
+    admin: object
+    year: object
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Case:
+    """One request. `kwargs(world)` builds fresh objects of unit A and returns URL kwargs.
+
+    `expect` maps each role to the status (or set of statuses) it must get; a POST case gives
+    `data(world, kwargs)` for the form. 302 for an allowed POST means it succeeded and
+    redirected; anonymous always gets a redirect to the login page.
+    """
+
+    url_name: str
+    expect: dict
+    kwargs: Callable[[World], dict] = lambda world: {}
+    method: str = "get"
+    data: Callable[[World, dict], dict] | None = None
+    label: str = ""
+
+    def expected(self, role: str) -> set[int]:
+        value = self.expect[role]
+        return set(value) if isinstance(value, (set, list, tuple)) else {value}
+
+
+def everyone(status=200) -> dict:
+    return dict.fromkeys(ROLES, status)
+
+
+def own_unit_and_office(ok=200, foreign=404) -> dict:
+    return {"staff_a": ok, "staff_b": foreign, "office": ok, "admin": ok}
+
+
+def office_only(ok=200, staff=403) -> dict:
+    return {"staff_a": staff, "staff_b": staff, "office": ok, "admin": ok}
+
+
+def admin_only(ok=200, others=403) -> dict:
+    return {"staff_a": others, "staff_b": others, "office": others, "admin": ok}

@@ -1,0 +1,237 @@
+#!/usr/bin/env python
+"""`make bench`: the portal's speed at realistic scale, as ratios measured in one run.
+
+(a) pages served by gunicorn on PostgreSQL, median latency over a bare logged-in view
+    (`HttpResponse("ok")` behind the same middleware) and the SQL queries of each page;
+(b) building the rankings, over one hand-written SQL aggregate of the same totals;
+(c) the rankings .xlsx export, over openpyxl write-only mode writing the same rows, and peak
+    memory at 10,000 and 50,000 rows;
+(d) the reminder job for the scaled city: time, queries, SMTP connections.
+
+Prints a table with each target beside its figure and writes bench/results.json.
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/huaibei_bench),
+BENCH_SCALE (default 1), BENCH_REQUESTS (default 30).
+"""
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/huaibei_bench"
+)
+SCALE = int(os.environ.get("BENCH_SCALE", "1"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+ENV = {
+    **os.environ,
+    "DATABASE_URL": DATABASE_URL,
+    "ROOT_URLCONF": "bench.urls",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-" + "k" * 40 + "-not-secret-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,testserver",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "CELERY_BROKER_URL": "",
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def ensure_database():
+    import psycopg
+
+    name = DATABASE_URL.rsplit("/", 1)[1]
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=ENV, check=True)
+
+
+def setup_data():
+    ensure_database()
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    manage("seed_demo", "--scale", str(SCALE))
+
+
+class Server:
+    def __init__(self):
+        self.process = None
+
+    def __enter__(self):
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        self.process = subprocess.Popen(
+            [
+                gunicorn,
+                "config.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=ENV,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/accounts/login/", timeout=1)
+                return self
+            except urllib.error.HTTPError as exc:
+                raise RuntimeError(f"login page answers HTTP {exc.code}") from exc
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def session_cookie(username):
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def timed_get(url, cookie):
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{url}", headers={"Cookie": cookie})
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+        status = response.status
+    return time.perf_counter() - start, status
+
+
+def median_latency(url, cookie):
+    for _ in range(3):
+        timed_get(url, cookie)
+    samples = []
+    for _ in range(REQUESTS):
+        elapsed, status = timed_get(url, cookie)
+        if status != 200:
+            raise RuntimeError(f"{url}: HTTP {status}")
+        samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def query_count(url, username):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(queries)
+
+
+def bench_pages():
+    from bench import pages
+
+    results = []
+    cookies = {}
+    with Server():
+        bare_url = "/bench/bare/"
+        cookies["admin"] = session_cookie("admin")
+        bare_before = median_latency(bare_url, cookies["admin"])
+        measured = []
+        for label, username, url in pages.main_pages():
+            cookie = cookies.setdefault(username, session_cookie(username))
+            measured.append((label, username, url, median_latency(url, cookie)))
+        bare_after = median_latency(bare_url, cookies["admin"])
+    bare = statistics.median([bare_before, bare_after])
+    for label, username, url, latency in measured:
+        results.append(
+            {
+                "page": label,
+                "url": url,
+                "user": username,
+                "median_ms": round(latency * 1000, 2),
+                "ratio_over_bare": round(latency / bare, 2),
+                "queries": query_count(url, username),
+                "target_ratio": 10,
+                "target_queries": 15,
+            }
+        )
+    return {"bare_median_ms": round(bare * 1000, 2), "pages": results}
+
+
+def main():
+    setup_data()
+    import django
+
+    django.setup()
+    from bench import extra
+
+    report = {
+        "machine": {
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+        },
+        "scale": SCALE,
+        "requests_per_page": REQUESTS,
+        "pages": bench_pages(),
+    }
+    report.update(extra.run_all())
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print_table(report)
+    print(f"\nwritten: {out}")
+
+
+def print_table(report):
+    pages = report["pages"]
+    print(f"\n(a) pages at scale {report['scale']}: bare view {pages['bare_median_ms']} ms")
+    print(f"{'page':28} {'median ms':>10} {'× bare':>8} {'target':>7} {'queries':>8} {'target':>7}")
+    for row in pages["pages"]:
+        print(
+            f"{row['page']:28} {row['median_ms']:>10} {row['ratio_over_bare']:>8} "
+            f"{'≤' + str(row['target_ratio']):>7} {row['queries']:>8} {'≤' + str(row['target_queries']):>7}"
+        )
+    for key in ("rankings", "export", "reminders"):
+        if key in report:
+            print(f"\n({key})")
+            for name, value in report[key].items():
+                print(f"  {name:40} {value}")
+
+
+if __name__ == "__main__":
+    main()

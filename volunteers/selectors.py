@@ -99,7 +99,7 @@ def memberships_for_user(user, *, year=None, current_only: bool = False):
     )
     if current_only:
         memberships = memberships.filter(left_on__isnull=True)
-    return memberships
+    return memberships.order_by("model_worker__unit__name", "model_worker__name", "-joined_on")
 
 
 def service_totals_by_unit(user, *, year=None) -> QuerySet[Unit]:
@@ -147,7 +147,7 @@ def activities_for_user(user) -> QuerySet[Activity]:
         Activity.objects.select_related("unit", "nine_project").annotate(
             worker_count=Count("model_workers", distinct=True)
         ),
-    )
+    ).order_by("-date", "-id")
 
 
 def activity_detail_for_user(user) -> QuerySet[Activity]:

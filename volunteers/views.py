@@ -206,7 +206,10 @@ def activity_detail(request, pk):
 def _activity_form(request, activity: Activity):
     choose_unit = _own_unit(request.user) is None
     form = ActivityForm(
-        request.POST or None, instance=activity, unit=activity.unit, choose_unit=choose_unit
+        request.POST or None,
+        instance=activity,
+        unit=activity.unit if activity.unit_id else None,
+        choose_unit=choose_unit,
     )
     if request.method == "POST" and form.is_valid():
         try:

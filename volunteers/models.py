@@ -1,1 +1,265 @@
-"""Models of the volunteers app (filled in by its issue)."""
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from common.uploads import upload_path
+from competition.models import NineProject, Unit
+
+from .enums import ActivityType, Expertise, Gender, HonourLevel
+
+phone_validator = RegexValidator(
+    r"^[0-9+\-() ]{5,20}$", _("请填写有效的电话号码（数字，可含 - 和空格）。")
+)
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234 for a mobile number; other numbers keep only their first 3 and last 4."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if not digits:
+        return ""
+    if len(digits) <= 7:
+        return digits[:2] + "*" * (len(digits) - 2)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+class ModelWorker(models.Model):
+    """A model worker (劳动模范) registered by a unit."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="model_workers", verbose_name=_("所属单位")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    birth_year = models.PositiveSmallIntegerField(
+        _("出生年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1920), MaxValueValidator(2010)],
+    )
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    honour_level = models.CharField(_("荣誉等级"), max_length=20, choices=HonourLevel.choices)
+    honour_year = models.PositiveSmallIntegerField(
+        _("获评年份"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+    )
+    expertise = models.CharField(
+        _("专业领域"), max_length=20, choices=Expertise.choices, default=Expertise.OTHER
+    )
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
+    remarks = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit__name", "name", "id"]
+        verbose_name = _("劳动模范")
+        verbose_name_plural = _("劳动模范")
+        constraints = [
+            # One register per unit: the same name twice in a unit is an import duplicate.
+            models.UniqueConstraint(fields=["unit", "name"], name="model_worker_unique_in_unit"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class VolunteerMembership(models.Model):
+    """A model worker's time in the volunteer service team (劳模扶贫志愿服务队)."""
+
+    model_worker = models.ForeignKey(
+        ModelWorker,
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+        verbose_name=_("劳动模范"),
+    )
+    joined_on = models.DateField(_("入队日期"))
+    left_on = models.DateField(_("离队日期"), null=True, blank=True)
+    remarks = models.CharField(_("备注"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["model_worker__unit__name", "model_worker__name", "-joined_on"]
+        verbose_name = _("志愿服务队队员")
+        verbose_name_plural = _("志愿服务队队员")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=F("joined_on")),
+                name="volunteer_membership_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["model_worker"],
+                condition=Q(left_on__isnull=True),
+                name="volunteer_membership_one_open",
+                violation_error_message=_("该劳模已在志愿服务队中。"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.model_worker} · {self.joined_on}"
+
+    @property
+    def unit_id(self):
+        return self.model_worker.unit_id
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+
+class ServiceRecord(models.Model):
+    """One stint of volunteer service by a team member."""
+
+    membership = models.ForeignKey(
+        VolunteerMembership,
+        on_delete=models.CASCADE,
+        related_name="service_records",
+        verbose_name=_("队员"),
+    )
+    date = models.DateField(_("服务日期"))
+    hours = models.DecimalField(
+        _("服务时长（小时）"),
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0.5), MaxValueValidator(24)],
+    )
+    place = models.CharField(_("服务地点"), max_length=100)
+    content = models.TextField(_("服务内容"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("志愿服务记录")
+        verbose_name_plural = _("志愿服务记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24), name="service_record_hours_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.model_worker} · {self.date}"
+
+    @property
+    def unit_id(self):
+        return self.membership.model_worker.unit_id
+
+
+class Activity(models.Model):
+    """A model-worker poverty-alleviation activity (劳模扶贫活动) organised by a unit."""
+
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="volunteer_activities",
+        verbose_name=_("组织单位"),
+    )
+    title = models.CharField(_("活动名称"), max_length=200)
+    activity_type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
+    nine_project = models.ForeignKey(
+        NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
+    )
+    date = models.DateField(_("活动日期"))
+    town = models.CharField(_("乡镇"), max_length=50)
+    village = models.CharField(_("村"), max_length=50, blank=True)
+    model_workers = models.ManyToManyField(
+        ModelWorker, blank=True, related_name="activities", verbose_name=_("参与劳模")
+    )
+    households = models.PositiveIntegerField(_("受益贫困户（户）"), default=0)
+    people = models.PositiveIntegerField(_("受益人数（人）"), default=0)
+    description = models.TextField(_("活动说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("劳模扶贫活动")
+        verbose_name_plural = _("劳模扶贫活动")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "date", "title"],
+                name="activity_unique_per_unit_day",
+                violation_error_message=_("本单位同一天已有同名活动。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "date"], name="activity_unit_date")]
+
+    def __str__(self):
+        return self.title
+
+
+class QuotaUnit(Unit):
+    """A unit as `selectors.quota_progress` returns it.
+
+    `Unit.effective_quota` is a read-only property; here the value annotated by the database
+    takes its place (the property's own rule is the fallback when there is no annotation).
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("活动数完成情况")
+        verbose_name_plural = _("活动数完成情况")
+
+    @property
+    def effective_quota(self) -> int:
+        if "_effective_quota" in self.__dict__:
+            return self.__dict__["_effective_quota"]
+        return Unit.effective_quota.fget(self)
+
+    @effective_quota.setter
+    def effective_quota(self, value):
+        self.__dict__["_effective_quota"] = value
+
+
+def activity_photo_path(instance, filename):
+    return upload_path("activity_photos", filename)
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动")
+    )
+    file = models.FileField(_("文件"), upload_to=activity_photo_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def unit_id(self):
+        return self.activity.unit_id

@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+
+from competition.models import UnitKind
+from tests.factories import UnitFactory
+from tests.volunteers.factories import ActivityFactory, ServiceRecordFactory
+from volunteers import selectors
+from volunteers.enums import ActivityType
+
+pytestmark = pytest.mark.django_db
+
+
+def _activities(unit, n, **kwargs):
+    for i in range(n):
+        ActivityFactory(unit=unit, date=datetime.date(2019, 1 + i % 12, 1), **kwargs)
+
+
+def _progress(year=2019):
+    return {unit.name: unit for unit in selectors.quota_progress(year)}
+
+
+def test_quota_county_needs_three(unit_a, unit_b, year):
+    _activities(unit_a, 3)
+    _activities(unit_b, 2)
+    rows = _progress(year)
+    assert (rows["相山区总工会"].activity_count, rows["相山区总工会"].effective_quota) == (3, 3)
+    assert rows["相山区总工会"].behind is False
+    assert (rows["濉溪县总工会"].activity_count, rows["濉溪县总工会"].behind) == (2, True)
+
+
+def test_quota_system_union_needs_three_and_direct_one(db):
+    system = UnitFactory(name="市教育工会", kind_code="system")
+    direct = UnitFactory(name="市供电公司工会", kind_code="direct")
+    _activities(system, 2)
+    _activities(direct, 1)
+    rows = _progress()
+    assert (rows["市教育工会"].effective_quota, rows["市教育工会"].behind) == (3, True)
+    assert (rows["市供电公司工会"].effective_quota, rows["市供电公司工会"].behind) == (1, False)
+
+
+def test_quota_override_beats_kind_default(unit_a, unit_b):
+    unit_a.quota_override = 5
+    unit_a.save()
+    unit_b.quota_override = 1
+    unit_b.save()
+    _activities(unit_a, 4)
+    _activities(unit_b, 1)
+    rows = _progress()
+    assert (rows["相山区总工会"].effective_quota, rows["相山区总工会"].behind) == (5, True)
+    assert (rows["濉溪县总工会"].effective_quota, rows["濉溪县总工会"].behind) == (1, False)
+
+
+def test_quota_kind_default_edited_by_admin_applies(unit_a):
+    UnitKind.objects.filter(code="county").update(default_quota=1)
+    _activities(unit_a, 1)
+    assert _progress()["相山区总工会"].behind is False
+
+
+def test_quota_counts_only_activities_inside_the_year(unit_a, year):
+    ActivityFactory(unit=unit_a, date=datetime.date(2018, 12, 31))
+    ActivityFactory(unit=unit_a, date=datetime.date(2020, 1, 1))
+    ActivityFactory(unit=unit_a, date=datetime.date(2019, 12, 31))
+    assert _progress(year)["相山区总工会"].activity_count == 1
+
+
+def test_quota_per_type_counts(unit_a):
+    _activities(unit_a, 2, activity_type=ActivityType.HEALTH)
+    _activities(unit_a, 1, activity_type=ActivityType.PAIRING)
+    row = _progress()["相山区总工会"]
+    assert (row.count_health, row.count_pairing, row.count_skills) == (2, 1, 0)
+    assert getattr(row, selectors.type_count_name("health")) == 2
+
+
+def test_quota_only_units_active_that_year(unit_a, unit_b):
+    unit_b.active_until = datetime.date(2018, 6, 30)
+    unit_b.save()
+    UnitFactory(name="停用单位", is_active=False)
+    assert set(_progress()) == {"相山区总工会"}
+
+
+def test_quota_progress_is_one_query(unit_a, unit_b, django_assert_num_queries):
+    _activities(unit_a, 4)
+    with django_assert_num_queries(1):
+        rows = list(selectors.quota_progress(2019))
+        assert [row.kind.name for row in rows] == ["县区总工会", "县区总工会"]
+
+
+def test_quota_progress_filters_behind(unit_a, unit_b):
+    _activities(unit_a, 3)
+    assert [u.name for u in selectors.quota_progress(2019).filter(behind=True)] == ["濉溪县总工会"]
+    assert selectors.quota_progress(2019).filter(behind=True).count() == 1
+
+
+def test_activities_for_unit_period(unit_a, unit_b, year):
+    q2 = year.periods.get(quarter=2)
+    inside = ActivityFactory(unit=unit_a, date=datetime.date(2019, 4, 1))
+    ActivityFactory(unit=unit_a, date=datetime.date(2019, 7, 1))
+    ActivityFactory(unit=unit_b, date=datetime.date(2019, 5, 1))
+    assert list(selectors.activities_for_unit_period(unit_a, q2)) == [inside]
+
+
+def test_activities_for_unit_year_accepts_number_or_year(unit_a, year):
+    inside = ActivityFactory(unit=unit_a, date=datetime.date(2019, 4, 1))
+    ActivityFactory(unit=unit_a, date=datetime.date(2020, 4, 1))
+    assert list(selectors.activities_for_unit_year(unit_a, year)) == [inside]
+    assert list(selectors.activities_for_unit_year(unit_a, 2019)) == [inside]
+
+
+def test_scoped_selectors(staff_a, office_user, worker_a, worker_b, activity_a, activity_b):
+    assert list(selectors.model_workers_for_user(staff_a)) == [worker_a]
+    assert list(selectors.activities_for_user(staff_a)) == [activity_a]
+    assert set(selectors.model_workers_for_user(office_user)) == {worker_a, worker_b}
+    assert set(selectors.activities_for_user(office_user)) == {activity_a, activity_b}
+
+
+def test_service_totals_per_member_and_unit(staff_a, office_user, member_a, unit_a):
+    ServiceRecordFactory(membership=member_a, hours=3, date=datetime.date(2019, 3, 1))
+    ServiceRecordFactory(membership=member_a, hours=2.5, date=datetime.date(2019, 4, 1))
+    ServiceRecordFactory(membership=member_a, hours=8, date=datetime.date(2020, 4, 1))
+    membership = selectors.memberships_for_user(staff_a, year=2019).get()
+    assert (membership.record_count, membership.total_hours) == (2, 5.5)
+    assert selectors.memberships_for_user(staff_a).get().total_hours == 13.5
+    unit = selectors.service_totals_by_unit(office_user, year=2019).get()
+    assert (unit, unit.record_count, unit.total_hours) == (unit_a, 2, 5.5)

@@ -1,0 +1,70 @@
+"""The volunteers app's panels on shared pages (see common/panels.py).
+
+- `home_panels(request)`: unit staff see their unit's quota progress this year; office and
+  admins the number of units behind quota, with a link to the quota page.
+- `unit_panels(request, unit)`: the unit's quota progress, model workers and latest activities.
+- `report_panels(request, report)`: the activities of `report.unit` dated in `report.period`
+  (anything with `.start`/`.end`), shown on the quarterly report page.
+- `evidence_panels(request, unit, year)`: the unit's activities in `year` (a CompetitionYear
+  or a number), shown on a competition entry as evidence.
+
+The pages calling these have already checked that the user may see the unit.
+"""
+
+from common.panels import Panel
+from competition import permissions
+from competition import selectors as competition_selectors
+
+from . import selectors
+
+
+def home_panels(request):
+    year = competition_selectors.current_year()
+    user = request.user
+    if year is None:
+        return []
+    if permissions.may(user, "volunteers.view_quota"):
+        behind = selectors.quota_progress(year).filter(behind=True).count()
+        context = {"year": year, "behind": behind}
+        return [Panel("volunteers/_panel_quota_overview.html", context, order=20)]
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return []
+    progress = selectors.quota_progress(year).filter(pk=unit_id).first()
+    return [Panel("volunteers/_panel_quota_unit.html", {"year": year, "progress": progress}, 20)]
+
+
+def unit_panels(request, unit):
+    year = competition_selectors.current_year()
+    context = {
+        "unit": unit,
+        "year": year,
+        "progress": selectors.quota_for_unit(unit, year) if year else None,
+        "worker_count": unit.model_workers.count(),
+        "activities": list(selectors.activities_for_unit_year(unit, year)[:10] if year else []),
+    }
+    return [Panel("volunteers/_panel_unit.html", context, order=20)]
+
+
+def report_panels(request, report):
+    activities = list(selectors.activities_for_unit_period(report.unit, report.period))
+    context = {
+        "unit": report.unit,
+        "activities": activities,
+        "start": report.period.start,
+        "end": report.period.end,
+    }
+    return [Panel("volunteers/_panel_activities.html", context, order=20)]
+
+
+def evidence_panels(request, unit, year):
+    start, end = selectors.year_bounds(year)
+    activities = list(selectors.activities_for_unit_year(unit, year))
+    context = {
+        "title": "evidence",
+        "unit": unit,
+        "activities": activities,
+        "start": start,
+        "end": end,
+    }
+    return [Panel("volunteers/_panel_activities.html", context, order=20)]

@@ -1,0 +1,140 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from competition.models import Unit
+
+from .models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class ModelWorkerForm(forms.ModelForm):
+    """The unit field is shown to admins only; unit staff always register in their unit."""
+
+    class Meta:
+        model = ModelWorker
+        fields = [
+            "unit",
+            "name",
+            "gender",
+            "birth_year",
+            "position",
+            "honour_level",
+            "honour_year",
+            "expertise",
+            "phone",
+            "remarks",
+        ]
+        widgets = {"remarks": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, choose_unit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_unit:
+            self.fields["unit"].queryset = Unit.objects.select_related("kind")
+        else:
+            del self.fields["unit"]
+        self.helper = _helper(_("保存"))
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "unit",
+            "title",
+            "activity_type",
+            "nine_project",
+            "date",
+            "town",
+            "village",
+            "model_workers",
+            "households",
+            "people",
+            "description",
+        ]
+        widgets = {
+            "date": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "model_workers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, unit=None, choose_unit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_unit:
+            self.fields["unit"].queryset = Unit.objects.select_related("kind")
+            workers = ModelWorker.objects.select_related("unit")
+        else:
+            del self.fields["unit"]
+            workers = ModelWorker.objects.filter(unit=unit)
+        self.fields["model_workers"].queryset = workers
+        self.fields["model_workers"].label_from_instance = lambda w: (
+            f"{w.name}（{w.unit.name}）" if choose_unit else w.name
+        )
+        self.helper = _helper(
+            _("保存"),
+            *(["unit"] if choose_unit else []),
+            "title",
+            Row(Column("activity_type"), Column("nine_project"), Column("date")),
+            Row(Column("town"), Column("village")),
+            "model_workers",
+            Row(Column("households"), Column("people")),
+            "description",
+        )
+
+
+class TeamJoinForm(forms.ModelForm):
+    class Meta:
+        model = VolunteerMembership
+        fields = ["joined_on", "remarks"]
+        widgets = {"joined_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("加入志愿服务队"))
+
+
+class TeamLeaveForm(forms.Form):
+    left_on = forms.DateField(label=_("离队日期"), widget=DATE_INPUT)
+
+
+class ServiceRecordForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRecord
+        fields = ["date", "hours", "place", "content"]
+        widgets = {"date": DATE_INPUT, "content": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("记录服务"))
+
+
+class PhotoForm(forms.Form):
+    file = forms.FileField(label=_("照片"))
+    caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("上传照片"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("导入"))
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)

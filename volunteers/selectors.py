@@ -1,0 +1,240 @@
+"""Reads for model workers, the volunteer team, activities and quota progress.
+
+User-scoped selectors (`*_for_user`) give office and admins every unit and unit staff only their
+own; everyone else gets nothing. The unit/period selectors are not scoped: they serve pages
+(quarterly report, competition entry, unit page) that have already checked the unit.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from competition import permissions
+from competition.models import CompetitionYear, Unit
+from competition.selectors import units_active_between
+
+from .enums import ActivityType
+from .models import (
+    Activity,
+    ActivityPhoto,
+    ModelWorker,
+    QuotaUnit,
+    ServiceRecord,
+    VolunteerMembership,
+)
+
+
+def _unit_filter(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
+    if permissions.is_office_or_admin(user):
+        return queryset
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return queryset.none()
+    return queryset.filter(**{f"{unit_path}_id": unit_id})
+
+
+def year_bounds(year) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a competition year (a CompetitionYear or a plain number)."""
+    if isinstance(year, CompetitionYear):
+        return year.start_date, year.end_date
+    number = int(year)
+    return datetime.date(number, 1, 1), datetime.date(number, 12, 31)
+
+
+# Model workers ---------------------------------------------------------------------------
+
+
+def model_workers_for_user(user) -> QuerySet[ModelWorker]:
+    return _unit_filter(user, ModelWorker.objects.select_related("unit", "unit__kind"))
+
+
+def model_worker_detail_for_user(user) -> QuerySet[ModelWorker]:
+    """For the detail page: with team memberships and the latest activities."""
+    return model_workers_for_user(user).prefetch_related(
+        Prefetch(
+            "team_memberships",
+            queryset=VolunteerMembership.objects.annotate(
+                total_hours=Coalesce(Sum("service_records__hours"), Value(Decimal(0))),
+                record_count=Count("service_records"),
+            ).order_by("-joined_on"),
+        ),
+        Prefetch("activities", queryset=Activity.objects.select_related("unit", "nine_project")),
+    )
+
+
+# Volunteer team --------------------------------------------------------------------------
+
+
+def memberships_for_user(user, *, year=None, current_only: bool = False):
+    """Team memberships in scope, each with `total_hours` and `record_count` (of `year`)."""
+    record_filter = Q()
+    if year is not None:
+        start, end = year_bounds(year)
+        record_filter = Q(service_records__date__gte=start, service_records__date__lte=end)
+    memberships = _unit_filter(
+        user,
+        VolunteerMembership.objects.select_related("model_worker__unit"),
+        "model_worker__unit",
+    ).annotate(
+        total_hours=Coalesce(
+            Sum("service_records__hours", filter=record_filter),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=9, decimal_places=1),
+        ),
+        record_count=Count("service_records", filter=record_filter),
+    )
+    if current_only:
+        memberships = memberships.filter(left_on__isnull=True)
+    return memberships.order_by("model_worker__unit__name", "model_worker__name", "-joined_on")
+
+
+def service_totals_by_unit(user, *, year=None) -> QuerySet[Unit]:
+    """Units in scope with their team's `member_count`, `record_count` and `total_hours`."""
+    record_filter = Q()
+    if year is not None:
+        start, end = year_bounds(year)
+        record_filter = Q(
+            model_workers__team_memberships__service_records__date__gte=start,
+            model_workers__team_memberships__service_records__date__lte=end,
+        )
+    units = Unit.objects.all()
+    if not permissions.is_office_or_admin(user):
+        unit_id = permissions.unit_id_of(user)
+        units = units.filter(pk=unit_id) if permissions.is_unit_staff(user) else units.none()
+    path = "model_workers__team_memberships__service_records"
+    return (
+        units.annotate(
+            record_count=Count(path, filter=record_filter),
+            total_hours=Coalesce(
+                Sum(f"{path}__hours", filter=record_filter),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=9, decimal_places=1),
+            ),
+        )
+        .filter(record_count__gt=0)
+        .order_by("-total_hours", "name")
+    )
+
+
+def service_records_for_user(user) -> QuerySet[ServiceRecord]:
+    return _unit_filter(
+        user,
+        ServiceRecord.objects.select_related("membership__model_worker__unit"),
+        "membership__model_worker__unit",
+    )
+
+
+# Activities ------------------------------------------------------------------------------
+
+
+def activities_for_user(user) -> QuerySet[Activity]:
+    return _unit_filter(
+        user,
+        Activity.objects.select_related("unit", "nine_project").annotate(
+            worker_count=Count("model_workers", distinct=True)
+        ),
+    ).order_by("-date", "-id")
+
+
+def activity_detail_for_user(user) -> QuerySet[Activity]:
+    return _unit_filter(
+        user,
+        Activity.objects.select_related("unit", "nine_project", "created_by").prefetch_related(
+            "model_workers", "photos"
+        ),
+    )
+
+
+def photos_for_user(user) -> QuerySet[ActivityPhoto]:
+    return _unit_filter(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
+
+
+def _activities_between(unit, start, end) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(unit=unit, date__gte=start, date__lte=end)
+        .select_related("nine_project")
+        .prefetch_related("model_workers")
+        .order_by("date", "id")
+    )
+
+
+def activities_for_unit_period(unit, period) -> QuerySet[Activity]:
+    """The unit's activities dated inside a reporting period (anything with .start/.end)."""
+    return _activities_between(unit, period.start, period.end)
+
+
+def activities_for_unit_year(unit, year) -> QuerySet[Activity]:
+    """The unit's activities dated inside a competition year (CompetitionYear or number)."""
+    start, end = year_bounds(year)
+    return _activities_between(unit, start, end)
+
+
+# Quota progress --------------------------------------------------------------------------
+
+
+def type_count_name(activity_type: str) -> str:
+    """The annotation name of a per-type count in `quota_progress`: e.g. `count_skills`."""
+    return f"count_{activity_type}"
+
+
+def quota_progress(year) -> QuerySet[QuotaUnit]:
+    """Each unit active in `year` against its quota, in ONE query.
+
+    `year` is a CompetitionYear or a year number. Units are those active during the year
+    (units that joined or left mid-year are included; deactivated ones are not). Each unit is
+    annotated, in the database:
+
+    - `activity_count`: its activities dated inside the year;
+    - `effective_quota`: `quota_override`, else its kind's `default_quota` (Coalesce);
+    - `behind`: True when `activity_count < effective_quota`;
+    - `count_<type>` for each ActivityType value (`count_skills`, `count_health`, ...;
+      see `type_count_name`).
+
+    The queryset can be filtered further (`.filter(behind=True)`, `.filter(pk=...)`),
+    counted, or ordered by these annotations; awards uses it for quota fulfilment, reminders
+    for the units behind. Ordered like the unit list (kind, then name); `kind` is joined.
+    """
+    start, end = year_bounds(year)
+    in_year = Q(volunteer_activities__date__gte=start, volunteer_activities__date__lte=end)
+    per_type = {
+        type_count_name(value): Count(
+            "volunteer_activities", filter=in_year & Q(volunteer_activities__activity_type=value)
+        )
+        for value in ActivityType.values
+    }
+    return (
+        QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
+        .select_related("kind")
+        .annotate(
+            activity_count=Count("volunteer_activities", filter=in_year),
+            effective_quota=Coalesce("quota_override", "kind__default_quota"),
+            **per_type,
+        )
+        .annotate(
+            behind=Case(
+                When(activity_count__lt=F("effective_quota"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("kind__order", "name")
+    )
+
+
+def quota_for_unit(unit, year) -> QuotaUnit | None:
+    """One unit's row of `quota_progress` (None when it was not active that year)."""
+    return quota_progress(year).filter(pk=unit.pk).first()

@@ -1,0 +1,170 @@
+"""Writes for model workers, the volunteer team, activities and imports.
+
+Each takes the acting user, runs in one transaction and validates with `full_clean()`. The
+views have already checked permission on the objects; the services check what the data must
+satisfy whoever asks (a participant belongs to the activity's unit, dates are ordered...).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from common.uploads import IMAGE_EXTENSIONS, validate_upload
+from common.xlsx import check_xlsx_upload
+from competition import permissions
+
+from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
+from .resources import ActivityResource, ModelWorkerResource, RowError, read_xlsx
+
+
+@transaction.atomic
+def model_worker_save(*, actor, model_worker: ModelWorker) -> ModelWorker:
+    """Create or update a model worker (the caller has set its unit)."""
+    model_worker.full_clean()
+    model_worker.save()
+    return model_worker
+
+
+@transaction.atomic
+def team_join(
+    *, actor, model_worker: ModelWorker, joined_on: datetime.date, remarks: str = ""
+) -> VolunteerMembership:
+    membership = VolunteerMembership(
+        model_worker=model_worker, joined_on=joined_on, remarks=remarks
+    )
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def team_leave(
+    *, actor, membership: VolunteerMembership, left_on: datetime.date
+) -> VolunteerMembership:
+    if membership.left_on is not None:
+        raise ValidationError(_("该队员已离队。"))
+    if left_on < membership.joined_on:
+        raise ValidationError({"left_on": _("离队日期不能早于入队日期。")})
+    membership.left_on = left_on
+    membership.full_clean()
+    membership.save(update_fields=["left_on"])
+    return membership
+
+
+@transaction.atomic
+def service_record_add(
+    *,
+    actor,
+    membership: VolunteerMembership,
+    date: datetime.date,
+    hours: Decimal,
+    place: str,
+    content: str,
+) -> ServiceRecord:
+    """Record service by a team member, on a day they were in the team."""
+    if date < membership.joined_on or (membership.left_on and date > membership.left_on):
+        raise ValidationError({"date": _("服务日期不在该队员的在队期间内。")})
+    record = ServiceRecord(
+        membership=membership,
+        date=date,
+        hours=hours,
+        place=place,
+        content=content,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
+    """Create or update an activity and its participants (model workers of its unit only)."""
+    foreign = [worker for worker in model_workers if worker.unit_id != activity.unit_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "model_workers": _("参与劳模须为本单位登记的劳模：%(names)s")
+                % {"names": "、".join(worker.name for worker in foreign)}
+            }
+        )
+    if activity.pk is None:
+        activity.created_by = actor
+    activity.full_clean()
+    activity.save()
+    activity.model_workers.set(model_workers)
+    return activity
+
+
+@transaction.atomic
+def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
+    """Attach a photo: images only, checked by size, name and content."""
+    validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+    photo = ActivityPhoto(
+        activity=activity,
+        original_name=upload.name[:200],
+        caption=caption,
+        uploaded_by=actor,
+    )
+    photo.file.save(upload.name, upload, save=False)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+# Imports ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_unit_for(actor):
+    """Unit staff import into their own unit; admins name the unit on each row (None)."""
+    if permissions.is_unit_staff(actor):
+        return permissions.membership_of(actor).unit
+    return None
+
+
+def _import(resource_class, *, actor, upload) -> ImportOutcome:
+    try:
+        check_xlsx_upload(upload)
+        required = [resource_class.fields[name].column_name for name in resource_class.REQUIRED]
+        dataset, numbers = read_xlsx(upload, required)
+    except ValidationError as exc:
+        return ImportOutcome(errors=[RowError(0, "", message) for message in exc.messages])
+    resource = resource_class(unit=import_unit_for(actor), actor=actor, row_numbers=numbers)
+    with transaction.atomic():
+        # Every row is checked; if any failed, the transaction is rolled back (nothing written).
+        result = resource.import_data(
+            dataset,
+            dry_run=False,
+            raise_errors=False,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+        )
+        errors = resource.collect_errors(result)
+        if errors:
+            transaction.set_rollback(True)
+            return ImportOutcome(errors=errors)
+    return ImportOutcome(created=result.totals["new"])
+
+
+def model_workers_import(*, actor, upload) -> ImportOutcome:
+    """Import model workers from an .xlsx: all rows or none. See resources.py."""
+    return _import(ModelWorkerResource, actor=actor, upload=upload)
+
+
+def activities_import(*, actor, upload) -> ImportOutcome:
+    """Import activities from an .xlsx: all rows or none. See resources.py."""
+    return _import(ActivityResource, actor=actor, upload=upload)

@@ -1,0 +1,392 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from common.uploads import file_response
+from common.xlsx import Sheet, xlsx_response
+from competition import selectors as competition_selectors
+from competition.permissions import may, membership_of, require
+
+from . import selectors, services
+from .enums import ActivityType
+from .forms import (
+    ActivityForm,
+    ImportForm,
+    ModelWorkerForm,
+    PhotoForm,
+    ServiceRecordForm,
+    TeamJoinForm,
+    TeamLeaveForm,
+    YearForm,
+)
+from .models import Activity, ModelWorker
+from .resources import ActivityResource, ModelWorkerResource, template_notes
+
+
+def _page(request, queryset):
+    return Paginator(queryset, 50).get_page(request.GET.get("page"))
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return form.cleaned_data["year"]
+    current = competition_selectors.current_year()
+    return current.year if current else timezone.localdate().year
+
+
+def _own_unit(user):
+    membership = membership_of(user)
+    return membership.unit if membership else None
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# Model workers ---------------------------------------------------------------------------
+
+
+@login_required
+def model_worker_list(request):
+    workers = selectors.model_workers_for_user(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        workers = workers.filter(name__contains=query)
+    context = {"page": _page(request, workers), "q": query}
+    return render(request, "volunteers/model_worker_list.html", context)
+
+
+@login_required
+def model_worker_detail(request, pk):
+    worker = get_object_or_404(selectors.model_worker_detail_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.view_model_worker", worker)
+    context = {
+        "worker": worker,
+        "show_phone": may(request.user, "volunteers.view_phone", worker),
+        "current": next((m for m in worker.team_memberships.all() if m.is_current), None),
+        "join_form": TeamJoinForm(initial={"joined_on": timezone.localdate()}),
+        "leave_form": TeamLeaveForm(initial={"left_on": timezone.localdate()}),
+    }
+    return render(request, "volunteers/model_worker_detail.html", context)
+
+
+def _model_worker_form(request, worker: ModelWorker, *, choose_unit: bool):
+    form = ModelWorkerForm(request.POST or None, instance=worker, choose_unit=choose_unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = services.model_worker_save(actor=request.user, model_worker=form.instance)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("劳模信息已保存。"))
+            return redirect("volunteers:model_worker_detail", worker.pk)
+    return render(request, "volunteers/model_worker_form.html", {"form": form, "worker": worker})
+
+
+@login_required
+def model_worker_create(request):
+    require(request.user, "volunteers.add_model_worker")
+    unit = _own_unit(request.user)
+    worker = ModelWorker(unit=unit) if unit else ModelWorker()
+    return _model_worker_form(request, worker, choose_unit=unit is None)
+
+
+@login_required
+def model_worker_edit(request, pk):
+    worker = get_object_or_404(selectors.model_workers_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.edit_model_worker", worker)
+    return _model_worker_form(request, worker, choose_unit=_own_unit(request.user) is None)
+
+
+# Volunteer team --------------------------------------------------------------------------
+
+
+@login_required
+def team_list(request):
+    require(request.user, "volunteers.view_team")
+    year = _year(request)
+    memberships = selectors.memberships_for_user(request.user, year=year)
+    context = {
+        "page": _page(request, memberships),
+        "year": year,
+        "unit_totals": selectors.service_totals_by_unit(request.user, year=year),
+    }
+    return render(request, "volunteers/team_list.html", context)
+
+
+@login_required
+@require_POST
+def team_join(request, pk):
+    worker = get_object_or_404(selectors.model_workers_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.manage_team", worker)
+    form = TeamJoinForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.team_join(actor=request.user, model_worker=worker, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s已加入志愿服务队。") % {"name": worker.name})
+    return redirect("volunteers:model_worker_detail", worker.pk)
+
+
+@login_required
+@require_POST
+def team_leave(request, pk):
+    membership = get_object_or_404(selectors.memberships_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.manage_team", membership)
+    form = TeamLeaveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.team_leave(actor=request.user, membership=membership, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已登记离队。"))
+    return redirect("volunteers:model_worker_detail", membership.model_worker_id)
+
+
+@login_required
+def service_record_create(request, pk):
+    membership = get_object_or_404(selectors.memberships_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.manage_team", membership)
+    form = ServiceRecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_record_add(
+                actor=request.user, membership=membership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("服务记录已保存。"))
+            return redirect("volunteers:model_worker_detail", membership.model_worker_id)
+    context = {"form": form, "membership": membership}
+    return render(request, "volunteers/service_record_form.html", context)
+
+
+# Activities ------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request):
+    activities = selectors.activities_for_user(request.user)
+    activity_type = request.GET.get("type", "")
+    if activity_type in ActivityType.values:
+        activities = activities.filter(activity_type=activity_type)
+    context = {
+        "page": _page(request, activities),
+        "types": ActivityType.choices,
+        "type": activity_type,
+    }
+    return render(request, "volunteers/activity_list.html", context)
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = get_object_or_404(selectors.activity_detail_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.view_activity", activity)
+    context = {"activity": activity, "photo_form": PhotoForm()}
+    return render(request, "volunteers/activity_detail.html", context)
+
+
+def _activity_form(request, activity: Activity):
+    choose_unit = _own_unit(request.user) is None
+    form = ActivityForm(
+        request.POST or None,
+        instance=activity,
+        unit=activity.unit if activity.unit_id else None,
+        choose_unit=choose_unit,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_save(
+                actor=request.user,
+                activity=form.instance,
+                model_workers=list(form.cleaned_data["model_workers"]),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("活动已保存。"))
+            return redirect("volunteers:activity_detail", activity.pk)
+    return render(request, "volunteers/activity_form.html", {"form": form, "activity": activity})
+
+
+@login_required
+def activity_create(request):
+    require(request.user, "volunteers.add_activity")
+    unit = _own_unit(request.user)
+    return _activity_form(request, Activity(unit=unit) if unit else Activity())
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = get_object_or_404(selectors.activities_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.edit_activity", activity)
+    return _activity_form(request, activity)
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk):
+    activity = get_object_or_404(selectors.activities_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.upload_photo", activity)
+    form = PhotoForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_text())
+        services.activity_photo_add(
+            actor=request.user,
+            activity=activity,
+            upload=form.cleaned_data["file"],
+            caption=form.cleaned_data["caption"],
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("照片已上传。"))
+    return redirect("volunteers:activity_detail", activity.pk)
+
+
+@login_required
+def photo_download(request, pk):
+    photo = get_object_or_404(selectors.photos_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.download_photo", photo)
+    return file_response(photo.file, photo.original_name)
+
+
+# Excel: templates, exports, imports ------------------------------------------------------
+
+RESOURCES = {"model_worker": ModelWorkerResource, "activity": ActivityResource}
+TITLES = {"model_worker": gettext_lazy("劳动模范"), "activity": gettext_lazy("劳模扶贫活动")}
+
+
+def _template(kind: str):
+    resource = RESOURCES[kind]()
+    sheets = [
+        Sheet(str(TITLES[kind]), resource.get_export_headers(), []),
+        Sheet(_("填写说明"), [_("列"), _("可填写的值")], template_notes(), widths=[20, 100]),
+    ]
+    return xlsx_response(sheets, _("%(title)s导入模板.xlsx") % {"title": str(TITLES[kind])})
+
+
+def _export(request, kind: str, queryset):
+    require(request.user, "volunteers.export")
+    resource = RESOURCES[kind](show_phone=may(request.user, "volunteers.view_phone"))
+    rows = (resource.export_resource(obj) for obj in queryset)
+    sheet = Sheet(str(TITLES[kind]), resource.get_export_headers(), rows)
+    return xlsx_response([sheet], f"{TITLES[kind]!s}.xlsx")
+
+
+def _import(request, kind: str, service):
+    require(request.user, "volunteers.import")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = service(actor=request.user, upload=form.cleaned_data["file"])
+        if outcome.ok:
+            messages.success(request, _("导入成功，共 %(n)s 条。") % {"n": outcome.created})
+            return redirect(f"volunteers:{kind}_list")
+    context = {"form": form, "outcome": outcome, "kind": kind, "title": str(TITLES[kind])}
+    return render(request, "volunteers/import_form.html", context)
+
+
+@login_required
+def model_worker_template(request):
+    require(request.user, "volunteers.import")
+    return _template("model_worker")
+
+
+@login_required
+def activity_template(request):
+    require(request.user, "volunteers.import")
+    return _template("activity")
+
+
+@login_required
+def model_worker_export(request):
+    workers = selectors.model_workers_for_user(request.user)
+    return _export(request, "model_worker", workers)
+
+
+@login_required
+def activity_export(request):
+    activities = selectors.activity_detail_for_user(request.user)
+    return _export(request, "activity", activities)
+
+
+@login_required
+def model_worker_import(request):
+    return _import(request, "model_worker", services.model_workers_import)
+
+
+@login_required
+def activity_import(request):
+    return _import(request, "activity", services.activities_import)
+
+
+# Quota progress --------------------------------------------------------------------------
+
+
+def _quota_rows(year):
+    rows = list(selectors.quota_progress(year))
+    for row in rows:
+        row.type_counts = [getattr(row, selectors.type_count_name(t)) for t in ActivityType]
+    return rows
+
+
+@login_required
+def quota(request):
+    require(request.user, "volunteers.view_quota")
+    year = _year(request)
+    rows = _quota_rows(year)
+    chart = {
+        "labels": [row.name for row in rows],
+        "counts": [row.activity_count for row in rows],
+        "quotas": [row.effective_quota for row in rows],
+        "countLabel": _("已组织活动"),
+        "quotaLabel": _("要求数"),
+    }
+    context = {
+        "year": year,
+        "rows": rows,
+        "types": ActivityType.labels,
+        "behind_count": sum(1 for row in rows if row.behind),
+        "chart": chart,
+    }
+    return render(request, "volunteers/quota.html", context)
+
+
+@login_required
+def quota_export(request):
+    require(request.user, "volunteers.view_quota")
+    year = _year(request)
+    headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *ActivityType.labels]
+    headers.append(_("完成情况"))
+    rows = (
+        [
+            row.name,
+            row.kind.name,
+            row.effective_quota,
+            row.activity_count,
+            *row.type_counts,
+            _("未完成") if row.behind else _("已完成"),
+        ]
+        for row in _quota_rows(year)
+    )
+    sheet = Sheet(_("%(year)s年活动完成情况") % {"year": year}, headers, rows)
+    return xlsx_response([sheet], _("劳模扶贫活动完成情况-%(year)s.xlsx") % {"year": year})

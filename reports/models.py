@@ -134,7 +134,9 @@ class ReportTransition(models.Model):
     mailed_at = models.DateTimeField(_("通知发送时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        # The log is append-only: insertion order is the order things happened in, even
+        # when a back-dated entry (demo, import) carries an earlier `at`.
+        ordering = ["id"]
         verbose_name = _("报告流转记录")
         verbose_name_plural = _("报告流转记录")
 

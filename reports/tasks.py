@@ -12,6 +12,7 @@ from . import services
     autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
     retry_backoff=30,
     max_retries=3,
+    soft_time_limit=90,
     time_limit=120,
 )
 def send_report_status_mail(*, transition_id: int) -> int:

@@ -1,0 +1,136 @@
+"""Demo quarterly reports for 2019: every workflow state, on time and late, and one showcase.
+
+Idempotent: a unit's report for a period is created only when none exists; an existing one is
+left as it is, whatever state a visitor has since moved it to.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from competition.demo import DEMO_YEAR
+from competition.models import NineProject, ReportingPeriod, Unit
+
+from . import services
+from .models import Report
+
+# state per quarter: accepted / accepted_late / submitted / submitted_late / returned /
+# draft / missing (None). The three demo staff units come first.
+PLAN = {
+    "相山区总工会": ("showcase", "accepted", "returned", "draft"),
+    "濉溪县总工会": ("accepted_late", "accepted", "submitted_late", None),
+    "市教育工会": ("accepted", "submitted", "accepted", "returned"),
+    "杜集区总工会": ("accepted", "accepted", "submitted", "submitted"),
+    "烈山区总工会": ("accepted", "accepted_late", "accepted", "submitted_late"),
+    "市卫计委工会": ("accepted", "returned", "draft", None),
+    "市电子商贸物流工会": ("accepted", "accepted", "submitted", "draft"),
+    "大企业工会": ("accepted_late", "submitted", None, None),
+    "市农业农村系统工会": ("accepted", "accepted", "accepted", "submitted"),
+    "市直机关工会": ("accepted", "draft", None, None),
+    "市供电公司工会": ("accepted", "accepted", "submitted", "accepted"),
+    "市扶贫办": ("accepted", "accepted", "accepted", "accepted"),
+}
+
+PROJECTS = {
+    "相山区总工会": (1, 2),
+    "濉溪县总工会": (1, 4),
+    "市教育工会": (4,),
+    "市卫计委工会": (6,),
+    "市电子商贸物流工会": (1, 9),
+    "大企业工会": (2, 8),
+    "市农业农村系统工会": (1, 3),
+    "市供电公司工会": (7,),
+    "市扶贫办": (5, 9),
+}
+
+RETURN_COMMENT = "“成果”部分缺少帮扶户数的来源说明，请补充村级台账并附活动照片后重新提交。"
+
+
+def _texts(unit: str, quarter: int) -> dict:
+    return {
+        "progress": f"{unit}第{quarter}季度组织劳模深入结对村开展帮扶，走访贫困户，落实帮扶措施。",
+        "results": f"本季度帮扶贫困户增收明显，{unit}协调落实帮扶资金，带动就业和技能培训。",
+        "practices": (
+            f"{unit}推行“劳模+合作社+贫困户”模式：劳模领办种养基地，贫困户以土地和劳力入股，"
+            "按季分红；劳模定期上门传授种植养殖技术，做到一技在手、全家脱贫。"
+        ),
+        "experience": "坚持扶贫与扶志、扶智相结合，精准到村到户，台账清楚，资金使用公开透明。",
+        "households_helped": 20 + 3 * quarter,
+        "people_helped": 55 + 8 * quarter,
+        "funds_invested": 80000 + 15000 * quarter,
+        "people_trained": 30 + 5 * quarter,
+        "jobs_arranged": 5 + quarter,
+    }
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def seed(*, stdout=None, scale: int = 0) -> None:
+    users = get_user_model().objects
+    office = users.filter(username="office1").first()
+    if office is None:
+        return
+    periods = {p.quarter: p for p in ReportingPeriod.objects.filter(year__year=DEMO_YEAR)}
+    units = {unit.name: unit for unit in Unit.objects.filter(name__in=PLAN)}
+    staff = {
+        u.membership.unit_id: u
+        for u in users.filter(membership__role="unit_staff").select_related("membership")
+    }
+    projects = {p.number: p for p in NineProject.objects.all()}
+    created = 0
+    for name, plan in PLAN.items():
+        unit = units.get(name)
+        if unit is None:
+            continue
+        for quarter, state in enumerate(plan, start=1):
+            period = periods.get(quarter)
+            if state is None or period is None:
+                continue
+            if Report.objects.filter(unit=unit, period=period).exists():
+                continue
+            actor = staff.get(unit.pk) or office
+            chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
+            _make(unit, period, state, actor=actor, office=office, projects=chosen)
+            created += 1
+    if stdout:
+        stdout.write(f"reports: {created} demo reports created")
+
+
+def _make(unit, period, state, *, actor, office, projects):
+    start = _at(period.end + datetime.timedelta(days=1))
+    report = services.report_create(actor=actor, unit=unit, period=period, at=start)
+    submit = state != "draft"
+    on_time = period.deadline - datetime.timedelta(days=2)
+    late = period.deadline + datetime.timedelta(days=5)
+    submitted = _at(late if state.endswith("_late") else on_time, 16)
+    data = _texts(unit.name, period.quarter)
+    if state == "draft":
+        data = {"progress": data["progress"], "households_helped": data["households_helped"]}
+    report = services.report_save(
+        actor=actor,
+        report=report,
+        data=data,
+        projects=projects,
+        submit=submit,
+        at=submitted if submit else None,
+    )
+    reviewed = submitted + datetime.timedelta(days=3)
+    if state == "returned":
+        services.report_return(
+            actor=office, report=report, comment=RETURN_COMMENT, at=reviewed, notify=False
+        )
+    elif state.startswith("accepted") or state == "showcase":
+        services.report_accept(
+            actor=office, report=report, comment="内容翔实，同意。", at=reviewed, notify=False
+        )
+    if state == "showcase":
+        services.showcase_mark(
+            actor=office,
+            report=report,
+            title="“劳模+合作社+贫困户”带富模式",
+            project=projects[0],
+            at=reviewed,
+        )

@@ -1,0 +1,168 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from common.uploads import validate_upload
+from competition.models import NineProject, ReportingPeriod, UnitKind
+
+from .enums import ReportStatus
+from .models import Report
+from .services import NUMBER_FIELDS, TEXT_SECTIONS
+
+
+class ReportForm(forms.ModelForm):
+    """The staff's report. Drafts may be incomplete; `submit=True` requires every section."""
+
+    class Meta:
+        model = Report
+        fields = [*TEXT_SECTIONS, "projects", *NUMBER_FIELDS]
+        widgets = {
+            "projects": forms.CheckboxSelectMultiple,
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_SECTIONS},
+        }
+
+    def __init__(self, *args, submit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submit = submit
+        for name in NUMBER_FIELDS:
+            self.fields[name].widget.attrs["min"] = 0
+        if submit:
+            for name in (*TEXT_SECTIONS, "projects"):
+                self.fields[name].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("文字内容"), *TEXT_SECTIONS),
+            Fieldset(_("涉及九大工程"), Field("projects")),
+            Fieldset(
+                _("数据"),
+                Div(*[Div(name, css_class="col-md-4") for name in NUMBER_FIELDS], css_class="row"),
+            ),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in NUMBER_FIELDS:
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, _("不能为负数。"))
+        return cleaned
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+
+class ReviewForm(forms.Form):
+    ACCEPT, RETURN = "accept", "return"
+    decision = forms.ChoiceField(
+        label=_("审核结论"),
+        choices=[(ACCEPT, _("通过")), (RETURN, _("退回修改"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回时必填。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("退回时必须填写审核意见。"))
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新开放原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ShowcaseForm(forms.Form):
+    title = forms.CharField(label=_("推广标题"), max_length=100)
+    project = forms.ModelChoiceField(label=_("九大工程"), queryset=NineProject.objects.none())
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = report.projects.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class QueueFilterForm(forms.Form):
+    """GET filters of the office's review queue; invalid values are ignored, not shown."""
+
+    period = forms.ModelChoiceField(
+        label=_("报送期"),
+        queryset=ReportingPeriod.objects.select_related("year"),
+        required=False,
+        empty_label=_("全部报送期"),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("", _("全部状态")), *ReportStatus.choices],
+        required=False,
+    )
+    kind = forms.ModelChoiceField(
+        label=_("单位类别"),
+        queryset=UnitKind.objects.all(),
+        required=False,
+        empty_label=_("全部类别"),
+    )
+    late = forms.ChoiceField(
+        label=_("逾期"),
+        choices=[("", _("不限")), ("1", _("逾期")), ("0", _("按时"))],
+        required=False,
+    )
+    order = forms.ChoiceField(
+        label=_("排序"),
+        choices=[("old", _("提交时间：早→晚")), ("new", _("提交时间：晚→早"))],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row row-cols-lg-auto g-2 align-items-end mb-3"
+        self.helper.layout = Layout(
+            *[Div(name, css_class="col-12") for name in self.fields],
+            Div(Submit("", _("筛选"), css_class="btn-sm"), css_class="col-12 mb-3"),
+        )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"status": ReportStatus.SUBMITTED}
+        data = self.cleaned_data
+        late = {"1": True, "0": False}.get(data["late"])
+        status = data["status"] if "status" in self.data else ReportStatus.SUBMITTED
+        return {
+            "period": data["period"],
+            "status": status,
+            "kind": data["kind"],
+            "late": late,
+            "newest_first": data["order"] == "new",
+        }

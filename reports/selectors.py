@@ -1,0 +1,289 @@
+"""Reads for the reports app, scoped to the user, with what each page shows already joined."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from competition import permissions
+from competition.models import CompetitionYear, ReportingPeriod, Unit
+from competition.selectors import units_active_between
+
+from .enums import REPORTED_STATUSES, Completeness, ReportStatus
+from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
+
+
+def escalation_days() -> int:
+    """Days after the deadline before a missing report is escalated (逾期未报)."""
+    return getattr(settings, "REPORT_ESCALATION_DAYS", 7)
+
+
+def reports_for_user(user) -> QuerySet[Report]:
+    """Every report for office and admins; unit staff only their own unit's; else none."""
+    reports = Report.objects.select_related("unit__kind", "period__year")
+    if permissions.is_office_or_admin(user):
+        return reports
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return reports.none()
+    return reports.filter(unit_id=unit_id)
+
+
+def report_for_user(user, pk) -> Report:
+    """One report with everything its page shows; 404 when out of the user's scope."""
+    reports = reports_for_user(user).prefetch_related(
+        "projects",
+        Prefetch("attachments", queryset=ReportAttachment.objects.select_related("uploaded_by")),
+        Prefetch("transitions", queryset=ReportTransition.objects.select_related("actor")),
+    )
+    return get_object_or_404(reports.select_related("showcase__project"), pk=pk)
+
+
+def attachment_for_user(user, pk) -> ReportAttachment:
+    attachments = ReportAttachment.objects.select_related("report__unit")
+    scoped = attachments.filter(report__in=reports_for_user(user).values("pk"))
+    return get_object_or_404(scoped, pk=pk)
+
+
+def _year_filter(year) -> Q:
+    number = year.year if isinstance(year, CompetitionYear) else int(year)
+    return Q(period__year__year=number)
+
+
+def reports_for_unit_year(unit, year) -> QuerySet[Report]:
+    """A unit's reports of one competition year (a CompetitionYear or its number), by quarter.
+
+    Not user-scoped: callers (evidence panels, scoring) check `competition.view_unit` first.
+    """
+    return (
+        Report.objects.filter(_year_filter(year), unit=unit)
+        .select_related("period__year", "unit")
+        .order_by("period__quarter")
+    )
+
+
+def review_queue(
+    user, *, period=None, status=ReportStatus.SUBMITTED, kind=None, late=None, newest_first=False
+) -> QuerySet[Report]:
+    """Reports for the office to review, filtered; oldest submission first by default."""
+    reports = reports_for_user(user)
+    if period is not None:
+        reports = reports.filter(period=period)
+    if status:
+        reports = reports.filter(status=status)
+    if kind is not None:
+        reports = reports.filter(unit__kind=kind)
+    if late is not None:
+        reports = reports.filter(is_late=late)
+    order = F("submitted_at").desc(nulls_last=True) if newest_first else F("submitted_at").asc()
+    return reports.order_by(order, "unit__name")
+
+
+def count_waiting_review(user) -> int:
+    return reports_for_user(user).filter(status=ReportStatus.SUBMITTED).count()
+
+
+def _active_in(period: ReportingPeriod) -> QuerySet[Unit]:
+    return units_active_between(period.start, period.end)
+
+
+def units_missing_report(period: ReportingPeriod) -> QuerySet[Unit]:
+    """Units active in the period without a submitted or accepted report for it.
+
+    Draft and returned reports count as missing: both still need the unit to (re)submit.
+    Each unit is annotated with `report_status` ("" when no report exists at all).
+    """
+    reported = Report.objects.filter(
+        unit=OuterRef("pk"), period=period, status__in=REPORTED_STATUSES
+    )
+    return (
+        _active_in(period)
+        .filter(~Exists(reported))
+        .annotate(
+            this_report=FilteredRelation("reports", condition=Q(reports__period=period)),
+            report_status=Coalesce(F("this_report__status"), Value("")),
+            report_id=F("this_report__id"),
+        )
+        .select_related("kind")
+        .order_by("kind__order", "name")
+    )
+
+
+def overdue_periods(year, *, today: datetime.date | None = None, days: int | None = None):
+    """The year's periods whose deadline passed more than `days` (escalation setting) ago."""
+    today = today or timezone.localdate()
+    days = escalation_days() if days is None else days
+    number = year.year if isinstance(year, CompetitionYear) else int(year)
+    cutoff = today - datetime.timedelta(days=days)
+    return ReportingPeriod.objects.filter(year__year=number, deadline__lt=cutoff).select_related(
+        "year"
+    )
+
+
+def overdue_list(year, *, today=None, days=None) -> list[tuple[ReportingPeriod, list[Unit]]]:
+    """逾期未报: per overdue period, the units still missing its report (one query a period)."""
+    return [
+        (period, list(units_missing_report(period)))
+        for period in overdue_periods(year, today=today, days=days)
+    ]
+
+
+def _completeness_state(relation: str) -> Case:
+    status, late = f"{relation}__status", f"{relation}__is_late"
+    return Case(
+        When(**{f"{status}__in": REPORTED_STATUSES, late: True}, then=Value(Completeness.LATE)),
+        When(**{f"{status}__in": REPORTED_STATUSES}, then=Value(Completeness.ON_TIME)),
+        When(**{status: ReportStatus.RETURNED}, then=Value(Completeness.RETURNED)),
+        When(**{status: ReportStatus.DRAFT}, then=Value(Completeness.DRAFT)),
+        default=Value(Completeness.MISSING),
+        output_field=CharField(),
+    )
+
+
+def completeness_units(period: ReportingPeriod) -> QuerySet[Unit]:
+    """Units expected to report for the period (active in it), each annotated with `state`
+    (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query."""
+    return (
+        _active_in(period)
+        .select_related("kind")
+        .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))
+        .annotate(
+            state=_completeness_state("this_report"),
+            report_id=F("this_report__id"),
+            report_status=F("this_report__status"),
+            submitted_at=F("this_report__submitted_at"),
+        )
+        .order_by("kind__order", "name")
+    )
+
+
+def _rates(counts: dict) -> dict:
+    expected = sum(counts.get(state, 0) for state in Completeness.values)
+    reported = counts.get(Completeness.ON_TIME, 0) + counts.get(Completeness.LATE, 0)
+    return {
+        **{state: counts.get(state, 0) for state in Completeness.values},
+        "expected": expected,
+        "reported": reported,
+        "reporting_rate": round(100 * reported / expected, 1) if expected else None,
+        "on_time_rate": (
+            round(100 * counts.get(Completeness.ON_TIME, 0) / expected, 1) if expected else None
+        ),
+    }
+
+
+def period_completeness(period: ReportingPeriod) -> dict:
+    """The completeness dashboard's aggregate for a period, counted by the database.
+
+    Returns {"city": rates, "kinds": [{"kind": name, **rates}, ...]} where rates holds the
+    count of each Completeness state, "expected" (units active in the period), "reported"
+    (on time + late), "reporting_rate" and "on_time_rate" (percent, None when nothing is
+    expected). Returned, draft and missing reports do not count as reported. Two queries.
+    """
+    units = completeness_units(period)
+    by_kind: dict[str, dict] = {}
+    order: list[str] = []
+    rows = (
+        units.order_by()
+        .values("kind__order", "kind__name", "state")
+        .annotate(n=Count("pk"))
+        .order_by("kind__order", "kind__name")
+    )
+    city: dict[str, int] = {}
+    for row in rows:
+        name = row["kind__name"]
+        if name not in by_kind:
+            by_kind[name] = {}
+            order.append(name)
+        by_kind[name][row["state"]] = row["n"]
+        city[row["state"]] = city.get(row["state"], 0) + row["n"]
+    return {
+        "city": _rates(city),
+        "kinds": [{"kind": name, **_rates(by_kind[name])} for name in order],
+    }
+
+
+def _count(queryset) -> Subquery:
+    counted = queryset.order_by().values("unit").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[Unit]:
+    """Every unit annotated, by the database, with its timeliness over a year's periods.
+
+    Annotations (integers): `on_time` and `late` (submitted/accepted reports of any of the
+    year's periods, by the late mark), `expected` (the year's periods whose deadline has
+    passed by `today` and in which the unit was active; 0 for an inactive unit) and
+    `missing` (`expected` minus the reported ones among them, never below 0).
+    """
+    today = today or timezone.localdate()
+    number = year.year if isinstance(year, CompetitionYear) else int(year)
+    reported = Report.objects.filter(
+        unit=OuterRef("pk"), period__year__year=number, status__in=REPORTED_STATUSES
+    )
+    due = Q(period__deadline__lt=today)
+    expected_periods = ReportingPeriod.objects.filter(
+        year__year=number,
+        deadline__lt=today,
+        end__gte=Coalesce(
+            OuterRef("active_from"), Value(datetime.date.min), output_field=DateField()
+        ),
+        start__lte=Coalesce(
+            OuterRef("active_until"), Value(datetime.date.max), output_field=DateField()
+        ),
+    )
+    expected = Coalesce(
+        Subquery(
+            expected_periods.order_by().values("year").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+    return (
+        Unit.objects.select_related("kind")
+        .annotate(
+            on_time=_count(reported.filter(is_late=False)),
+            late=_count(reported.filter(is_late=True)),
+            expected=Case(When(is_active=False, then=Value(0)), default=expected),
+            reported_due=_count(reported.filter(due)),
+        )
+        .annotate(missing=Greatest(F("expected") - F("reported_due"), 0))
+        .order_by("kind__order", "name")
+    )
+
+
+def showcase_items(*, project=None) -> QuerySet[ShowcaseItem]:
+    """Exemplary practices, newest first; only of reports that are (still) accepted."""
+    items = ShowcaseItem.objects.filter(report__status=ReportStatus.ACCEPTED).select_related(
+        "project", "report__unit", "report__period__year"
+    )
+    if project is not None:
+        items = items.filter(project=project)
+    return items.order_by("-marked_at", "-id")
+
+
+def report_for_unit_period(unit, period) -> Report | None:
+    return Report.objects.filter(unit=unit, period=period).first()
+
+
+def days_left(period: ReportingPeriod, today: datetime.date | None = None) -> int:
+    """Days until the period's deadline (negative once it has passed)."""
+    return (period.deadline - (today or timezone.localdate())).days

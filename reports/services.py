@@ -1,0 +1,289 @@
+"""Writes for the reports app. Each takes the acting user and runs in one transaction.
+
+The workflow lives in `_transition` alone: 草稿 → 已提交 → 已退回 → 已提交 → 已通过, and an
+admin's reopening 已通过 → 已退回. Every move is logged (ReportTransition) and, when the unit
+must be told (returned, accepted, reopened), a mail task is queued after commit.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from common.tasks import enqueue_on_commit
+from common.uploads import validate_upload
+from competition.enums import Role
+
+from .enums import EDITABLE_STATUSES, ReportStatus
+from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
+
+logger = logging.getLogger(__name__)
+
+TEXT_SECTIONS = ("progress", "results", "practices", "experience")
+NUMBER_FIELDS = (
+    "households_helped",
+    "people_helped",
+    "funds_invested",
+    "people_trained",
+    "jobs_arranged",
+)
+
+_ALLOWED = {
+    ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
+    ReportStatus.SUBMITTED: {ReportStatus.RETURNED, ReportStatus.ACCEPTED},
+    ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
+    ReportStatus.ACCEPTED: {ReportStatus.RETURNED},  # an admin's reopening
+}
+_NOTIFY = {ReportStatus.RETURNED, ReportStatus.ACCEPTED}
+
+
+def _locked(report: Report) -> Report:
+    """Re-read the row under a lock so two reviewers cannot both move the same report."""
+    return (
+        Report.objects.select_for_update().select_related("period__year", "unit").get(pk=report.pk)
+    )
+
+
+def _transition(
+    report: Report, *, actor, to: str, comment: str = "", at=None, notify=True
+) -> Report:
+    current = report.status
+    if to not in _ALLOWED.get(current, set()):
+        raise ValidationError(
+            _("报告当前状态为“%(current)s”，不能改为“%(to)s”。")
+            % {"current": ReportStatus(current).label, "to": ReportStatus(to).label},
+            code="bad_transition",
+        )
+    at = at or timezone.now()
+    fields = ["status", "updated_at"]
+    report.status = to
+    if to == ReportStatus.SUBMITTED:
+        report.submitted_at = at
+        fields.append("submitted_at")
+        if report.first_submitted_at is None:
+            # Timeliness is judged on the first submission; a correction after a return
+            # does not make an on-time report late, and the late mark is never removed.
+            report.first_submitted_at = at
+            report.is_late = timezone.localdate(at) > report.period.deadline
+            fields += ["first_submitted_at", "is_late"]
+    if to in (ReportStatus.RETURNED, ReportStatus.ACCEPTED):
+        report.review_comment = comment
+        report.reviewed_at = at
+        fields += ["review_comment", "reviewed_at"]
+    report.full_clean()
+    report.save(update_fields=fields)
+    entry = ReportTransition.objects.create(
+        report=report, actor=actor, at=at, from_status=current, to_status=to, comment=comment
+    )
+    if notify and to in _NOTIFY:
+        from .tasks import send_report_status_mail
+
+        enqueue_on_commit(send_report_status_mail, transition_id=entry.pk)
+    return report
+
+
+@transaction.atomic
+def report_create(*, actor, unit, period, at=None) -> Report:
+    """Start the unit's report for a period (a draft), or return the one that exists."""
+    existing = Report.objects.filter(unit=unit, period=period).first()
+    if existing is not None:
+        return existing
+    report = Report(unit=unit, period=period)
+    report.full_clean()
+    report.save()
+    ReportTransition.objects.create(
+        report=report,
+        actor=actor,
+        at=at or timezone.now(),
+        from_status="",
+        to_status=ReportStatus.DRAFT,
+    )
+    return report
+
+
+def check_complete(report: Report) -> None:
+    """What submission requires: all four text sections and at least one of the nine projects."""
+    errors = {}
+    for name in TEXT_SECTIONS:
+        if not getattr(report, name).strip():
+            errors[name] = _("提交前必须填写“%(field)s”。") % {
+                "field": Report._meta.get_field(name).verbose_name
+            }
+    if not report.projects.exists():
+        errors["projects"] = _("提交前请至少选择一项涉及的九大工程。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_save(
+    *, actor, report: Report, data: dict, projects=None, submit: bool = False, at=None
+) -> Report:
+    """Save the staff's edits (draft or returned report only); with `submit`, submit it too."""
+    report = _locked(report)
+    if report.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("报告已提交或已通过，不能修改。"), code="read_only")
+    for name in (*TEXT_SECTIONS, *NUMBER_FIELDS):
+        if name in data:
+            setattr(report, name, data[name])
+    report.full_clean()
+    report.save()
+    if projects is not None:
+        report.projects.set(projects)
+    if submit:
+        check_complete(report)
+        _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, report: Report, at=None) -> Report:
+    report = _locked(report)
+    check_complete(report)
+    return _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
+
+
+@transaction.atomic
+def report_return(*, actor, report: Report, comment: str, at=None, notify=True) -> Report:
+    """The office sends a submitted report back to the unit; a comment is required."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("退回时必须填写审核意见。")}, code="comment_required")
+    report = _locked(report)
+    return _transition(
+        report, actor=actor, to=ReportStatus.RETURNED, comment=comment.strip(), at=at, notify=notify
+    )
+
+
+@transaction.atomic
+def report_accept(*, actor, report: Report, comment: str = "", at=None, notify=True) -> Report:
+    report = _locked(report)
+    return _transition(
+        report, actor=actor, to=ReportStatus.ACCEPTED, comment=comment.strip(), at=at, notify=notify
+    )
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: Report, reason: str) -> Report:
+    """An admin reopens an accepted report (back to 已退回, so the unit can correct it)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("重新开放时必须填写原因。")}, code="reason_required")
+    report = _locked(report)
+    if report.status != ReportStatus.ACCEPTED:
+        raise ValidationError(_("只有已通过的报告可以重新开放。"), code="not_accepted")
+    return _transition(
+        report,
+        actor=actor,
+        to=ReportStatus.RETURNED,
+        comment=_("管理员重新开放：%(reason)s") % {"reason": reason.strip()},
+    )
+
+
+@transaction.atomic
+def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
+    """Check the file (size, name, content) before anything is stored; refusal saves nothing."""
+    report = _locked(report)
+    if report.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("报告已提交或已通过，不能再添加附件。"), code="read_only")
+    validate_upload(upload)
+    attachment = ReportAttachment(
+        report=report,
+        original_name=upload.name[:255],
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
+    if attachment.report.status not in EDITABLE_STATUSES:
+        raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
+    stored = attachment.file
+    attachment.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
+
+
+@transaction.atomic
+def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> ShowcaseItem:
+    """The office promotes an accepted report's typical practice (推广经验)."""
+    report = _locked(report)
+    if report.status != ReportStatus.ACCEPTED:
+        raise ValidationError(_("只有已通过的报告可以列为推广经验。"), code="not_accepted")
+    if not report.projects.filter(pk=project.pk).exists():
+        raise ValidationError({"project": _("请选择该报告涉及的九大工程。")})
+    item = ShowcaseItem.objects.filter(report=report).first() or ShowcaseItem(report=report)
+    item.title = title.strip()
+    item.project = project
+    item.marked_by = actor
+    item.marked_at = at or timezone.now()
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def showcase_unmark(*, actor, report: Report) -> None:
+    ShowcaseItem.objects.filter(report=report).delete()
+
+
+def _recipients(report: Report) -> list[str]:
+    users = get_user_model().objects.filter(
+        is_active=True,
+        membership__unit_id=report.unit_id,
+        membership__role=Role.UNIT_STAFF,
+    )
+    return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def report_status_mail_send(*, transition_id: int) -> int:
+    """Tell the unit's staff that their report was returned or accepted. Returns mails sent.
+
+    Idempotent: the transition is claimed with a conditional UPDATE first, so a task that runs
+    twice sends once; if sending fails the claim is released for the retry.
+    """
+    entry = (
+        ReportTransition.objects.select_related("report__unit", "report__period__year", "actor")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if entry is None:
+        return 0
+    claimed = ReportTransition.objects.filter(pk=entry.pk, mailed_at__isnull=True).update(
+        mailed_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    recipients = _recipients(entry.report)
+    if not recipients:
+        return 0
+    base = settings.PORTAL_BASE_URL.rstrip("/")
+    context = {
+        "entry": entry,
+        "report": entry.report,
+        "url": base + reverse("reports:report_detail", args=[entry.report_id]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string("emails/report_status-subject.txt", context).split())
+        text = render_to_string("emails/report_status-body.txt", context)
+        html = render_to_string("emails/report_status-body.html", context)
+    messages = []
+    for address in recipients:
+        message = EmailMultiAlternatives(subject, text, to=[address])
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    try:
+        with get_connection() as connection:
+            return connection.send_messages(messages) or 0
+    except Exception:
+        ReportTransition.objects.filter(pk=entry.pk).update(mailed_at=None)
+        raise

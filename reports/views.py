@@ -1,0 +1,324 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common import panels
+from common.uploads import file_response
+from common.xlsx import Sheet, xlsx_response
+from competition import selectors as competition_selectors
+from competition.models import CompetitionYear, NineProject, ReportingPeriod
+from competition.permissions import require, unit_id_of
+
+from . import selectors, services
+from .enums import Completeness
+from .forms import (
+    AttachmentForm,
+    QueueFilterForm,
+    ReopenForm,
+    ReportForm,
+    ReviewForm,
+    ShowcaseForm,
+)
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def report_list(request):
+    reports = selectors.reports_for_user(request.user)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    year = competition_selectors.current_year()
+    unit = competition_selectors.units_for_user(request.user).first()
+    open_periods = []
+    if year is not None and unit is not None and unit.pk == unit_id_of(request.user):
+        started = reports.filter(period__year=year).values("period_id")
+        open_periods = ReportingPeriod.objects.filter(year=year).exclude(pk__in=started)
+    return render(
+        request,
+        "reports/report_list.html",
+        {"page": page, "open_periods": open_periods, "unit": unit},
+    )
+
+
+@login_required
+@require_POST
+def report_start(request, period_pk):
+    period = get_object_or_404(ReportingPeriod, pk=period_pk)
+    unit = competition_selectors.units_for_user(request.user).filter(pk=unit_id_of(request.user))
+    unit = get_object_or_404(unit)
+    require(request.user, "reports.create_report", unit)
+    report = services.report_create(actor=request.user, unit=unit, period=period)
+    return redirect("reports:report_edit", pk=report.pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.view_report", report)
+    context = {
+        "report": report,
+        "days_left": selectors.days_left(report.period),
+        "review_form": ReviewForm(),
+        "reopen_form": ReopenForm(),
+        "attachment_form": AttachmentForm(),
+        "showcase_form": ShowcaseForm(
+            report=report,
+            initial={"title": getattr(getattr(report, "showcase", None), "title", "")},
+        ),
+        "panels": panels.collect("report_panels", request, report),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_edit(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.edit_report", report)
+    submit = "submit" in request.POST
+    form = ReportForm(request.POST or None, instance=report, submit=submit)
+    if request.method == "POST" and form.is_valid():
+        data, projects = form.cleaned_data, form.cleaned_data["projects"]
+        try:
+            services.report_save(
+                actor=request.user, report=report, data=data, projects=projects, submit=submit
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("报告已提交，等待竞赛办公室审核。") if submit else _("草稿已保存。")
+            )
+            return redirect("reports:report_detail" if submit else "reports:report_edit", pk=pk)
+    context = {
+        "report": report,
+        "form": form,
+        "attachment_form": AttachmentForm(),
+        "days_left": selectors.days_left(report.period),
+    }
+    return render(request, "reports/report_edit.html", context)
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.review_report", report)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("reports:report_detail", pk=pk)
+    comment = form.cleaned_data["comment"]
+    accept = form.cleaned_data["decision"] == ReviewForm.ACCEPT
+    review = services.report_accept if accept else services.report_return
+    try:
+        review(actor=request.user, report=report, comment=comment)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("reports:report_detail", pk=pk)
+    messages.success(
+        request,
+        _("报告已通过审核，已通知该单位。") if accept else _("报告已退回，已通知该单位修改。"),
+    )
+    return redirect("reports:review_queue")
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.reopen_report", report)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        services.report_reopen(
+            actor=request.user, report=report, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("报告已重新开放，单位可修改后再次提交。"))
+    else:
+        messages.error(request, _("重新开放时必须填写原因。"))
+    return redirect("reports:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.edit_report", report)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        services.attachment_add(actor=request.user, report=report, upload=upload)
+        messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
+    else:
+        for message in form.errors.get("file", [_("请选择文件。")]):
+            messages.error(request, message)
+    return redirect("reports:report_edit", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "reports.download_attachment", attachment)
+    return file_response(attachment.file, attachment.original_name)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "reports.delete_attachment", attachment)
+    services.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("附件已删除。"))
+    return redirect("reports:report_edit", pk=attachment.report_id)
+
+
+@login_required
+def review_queue(request):
+    require(request.user, "reports.view_queue")
+    form = QueueFilterForm(request.GET or None)
+    reports = selectors.review_queue(request.user, **form.filters())
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/review_queue.html", {"form": form, "page": page})
+
+
+def _period_from(request) -> ReportingPeriod | None:
+    periods = ReportingPeriod.objects.select_related("year")
+    pk = request.GET.get("period", "")
+    if pk.isdigit():
+        return get_object_or_404(periods, pk=pk)
+    return competition_selectors.current_period()
+
+
+@login_required
+def dashboard(request):
+    require(request.user, "reports.view_dashboard")
+    period = _period_from(request)
+    summary = selectors.period_completeness(period) if period else None
+    units = selectors.completeness_units(period) if period else []
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    chart = None
+    if summary:
+        chart = {
+            "labels": [row["kind"] for row in summary["kinds"]],
+            "series": [
+                {"label": str(state.label), "data": [row[state.value] for row in summary["kinds"]]}
+                for state in Completeness
+            ],
+        }
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.select_related("year"),
+        "summary": summary,
+        "page": page,
+        "chart": chart,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard_xlsx(request):
+    require(request.user, "reports.view_dashboard")
+    period = _period_from(request)
+    if period is None:
+        return redirect("reports:dashboard")
+    summary = selectors.period_completeness(period)
+    labels = dict(Completeness.choices)
+    unit_rows = (
+        (
+            u.name,
+            u.kind.name,
+            u.contact_person,
+            u.phone,
+            str(labels[u.state]),
+            u.submitted_at and u.submitted_at.strftime("%Y-%m-%d %H:%M"),
+        )
+        for u in selectors.completeness_units(period)
+    )
+    rate_headers = [str(label) for label in labels.values()]
+    rate_rows = [
+        (
+            row["kind"],
+            row["expected"],
+            *[row[s] for s in labels],
+            row["reporting_rate"],
+            row["on_time_rate"],
+        )
+        for row in [{"kind": _("全市"), **summary["city"]}, *summary["kinds"]]
+    ]
+    sheets = [
+        Sheet(
+            _("各单位"),
+            [_("单位"), _("类别"), _("联系人"), _("联系电话"), _("报送情况"), _("提交时间")],
+            unit_rows,
+        ),
+        Sheet(
+            _("报送率"),
+            [_("范围"), _("应报"), *rate_headers, _("报送率（%）"), _("及时率（%）")],
+            rate_rows,
+        ),
+    ]
+    return xlsx_response(sheets, f"{period.year.year}-Q{period.quarter}-completeness.xlsx")
+
+
+@login_required
+def overdue(request):
+    require(request.user, "reports.view_overdue")
+    year = competition_selectors.current_year()
+    number = request.GET.get("year", "")
+    if number.isdigit():
+        year = get_object_or_404(CompetitionYear, year=number)
+    groups = selectors.overdue_list(year) if year else []
+    context = {
+        "year": year,
+        "groups": groups,
+        "days": selectors.escalation_days(),
+        "years": CompetitionYear.objects.all(),
+    }
+    return render(request, "reports/overdue.html", context)
+
+
+@login_required
+def showcase(request):
+    require(request.user, "reports.view_showcase")
+    projects = NineProject.objects.all()
+    number = request.GET.get("project", "")
+    project = get_object_or_404(projects, number=number) if number.isdigit() else None
+    page = Paginator(selectors.showcase_items(project=project), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "projects": projects, "project": project}
+    return render(request, "reports/showcase.html", context)
+
+
+@login_required
+@require_POST
+def showcase_mark(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.manage_showcase", report)
+    form = ShowcaseForm(request.POST, report=report)
+    if form.is_valid():
+        services.showcase_mark(actor=request.user, report=report, **form.cleaned_data)
+        messages.success(request, _("已列为推广经验。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("reports:report_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def showcase_unmark(request, pk):
+    report = selectors.report_for_user(request.user, pk)
+    require(request.user, "reports.manage_showcase", report)
+    services.showcase_unmark(actor=request.user, report=report)
+    messages.success(request, _("已从推广经验中移除。"))
+    return redirect("reports:report_detail", pk=pk)

@@ -82,3 +82,13 @@ def test_schedule_migration_is_importable():
         "volunteers.send_quota_reminders",
         "awards.run_due_evaluations",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_fixture_restores_what_a_flush_removed(reference_data):
+    from django_celery_beat.models import PeriodicTask
+
+    from competition.models import UnitKind
+
+    assert UnitKind.objects.filter(code="county").exists()
+    assert PeriodicTask.objects.filter(task="reports.send_deadline_reminders").exists()

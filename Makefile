@@ -22,6 +22,7 @@ migrate: install
 
 run: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py start_workers_if_broker
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install

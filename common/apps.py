@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
     name = "common"
-    verbose_name = "通用"
+    verbose_name = _("通用")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from competition import permissions
 from competition.enums import Role
+
+from . import selectors
 
 
 def portal(request):
@@ -16,4 +19,6 @@ def portal(request):
         "portal_role": role,
         "portal_role_label": Role(role).label if role else "",
         "portal_unit": membership.unit if membership else None,
+        # Lazy: one COUNT on the partial unread index, only when a template shows it.
+        "portal_unread_notifications": SimpleLazyObject(lambda: selectors.unread_count(user)),
     }

@@ -23,5 +23,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("awards/", include("awards.urls")),
+    path("notifications/", include("common.urls")),
     path("admin/", admin.site.urls),
 ]

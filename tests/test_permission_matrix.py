@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.matrix import ROLES, World
 
-APPS = ("competition", "reports", "volunteers", "awards")
+APPS = ("competition", "reports", "volunteers", "awards", "common")
 # URLs that are not ours to police here: Django admin (has its own login), auth and i18n views.
 UNCHECKED = {"login", "logout", "set_language"}
 UNCHECKED_NAMESPACES = {"admin"}

@@ -1,0 +1,133 @@
+"""Writes for notifications and the send-at-most-once ledger."""
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from competition import permissions
+
+from . import mail, selectors
+from .models import Notification, ReminderLog
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def notification_create(
+    *, recipients: Iterable, title: str, body: str = "", link: str = "", mail: bool = False
+) -> list[Notification]:
+    """One notification per distinct active recipient, in one INSERT.
+
+    With `mail=True` each recipient with an address also gets it by e-mail, through the
+    `common.send_notification_mail` task queued after the transaction commits.
+    """
+    notifications, seen = [], set()
+    for user in recipients:
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        notification = Notification(recipient=user, title=title, body=body, link=link)
+        # The recipients are loaded users: checking each foreign key would cost a query apiece.
+        notification.full_clean(exclude=["recipient"])
+        notifications.append(notification)
+    created = Notification.objects.bulk_create(notifications)
+    if mail and created:
+        from . import tasks  # tasks import services: import at call time
+
+        tasks.enqueue_on_commit(
+            tasks.send_notification_mail, notification_ids=[n.pk for n in created]
+        )
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, actor, notification: Notification) -> Notification:
+    permissions.require(actor, "common.view_notification", notification)
+    if notification.read_at is None:
+        now = timezone.now()
+        # Conditional: a second click (or tab) keeps the first reading time.
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor) -> int:
+    """Mark every unread notification of the actor read; returns how many."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def reminder_claim(kind: str, key: str) -> bool:
+    """Record (kind, key) as sent; True only for the first caller, ever.
+
+    Call it inside the transaction that does the sending: if sending fails the claim rolls
+    back with it, and a concurrent caller waits on the unique index until this transaction
+    ends, then gets False (or True, if this one rolled back).
+    """
+    _log, created = ReminderLog.objects.get_or_create(kind=kind, key=key)
+    return created
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one ledger key stands for: mails to send and users to notify in the portal."""
+
+    key: str
+    messages: Sequence[EmailMessage] = ()
+    notify: Sequence = ()
+    title: str = ""
+    body: str = ""
+    link: str = ""
+
+
+def reminder_deliver(
+    *, kind: str, deliveries: Iterable[Delivery], dry_run: bool = False
+) -> list[str]:
+    """Send each delivery at most once and return the keys sent (or, dry, that would be).
+
+    All mail goes over one SMTP connection. Each delivery commits on its own (claim,
+    notifications, mail), so a transient SMTP error raises MailTransientError after the
+    earlier deliveries are recorded, and the retried task sends only the rest. Call it
+    outside any transaction, from a task with `**mail.RETRY_OPTIONS` and `acks_late`.
+    """
+    deliveries = list(deliveries)
+    pending = selectors.reminder_keys_unclaimed(kind, [d.key for d in deliveries])
+    deliveries = [d for d in deliveries if d.key in pending]
+    if dry_run or not deliveries:
+        return [d.key for d in deliveries]
+    needs_smtp = any(d.messages for d in deliveries)
+    sent = []
+    with mail.smtp_connection() if needs_smtp else nullcontext() as connection:
+        for delivery in deliveries:
+            if _deliver_one(kind, delivery, connection):
+                sent.append(delivery.key)
+    return sent
+
+
+def _deliver_one(kind: str, delivery: Delivery, connection) -> bool:
+    with transaction.atomic():
+        if not reminder_claim(kind, delivery.key):
+            return False
+        if delivery.notify:
+            notification_create(
+                recipients=delivery.notify,
+                title=delivery.title,
+                body=delivery.body,
+                link=delivery.link,
+            )
+        try:
+            mail.send_batch(delivery.messages, connection=connection)
+        except smtplib.SMTPException as exc:
+            if mail.is_transient(exc):
+                raise
+            # A permanent refusal (bad address) would fail the same way on every retry.
+            logger.exception("Mail for %s %s refused; not retried", kind, delivery.key)
+    return True

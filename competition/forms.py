@@ -44,7 +44,7 @@ class ScoreSheetForm(forms.Form):
         for code in CRITERION_CODES:
             criterion = criteria[code]
             self.fields[code] = forms.DecimalField(
-                label=f"{criterion.name}（0–{criterion.max_points.normalize()}）",
+                label=f"{criterion.name}（0–{format(criterion.max_points.normalize(), 'f')}）",
                 min_value=0,
                 max_value=criterion.max_points,
                 max_digits=5,

@@ -173,7 +173,7 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
         elif not 0 <= Decimal(value) <= criterion.max_points:
             errors[criterion.code] = _("“%(name)s”的得分应在 0 至 %(max)s 之间。") % {
                 "name": criterion.name,
-                "max": criterion.max_points.normalize(),
+                "max": format(criterion.max_points.normalize(), "f"),
             }
     if errors:
         raise ValidationError(errors)

@@ -9,10 +9,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .models import (
     CompetitionYear,
+    ConflictDeclaration,
     Criterion,
+    Entry,
     Membership,
     NineProject,
+    Notice,
     ReportingPeriod,
+    ReviewerAssignment,
+    ScoreSheet,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckPhoto,
     Unit,
     UnitKind,
 )
@@ -63,7 +71,15 @@ class ReportingPeriodInline(admin.TabularInline):
 
 @admin.register(CompetitionYear)
 class CompetitionYearAdmin(SimpleHistoryAdmin):
-    list_display = ("year", "title", "status", "evaluation_date")
+    list_display = (
+        "year",
+        "title",
+        "status",
+        "evaluation_date",
+        "results_published",
+        "disagreement_threshold",
+        "unassigned_may_score",
+    )
     inlines = [ReportingPeriodInline]
 
     def save_related(self, request, form, formsets, change):
@@ -100,3 +116,67 @@ class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
     def unit(self, user):
         membership = getattr(user, "membership", None)
         return membership.unit if membership and membership.unit else "—"
+
+
+@admin.register(Entry)
+class EntryAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "unit", "year", "nine_project", "target_households", "created_at")
+    list_filter = ("year", "nine_project")
+    search_fields = ("title", "unit__name")
+    list_select_related = ("unit", "year", "nine_project")
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(SimpleHistoryAdmin):
+    """Read-only here: sheets change only through the scoring page (rules, ranges, history)."""
+
+    list_display = ("entry", "reviewer", "work", "effect", "income", "satisfaction", "updated_at")
+    list_filter = ("entry__year",)
+    list_select_related = ("entry", "reviewer")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(SimpleHistoryAdmin):
+    list_display = ("reviewer", "unit", "reason", "created_at")
+    list_select_related = ("reviewer", "unit")
+
+
+@admin.register(ReviewerAssignment)
+class ReviewerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ("entry", "reviewer", "assigned_by", "created_at")
+    list_filter = ("entry__year",)
+    list_select_related = ("entry", "reviewer", "assigned_by")
+
+
+class SpotCheckPhotoInline(admin.TabularInline):
+    model = SpotCheckPhoto
+    extra = 0
+    fields = ("original_name", "uploaded_at")
+    readonly_fields = ("original_name", "uploaded_at")
+    can_delete = False
+
+
+@admin.register(SpotCheck)
+class SpotCheckAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "date", "rating", "inspectors", "year")
+    list_filter = ("year", "rating")
+    list_select_related = ("unit", "year")
+    inlines = [SpotCheckPhotoInline]
+
+
+@admin.register(SpotCheckDraw)
+class SpotCheckDrawAdmin(admin.ModelAdmin):
+    list_display = ("pk", "year", "seed", "count", "result", "drawn_by", "created_at")
+    readonly_fields = ("year", "seed", "count", "pool", "result", "drawn_by")
+
+
+@admin.register(Notice)
+class NoticeAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "year", "published", "published_at")
+    list_filter = ("published", "year")

@@ -19,3 +19,15 @@ class UnitKindCode(models.TextChoices):
     SYSTEM = "system", _("系统工会")
     DIRECT = "direct", _("直属工会")
     POVERTY_OFFICE = "poverty_office", _("扶贫办")
+
+
+class SpotCheckRating(models.TextChoices):
+    GOOD = "good", _("好")
+    FAIRLY_GOOD = "fairly_good", _("较好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("差")
+
+
+# The four comparisons (四比): the codes of the Criterion rows (data migration 0002) and the
+# names of the ScoreSheet point fields. Adding a criterion means adding a field.
+CRITERION_CODES = ("work", "effect", "income", "satisfaction")

@@ -88,6 +88,85 @@ rules.add_rule("competition.manage", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
 
 
+# --- 四比双争 scoring -------------------------------------------------------------------------
+
+
+def _year_of(obj):
+    """The CompetitionYear of an entry (or the year itself)."""
+    from .models import CompetitionYear
+
+    if isinstance(obj, CompetitionYear):
+        return obj
+    return getattr(obj, "year", None)
+
+
+@rules.predicate
+def year_is_open(user, obj):
+    year = _year_of(obj)
+    return year is not None and year.is_open
+
+
+@rules.predicate
+def results_published(user, obj):
+    year = _year_of(obj)
+    return year is not None and year.results_published
+
+
+@rules.predicate
+def declared_conflict(user, obj):
+    """The user declared a conflict of interest with the object's unit."""
+    unit_id = _unit_id(obj)
+    if unit_id is None or not user.is_authenticated:
+        return False
+    from .models import ConflictDeclaration
+
+    return ConflictDeclaration.objects.filter(reviewer=user, unit_id=unit_id).exists()
+
+
+@rules.predicate
+def assignment_allows(user, entry):
+    """Assigned to the entry, or the year lets unassigned reviewers score."""
+    if entry is None:
+        return False
+    if entry.year.unassigned_may_score:
+        return True
+    return entry.assignments.filter(reviewer=user).exists()
+
+
+@rules.predicate
+def is_published(user, obj):
+    return bool(getattr(obj, "published", False))
+
+
+# An office reviewer scores while the year is open, never his own unit (Membership.unit) nor a
+# unit he declared a conflict with. Admins judge nothing unless they are also office reviewers.
+may_score = is_office & year_is_open & ~is_own_unit & ~declared_conflict & assignment_allows
+rules.add_rule("competition.score_entry", may_score)
+rules.add_rule("competition.view_entry", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.create_entry", is_staff_of_unit)
+rules.add_rule("competition.edit_entry", is_staff_of_unit & year_is_open)
+# Aggregated scores of an entry: unit staff see their own unit's, other units' only once the
+# year's results are published. Individual sheets (who gave what) stay with the office.
+rules.add_rule(
+    "competition.view_scores",
+    is_office_or_admin | (is_unit_staff & (is_own_unit | results_published)),
+)
+rules.add_rule(
+    "competition.view_standings", is_office_or_admin | (is_unit_staff & results_published)
+)
+rules.add_rule("competition.view_sheets", is_office_or_admin)
+rules.add_rule("competition.view_progress", is_office_or_admin)
+rules.add_rule("competition.manage_assignments", is_admin)
+rules.add_rule("competition.publish_results", is_admin)
+rules.add_rule("competition.declare_conflict", is_office)
+rules.add_rule("competition.view_conflicts", is_office_or_admin)
+rules.add_rule("competition.view_spot_check", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.record_spot_check", is_office_or_admin)
+rules.add_rule("competition.draw_spot_check", is_office_or_admin)
+rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
+rules.add_rule("competition.publish_notice", is_office_or_admin)
+
+
 def may(user, action: str, obj=None) -> bool:
     return rules.test_rule(action, user, obj)
 

@@ -1,14 +1,46 @@
 """Reads for the competition core, always scoped to what the user may see."""
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Sqrt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import permissions
-from .enums import YearStatus
-from .models import CompetitionYear, ReportingPeriod, Unit
+from .enums import CRITERION_CODES, Role, YearStatus
+from .models import (
+    CompetitionYear,
+    ConflictDeclaration,
+    Criterion,
+    Entry,
+    NineProject,
+    Notice,
+    ReportingPeriod,
+    ReviewerAssignment,
+    ScoreSheet,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckPhoto,
+    Unit,
+)
 
 
 def units_for_user(user) -> QuerySet[Unit]:
@@ -62,3 +94,306 @@ def years() -> QuerySet[CompetitionYear]:
 
 def year_by_number(number: int) -> CompetitionYear:
     return get_object_or_404(CompetitionYear, year=number)
+
+
+# --- 四比双争 scoring -------------------------------------------------------------------------
+
+
+def criteria_by_code() -> dict[str, Criterion]:
+    """The four criteria (四比), keyed by code, in their order."""
+    return {c.code: c for c in Criterion.objects.filter(code__in=CRITERION_CODES)}
+
+
+def _weight_factors(criteria: dict[str, Criterion]) -> dict[str, float]:
+    """Per criterion, the factor that turns its points into its share of a 0–100 total.
+
+    total = 100 × Σ_c (w_c × points_c / max_c) ÷ Σ_c w_c. With equal weights and every
+    criterion at its maximum this is 100; with the defaults (4 × 25 points, weight 1) it is
+    simply the sum of the points. If every weight is 0, the criteria count equally.
+    """
+    weights = {code: float(c.weight) for code, c in criteria.items()}
+    if not sum(weights.values()):
+        weights = dict.fromkeys(weights, 1.0)
+    weight_sum = sum(weights.values())
+    return {
+        code: 100.0 * weights[code] / (float(c.max_points) * weight_sum)
+        for code, c in criteria.items()
+    }
+
+
+def sheet_total_expression(criteria: dict[str, Criterion], prefix: str = ""):
+    """SQL expression: a score sheet's weighted total on the 0–100 scale (see `_weight_factors`).
+
+    `prefix` is the path to the sheet from the queried model, e.g. "sheets__" from Entry.
+    """
+    factors = _weight_factors(criteria)
+    terms = [
+        Cast(F(f"{prefix}{code}"), FloatField()) * Value(factor, output_field=FloatField())
+        for code, factor in factors.items()
+    ]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return ExpressionWrapper(total, output_field=FloatField())
+
+
+def _std_dev(mean_of_squares, mean):
+    """Population standard deviation as sqrt(E[x²] − E[x]²): SQLite has no STDDEV aggregate.
+
+    Clamped at 0 because rounding can make the difference a hair below zero.
+    """
+    return Sqrt(
+        Greatest(
+            ExpressionWrapper(mean_of_squares - mean * mean, output_field=FloatField()),
+            Value(0.0, output_field=FloatField()),
+        )
+    )
+
+
+def entry_standings(
+    year: CompetitionYear,
+    *,
+    nine_project: NineProject | None = None,
+    normalised: bool = False,
+    queryset: QuerySet[Entry] | None = None,
+) -> QuerySet[Entry]:
+    """The year's entries with their aggregated scores, computed in ONE SQL query.
+
+    Each entry is annotated with:
+    - `mean_work`, `mean_effect`, `mean_income`, `mean_satisfaction`: the mean points of each
+      criterion over the entry's score sheets (float; None without sheets);
+    - `weighted_total`: 100 × Σ_c (w_c × mean_c / max_c) ÷ Σ_c w_c, i.e. the mean of the sheet
+      totals on a 0–100 scale (all criteria at maximum = 100; with the default 4 × 25 points
+      and equal weights it equals the sum of the four means);
+    - `sheet_count`: the number of sheets;
+    - `spread`: the POPULATION standard deviation of the sheet totals (0 with one sheet);
+    - `disputed`: at least two sheets and spread > the year's `disagreement_threshold`;
+    - with `normalised=True`, `normalised_total`: the mean over the entry's sheets of each
+      reviewer's z-score (the sheet total standardised by that reviewer's mean and standard
+      deviation over the year), rescaled to the mean and standard deviation of all the year's
+      sheet totals, so that a harsh and a lenient reviewer count alike. A reviewer whose totals
+      do not vary contributes z = 0. This costs one small extra aggregate query.
+
+    Ordered by weighted total (unscored last), then title. Weights and maxima are read from the
+    Criterion rows first (one small query) and enter the SQL as constants. Pass `queryset` to
+    start from a user-scoped set of entries.
+    """
+    criteria = criteria_by_code()
+    entries = (queryset if queryset is not None else Entry.objects.all()).filter(year=year)
+    if nine_project is not None:
+        entries = entries.filter(nine_project=nine_project)
+    total = sheet_total_expression(criteria, prefix="sheets__")
+    aggregates = {f"mean_{code}": Avg(Cast(f"sheets__{code}", FloatField())) for code in criteria}
+    aggregates["sheet_count"] = Count("sheets")
+    aggregates["_mean_total"] = Avg(total)
+    aggregates["_mean_total_sq"] = Avg(ExpressionWrapper(total * total, output_field=FloatField()))
+    if normalised:
+        aggregates["_mean_z"] = Avg(_reviewer_z_expression(year, criteria, total))
+    factors = _weight_factors(criteria)
+    weighted = [
+        F(f"mean_{code}") * Value(factor, output_field=FloatField())
+        for code, factor in factors.items()
+    ]
+    weighted_total = weighted[0]
+    for term in weighted[1:]:
+        weighted_total = weighted_total + term
+    spread = _std_dev(F("_mean_total_sq"), F("_mean_total"))
+    entries = (
+        entries.select_related("unit", "nine_project", "year")
+        .annotate(**aggregates)
+        .annotate(
+            weighted_total=ExpressionWrapper(weighted_total, output_field=FloatField()),
+            spread=spread,
+        )
+        .annotate(
+            disputed=Case(
+                When(
+                    sheet_count__gte=2,
+                    spread__gt=float(year.disagreement_threshold),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    if normalised:
+        overall = ScoreSheet.objects.filter(entry__year=year).aggregate(
+            mean=Avg(sheet_total_expression(criteria)),
+            mean_sq=Avg(
+                ExpressionWrapper(
+                    sheet_total_expression(criteria) * sheet_total_expression(criteria),
+                    output_field=FloatField(),
+                )
+            ),
+        )
+        mean = overall["mean"] or 0.0
+        std = max((overall["mean_sq"] or 0.0) - mean * mean, 0.0) ** 0.5
+        entries = entries.annotate(
+            normalised_total=ExpressionWrapper(
+                Value(mean) + Value(std) * F("_mean_z"), output_field=FloatField()
+            )
+        )
+    return entries.order_by(F("weighted_total").desc(nulls_last=True), "title", "pk")
+
+
+def _reviewer_z_expression(year, criteria, outer_total):
+    """Per joined sheet: (total − reviewer's mean) ÷ reviewer's std-dev, via correlated subqueries."""
+    total = sheet_total_expression(criteria)
+    own = ScoreSheet.objects.filter(entry__year=year, reviewer=OuterRef("sheets__reviewer"))
+    stats = own.values("reviewer").annotate(
+        m=Avg(total),
+        s=_std_dev(Avg(ExpressionWrapper(total * total, output_field=FloatField())), Avg(total)),
+    )
+    mean = Subquery(stats.values("m")[:1], output_field=FloatField())
+    std = Subquery(stats.values("s")[:1], output_field=FloatField())
+    z = ExpressionWrapper((outer_total - mean) / NullIf(std, Value(0.0)), output_field=FloatField())
+    return Coalesce(z, Value(0.0), output_field=FloatField())
+
+
+def sheets_with_totals(entry: Entry) -> QuerySet[ScoreSheet]:
+    """An entry's score sheets with each sheet's `total` (0–100 scale), for the office."""
+    return (
+        entry.sheets.select_related("reviewer", "reviewer__membership__unit")
+        .annotate(total=sheet_total_expression(criteria_by_code()))
+        .order_by("reviewer__username")
+    )
+
+
+def entries_for_user(user) -> QuerySet[Entry]:
+    """Office and admins: every entry; unit staff: their own unit's; nobody else: none."""
+    entries = Entry.objects.select_related("unit", "year", "nine_project")
+    if permissions.may(user, "competition.view_all_units"):
+        return entries
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return entries.none()
+    return entries.filter(unit_id=unit_id)
+
+
+def entry_for_user(user, pk) -> Entry:
+    return get_object_or_404(entries_for_user(user), pk=pk)
+
+
+def entry_list(user, year: CompetitionYear | None, *, nine_project=None) -> QuerySet[Entry]:
+    """The entry list page: each entry with its sheet count and whether the user has scored it."""
+    entries = entries_for_user(user)
+    if year is not None:
+        entries = entries.filter(year=year)
+    if nine_project is not None:
+        entries = entries.filter(nine_project=nine_project)
+    return entries.annotate(
+        sheet_count=Count("sheets", distinct=True),
+        scored_by_me=Exists(
+            ScoreSheet.objects.filter(entry=OuterRef("pk"), reviewer_id=user.pk or 0)
+        ),
+    ).order_by("nine_project__number", "unit__name", "pk")
+
+
+def reviewers() -> QuerySet:
+    """Every office reviewer (竞赛办公室), with his own unit."""
+    User = get_user_model()
+    return (
+        User.objects.filter(membership__role=Role.OFFICE, is_active=True)
+        .select_related("membership__unit")
+        .order_by("username")
+    )
+
+
+@dataclass
+class ProgressCell:
+    reviewer: object
+    status: str  # "scored", "pending", "conflict" (own unit or declared), "unassigned"
+
+
+def scoring_progress(year: CompetitionYear, entries) -> list[tuple[Entry, list[ProgressCell]]]:
+    """The progress matrix: for each given entry, each reviewer's state.
+
+    A fixed number of queries whatever the size: the entries (given, already sliced), the
+    reviewers, and the sheets, assignments and conflicts among them.
+    """
+    entries = list(entries)
+    reviewer_list = list(reviewers())
+    entry_ids = [entry.pk for entry in entries]
+    scored = set(
+        ScoreSheet.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "reviewer_id")
+    )
+    assigned = set(
+        ReviewerAssignment.objects.filter(entry_id__in=entry_ids).values_list(
+            "entry_id", "reviewer_id"
+        )
+    )
+    conflicts = set(ConflictDeclaration.objects.values_list("reviewer_id", "unit_id"))
+    rows = []
+    for entry in entries:
+        cells = []
+        for reviewer in reviewer_list:
+            if (entry.pk, reviewer.pk) in scored:
+                status = "scored"
+            elif (
+                reviewer.membership.unit_id == entry.unit_id
+                or (reviewer.pk, entry.unit_id) in conflicts
+            ):
+                status = "conflict"
+            elif not year.unassigned_may_score and (entry.pk, reviewer.pk) not in assigned:
+                status = "unassigned"
+            else:
+                status = "pending"
+            cells.append(ProgressCell(reviewer, status))
+        rows.append((entry, cells))
+    return rows
+
+
+def assignments(year: CompetitionYear) -> QuerySet[ReviewerAssignment]:
+    return ReviewerAssignment.objects.filter(entry__year=year).select_related(
+        "entry__unit", "entry__nine_project", "reviewer"
+    )
+
+
+def conflicts_for_user(user) -> QuerySet[ConflictDeclaration]:
+    """Admins see every declaration; a reviewer his own."""
+    conflicts = ConflictDeclaration.objects.select_related("reviewer", "unit")
+    if permissions.is_admin(user):
+        return conflicts
+    if permissions.is_office(user):
+        return conflicts.filter(reviewer=user)
+    return conflicts.none()
+
+
+def spot_checks_for_user(user) -> QuerySet[SpotCheck]:
+    checks = SpotCheck.objects.select_related("unit", "entry", "year", "recorded_by", "draw")
+    if permissions.may(user, "competition.view_all_units"):
+        return checks
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return checks.none()
+    return checks.filter(unit_id=unit_id)
+
+
+def spot_check_for_user(user, pk) -> SpotCheck:
+    return get_object_or_404(spot_checks_for_user(user).prefetch_related("photos"), pk=pk)
+
+
+def spot_check_photo_for_user(user, pk) -> SpotCheckPhoto:
+    return get_object_or_404(
+        SpotCheckPhoto.objects.select_related("spot_check").filter(
+            spot_check__in=spot_checks_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def draws_for_user(user) -> QuerySet[SpotCheckDraw]:
+    if not permissions.may(user, "competition.draw_spot_check"):
+        return SpotCheckDraw.objects.none()
+    return SpotCheckDraw.objects.select_related("year", "drawn_by")
+
+
+def notices_for_user(user) -> QuerySet[Notice]:
+    """Published notices for every logged-in user, newest first; drafts too for the office."""
+    notices = Notice.objects.select_related("year", "author")
+    if not user.is_authenticated:
+        return notices.none()
+    if not permissions.may(user, "competition.publish_notice"):
+        notices = notices.filter(published=True)
+    return notices.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-pk")

@@ -1,11 +1,35 @@
 """Writes for the competition core. Each takes an acting user and runs in one transaction."""
 
 import datetime
+import random
+import secrets
+from decimal import Decimal
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .enums import Role, YearStatus
-from .models import CompetitionYear, Membership, ReportingPeriod, Unit, default_evaluation_date
+from common.uploads import IMAGE_EXTENSIONS, validate_upload
+
+from .enums import CRITERION_CODES, Role, YearStatus
+from .models import (
+    CompetitionYear,
+    ConflictDeclaration,
+    Criterion,
+    Entry,
+    Membership,
+    Notice,
+    ReportingPeriod,
+    ReviewerAssignment,
+    ScoreSheet,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckPhoto,
+    Unit,
+    default_evaluation_date,
+)
 
 DEADLINE_DAYS_AFTER_QUARTER = 10
 
@@ -83,3 +107,326 @@ def membership_set(*, actor, user, role: str, unit: Unit | None = None) -> Membe
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     return membership
+
+
+# --- 四比双争 scoring -------------------------------------------------------------------------
+
+
+def _require(actor, action: str, obj=None, message: str = "") -> None:
+    from . import permissions
+
+    if not permissions.may(actor, action, obj):
+        raise PermissionDenied(message or _("您无权执行此操作。"))
+
+
+ENTRY_FIELDS = ("nine_project", "title", "description", "target_villages", "target_households")
+
+
+@transaction.atomic
+def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry:
+    """A unit enters the year's competition with an entry (参赛项目) while the year is open."""
+    _require(actor, "competition.create_entry", unit)
+    if not year.is_open:
+        raise ValidationError(_("该竞赛年度已停止报名。"))
+    entry = Entry(unit=unit, year=year, created_by=actor, **_pick(fields, ENTRY_FIELDS))
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def entry_update(*, actor, entry: Entry, **fields) -> Entry:
+    _require(actor, "competition.edit_entry", entry, _("该参赛项目已不能修改。"))
+    for name, value in _pick(fields, ENTRY_FIELDS).items():
+        setattr(entry, name, value)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _pick(fields: dict, allowed) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unexpected fields: {sorted(unknown)}")
+    return fields
+
+
+def _existing_sheet(entry: Entry, reviewer) -> ScoreSheet | None:
+    return ScoreSheet.objects.select_for_update().filter(entry=entry, reviewer=reviewer).first()
+
+
+@transaction.atomic
+def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") -> ScoreSheet:
+    """Create or revise the actor's score sheet for an entry.
+
+    Each criterion's points must lie in [0, its max_points]. The database allows one sheet
+    per reviewer and entry: when two submissions race, the loser's insert fails on that
+    constraint and it revises the sheet the winner created instead (both keep their history).
+    """
+    _require(actor, "competition.score_entry", entry, _("您不能为该参赛项目评分。"))
+    criteria = Criterion.objects.filter(code__in=CRITERION_CODES)
+    errors = {}
+    for criterion in criteria:
+        value = points.get(criterion.code)
+        if value is None:
+            errors[criterion.code] = _("请填写“%(name)s”的得分。") % {"name": criterion.name}
+        elif not 0 <= Decimal(value) <= criterion.max_points:
+            errors[criterion.code] = _("“%(name)s”的得分应在 0 至 %(max)s 之间。") % {
+                "name": criterion.name,
+                "max": format(criterion.max_points.normalize(), "f"),
+            }
+    if errors:
+        raise ValidationError(errors)
+    values = {code: Decimal(points[code]) for code in CRITERION_CODES}
+    sheet = _existing_sheet(entry, actor)
+    if sheet is None:
+        sheet = ScoreSheet(entry=entry, reviewer=actor, comment=comment, **values)
+        sheet.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                sheet.save()
+            return sheet
+        except IntegrityError:
+            # A concurrent submission by the same reviewer created the sheet first.
+            sheet = _existing_sheet(entry, actor)
+            if sheet is None:
+                raise
+    for code, value in values.items():
+        setattr(sheet, code, value)
+    sheet.comment = comment
+    sheet.full_clean(validate_constraints=False)
+    sheet.save(update_fields=[*CRITERION_CODES, "comment", "updated_at"])
+    return sheet
+
+
+@transaction.atomic
+def conflict_declare(*, actor, unit: Unit, reason: str) -> ConflictDeclaration:
+    """A reviewer declares a conflict of interest with a unit; he can no longer score it."""
+    _require(actor, "competition.declare_conflict")
+    if ConflictDeclaration.objects.filter(reviewer=actor, unit=unit).exists():
+        raise ValidationError(_("您已申报过与该单位的利益冲突。"))
+    declaration = ConflictDeclaration(reviewer=actor, unit=unit, reason=reason)
+    declaration.full_clean()
+    declaration.save()
+    return declaration
+
+
+def _eligible(reviewer, entry: Entry, conflicts: set) -> bool:
+    return (
+        reviewer.membership.unit_id != entry.unit_id
+        and (reviewer.pk, entry.unit_id) not in conflicts
+    )
+
+
+@transaction.atomic
+def assignment_add(*, actor, entry: Entry, reviewer) -> ReviewerAssignment:
+    _require(actor, "competition.manage_assignments")
+    from . import selectors
+
+    if not selectors.reviewers().filter(pk=reviewer.pk).exists():
+        raise ValidationError(_("只能分配竞赛办公室的评委。"))
+    conflicts = set(ConflictDeclaration.objects.values_list("reviewer_id", "unit_id"))
+    if not _eligible(reviewer, entry, conflicts):
+        raise ValidationError(_("该评委与此参赛单位存在利益冲突，不能分配。"))
+    assignment, _created = ReviewerAssignment.objects.get_or_create(
+        entry=entry, reviewer=reviewer, defaults={"assigned_by": actor}
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor, assignment: ReviewerAssignment) -> None:
+    _require(actor, "competition.manage_assignments")
+    assignment.delete()
+
+
+@transaction.atomic
+def assignments_spread(
+    *, actor, year: CompetitionYear, per_entry: int, seed: int
+) -> list[ReviewerAssignment]:
+    """Assign `per_entry` reviewers to every entry of the year, evenly and at random.
+
+    Entries are taken in id order; for each, the eligible reviewers (not of its unit, no
+    declared conflict, not yet assigned) are shuffled with `random.Random(seed)` and the least
+    loaded are taken, so the same seed on the same data gives the same assignment.
+    """
+    _require(actor, "competition.manage_assignments")
+    from . import selectors
+
+    rng = random.Random(seed)
+    reviewer_list = list(selectors.reviewers())
+    conflicts = set(ConflictDeclaration.objects.values_list("reviewer_id", "unit_id"))
+    existing = set(
+        ReviewerAssignment.objects.filter(entry__year=year).values_list("entry_id", "reviewer_id")
+    )
+    load = {r.pk: 0 for r in reviewer_list}
+    for _entry_id, reviewer_id in existing:
+        if reviewer_id in load:
+            load[reviewer_id] += 1
+    created = []
+    for entry in Entry.objects.filter(year=year).order_by("pk"):
+        have = sum(1 for entry_id, _r in existing if entry_id == entry.pk)
+        candidates = [
+            r
+            for r in reviewer_list
+            if _eligible(r, entry, conflicts) and (entry.pk, r.pk) not in existing
+        ]
+        rng.shuffle(candidates)
+        candidates.sort(key=lambda r: load[r.pk])  # stable: ties keep the shuffled order
+        for reviewer in candidates[: max(per_entry - have, 0)]:
+            created.append(ReviewerAssignment(entry=entry, reviewer=reviewer, assigned_by=actor))
+            load[reviewer.pk] += 1
+    ReviewerAssignment.objects.bulk_create(created)
+    return created
+
+
+@transaction.atomic
+def results_publish(*, actor, year: CompetitionYear, published: bool = True) -> CompetitionYear:
+    """Publish (or withdraw) the year's scores to unit staff of every unit."""
+    _require(actor, "competition.publish_results", year)
+    year.results_published = published
+    year.results_published_at = timezone.now() if published else None
+    year.save(update_fields=["results_published", "results_published_at"])
+    return year
+
+
+# Units not yet spot-checked this year are this many times as likely to be drawn.
+UNCHECKED_WEIGHT = 3
+CHECKED_WEIGHT = 1
+
+
+def draw_units(pool: list, seed: int, count: int) -> list[int]:
+    """Weighted sampling without replacement (Efraimidis–Spirakis), reproducible from the seed.
+
+    `pool` is [[unit id, weight], ...]; each unit gets the key u^(1/weight) with u drawn from
+    `random.Random(seed)` in pool order, and the `count` largest keys win.
+    """
+    rng = random.Random(seed)
+    keyed = [(rng.random() ** (1.0 / weight), unit_id) for unit_id, weight in pool if weight > 0]
+    keyed.sort(reverse=True)
+    return [unit_id for _key, unit_id in keyed[:count]]
+
+
+@transaction.atomic
+def spot_check_draw_run(
+    *, actor, year: CompetitionYear, count: int, seed: int | None = None
+) -> SpotCheckDraw:
+    """Draw `count` active units to spot-check, weighted towards units not yet checked this year.
+
+    Without a seed one is chosen at random; the seed and the weighted pool are stored, so the
+    draw can be reproduced (`draw_units(draw.pool, draw.seed, draw.count)`), and running again
+    with the same seed on the same state draws the same units.
+    """
+    from . import selectors
+
+    _require(actor, "competition.draw_spot_check")
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    checked = set(SpotCheck.objects.filter(year=year).values_list("unit_id", flat=True))
+    unit_ids = (
+        selectors.units_active_between(year.start_date, year.end_date)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    pool = [[pk, CHECKED_WEIGHT if pk in checked else UNCHECKED_WEIGHT] for pk in unit_ids]
+    if count > len(pool):
+        raise ValidationError(
+            _("抽取数量不能超过参赛单位数（%(n)s）。") % {"n": len(pool)}, code="too_many"
+        )
+    draw = SpotCheckDraw(
+        year=year,
+        seed=seed,
+        count=count,
+        pool=pool,
+        drawn_by=actor,
+        result=draw_units(pool, seed, count),
+    )
+    draw.full_clean()
+    draw.save()
+    return draw
+
+
+@transaction.atomic
+def spot_check_record(
+    *,
+    actor,
+    year: CompetitionYear,
+    unit: Unit,
+    date,
+    inspectors: str,
+    findings: str,
+    rating: str,
+    entry: Entry | None = None,
+    draw: SpotCheckDraw | None = None,
+    photos=(),
+) -> SpotCheck:
+    """Record a spot check (抽查) of a unit or one of its entries, with photos."""
+    _require(actor, "competition.record_spot_check")
+    if entry is not None and (entry.unit_id != unit.pk or entry.year_id != year.pk):
+        raise ValidationError({"entry": _("参赛项目必须属于被抽查单位和该年度。")})
+    check = SpotCheck(
+        year=year,
+        unit=unit,
+        entry=entry,
+        draw=draw,
+        date=date,
+        inspectors=inspectors,
+        findings=findings,
+        rating=rating,
+        recorded_by=actor,
+    )
+    check.full_clean()
+    check.save()
+    for upload in photos:
+        validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+        photo = SpotCheckPhoto(spot_check=check, original_name=upload.name[:255])
+        photo.file.save(upload.name, upload, save=False)
+        photo.save()
+    return check
+
+
+def standings_table(year: CompetitionYear) -> list[dict]:
+    """The current standings by nine-project, as plain data (a notice keeps it as it was)."""
+    from . import selectors
+
+    table = []
+    for entry in selectors.entry_standings(year).order_by(
+        "nine_project__number", F("weighted_total").desc(nulls_last=True), "title"
+    ):
+        table.append(
+            {
+                "nine_project": entry.nine_project.name,
+                "unit": entry.unit.name,
+                "title": entry.title,
+                "sheets": entry.sheet_count,
+                "total": None if entry.weighted_total is None else round(entry.weighted_total, 2),
+            }
+        )
+    return table
+
+
+@transaction.atomic
+def notice_create(
+    *, actor, year: CompetitionYear, title: str, body: str, include_standings: bool = False
+) -> Notice:
+    _require(actor, "competition.publish_notice")
+    notice = Notice(
+        year=year, title=title, body=body, include_standings=include_standings, author=actor
+    )
+    notice.full_clean()
+    notice.save()
+    return notice
+
+
+@transaction.atomic
+def notice_publish(*, actor, notice: Notice) -> Notice:
+    """Publish a draft notice to every logged-in user, freezing its standings table."""
+    _require(actor, "competition.publish_notice", notice)
+    if notice.published:
+        raise ValidationError(_("该通报已发布。"))
+    notice.published = True
+    notice.published_at = timezone.now()
+    notice.standings = standings_table(notice.year) if notice.include_standings else []
+    notice.full_clean()
+    notice.save(update_fields=["published", "published_at", "standings"])
+    return notice

@@ -1,10 +1,30 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from common import panels
+from common.uploads import file_response
 
-from . import permissions, selectors
+from . import permissions, selectors, services
+from .enums import CRITERION_CODES
+from .forms import (
+    AssignmentForm,
+    ConflictForm,
+    DrawForm,
+    EntryForm,
+    NoticeForm,
+    ScoreSheetForm,
+    SpotCheckForm,
+    SpreadForm,
+    StandingsFilterForm,
+)
+from .models import ReviewerAssignment, Unit
 
 
 @login_required
@@ -30,3 +50,352 @@ def unit_detail(request, pk):
         "competition/unit_detail.html",
         {"unit": unit, "panels": panels.collect("unit_panels", request, unit)},
     )
+
+
+# --- 四比双争 scoring -------------------------------------------------------------------------
+
+
+def _year(request):
+    """The year chosen with ?year=, else the current one (404 for an unknown year)."""
+    number = request.GET.get("year")
+    if number and number.isdigit():
+        return selectors.year_by_number(int(number))
+    year = selectors.current_year()
+    if year is None:
+        raise Http404(_("尚未设置竞赛年度。"))
+    return year
+
+
+def _form_errors(form, exc: ValidationError):
+    """Put a service's ValidationError on the form (per field when it names fields)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, 50).get_page(request.GET.get("page"))
+
+
+@login_required
+def entry_list(request):
+    year = _year(request)
+    entries = selectors.entry_list(request.user, year)
+    return render(
+        request,
+        "competition/entry_list.html",
+        {"year": year, "years": selectors.years(), "page": _page(request, entries)},
+    )
+
+
+@login_required
+def entry_create(request):
+    year = _year(request)
+    unit = selectors.units_for_user(request.user).filter(pk=permissions.unit_id_of(request.user))
+    unit = unit.first()
+    permissions.require(request.user, "competition.create_entry", unit)
+    form = EntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.entry_create(
+                actor=request.user, unit=unit, year=year, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("参赛项目“%(title)s”已报名。") % {"title": entry.title})
+            return redirect("competition:entry_detail", pk=entry.pk)
+    return render(request, "competition/entry_form.html", {"form": form, "year": year})
+
+
+@login_required
+def entry_edit(request, pk):
+    entry = selectors.entry_for_user(request.user, pk)
+    permissions.require(request.user, "competition.edit_entry", entry)
+    form = EntryForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        services.entry_update(actor=request.user, entry=entry, **form.cleaned_data)
+        messages.success(request, _("参赛项目已保存。"))
+        return redirect("competition:entry_detail", pk=entry.pk)
+    return render(request, "competition/entry_form.html", {"form": form, "year": entry.year})
+
+
+@login_required
+def entry_detail(request, pk):
+    entry = selectors.entry_for_user(request.user, pk)
+    permissions.require(request.user, "competition.view_entry", entry)
+    user = request.user
+    standing = None
+    if permissions.may(user, "competition.view_scores", entry):
+        standing = selectors.entry_standings(entry.year).filter(pk=entry.pk).first()
+    sheets = None
+    if permissions.may(user, "competition.view_sheets", entry):
+        sheets = selectors.sheets_with_totals(entry)
+    context = {
+        "entry": entry,
+        "standing": standing,
+        "sheets": sheets,
+        "criteria": selectors.criteria_by_code().values(),
+        "spot_checks": entry.spot_checks.all(),
+        "evidence": panels.collect("evidence_panels", request, entry.unit, entry.year),
+    }
+    return render(request, "competition/entry_detail.html", context)
+
+
+@login_required
+def sheet_edit(request, pk):
+    entry = selectors.entry_for_user(request.user, pk)
+    permissions.require(request.user, "competition.score_entry", entry)
+    sheet = entry.sheets.filter(reviewer=request.user).first()
+    initial = {c: getattr(sheet, c) for c in CRITERION_CODES} if sheet else {}
+    if sheet:
+        initial["comment"] = sheet.comment
+    criteria = selectors.criteria_by_code()
+    form = ScoreSheetForm(request.POST or None, initial=initial, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score_sheet_save(
+                actor=request.user,
+                entry=entry,
+                points=form.points,
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("评分已保存，评比冻结前仍可修改。"))
+            return redirect("competition:entry_detail", pk=entry.pk)
+    history = sheet.history.select_related("history_user")[:20] if sheet else []
+    return render(
+        request,
+        "competition/sheet_form.html",
+        {"entry": entry, "form": form, "sheet": sheet, "history": history},
+    )
+
+
+@login_required
+def standings(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.view_standings", year)
+    form = StandingsFilterForm(request.GET or None)
+    nine_project = form.cleaned_data["nine_project"] if form.is_valid() else None
+    rows = selectors.entry_standings(year, nine_project=nine_project, normalised=True)
+    return render(
+        request,
+        "competition/standings.html",
+        {"year": year, "form": form, "page": _page(request, rows)},
+    )
+
+
+@login_required
+@require_POST
+def results_publish(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.publish_results", year)
+    published = request.POST.get("published") == "1"
+    services.results_publish(actor=request.user, year=year, published=published)
+    if published:
+        messages.success(request, _("%(year)s年度评分结果已公布。") % {"year": year.year})
+    else:
+        messages.success(request, _("已撤回评分结果的公布。"))
+    return redirect(f"{reverse('competition:standings')}?year={year.year}")
+
+
+@login_required
+def progress(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.view_progress", year)
+    page = _page(request, selectors.entry_list(request.user, year))
+    rows = selectors.scoring_progress(year, page.object_list)
+    reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []
+    return render(
+        request,
+        "competition/progress.html",
+        {"year": year, "page": page, "rows": rows, "reviewers": reviewer_list},
+    )
+
+
+@login_required
+def assignment_list(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.manage_assignments")
+    form = AssignmentForm(request.POST or None, year=year, reviewers=selectors.reviewers())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已分配评委。"))
+            return redirect(f"{reverse('competition:assignment_list')}?year={year.year}")
+    context = {
+        "year": year,
+        "form": form,
+        "spread_form": SpreadForm(),
+        "page": _page(request, selectors.assignments(year)),
+    }
+    return render(request, "competition/assignment_list.html", context)
+
+
+@login_required
+@require_POST
+def assignment_spread(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.manage_assignments")
+    form = SpreadForm(request.POST)
+    if form.is_valid():
+        created = services.assignments_spread(actor=request.user, year=year, **form.cleaned_data)
+        messages.success(request, _("已新增 %(n)s 条评委分配。") % {"n": len(created)})
+    else:
+        messages.error(request, _("请填写每个项目的评委数和随机种子。"))
+    return redirect(f"{reverse('competition:assignment_list')}?year={year.year}")
+
+
+@login_required
+@require_POST
+def assignment_delete(request, pk):
+    permissions.require(request.user, "competition.manage_assignments")
+    assignment = get_object_or_404(ReviewerAssignment.objects.select_related("entry__year"), pk=pk)
+    services.assignment_remove(actor=request.user, assignment=assignment)
+    messages.success(request, _("已取消该评委分配。"))
+    year = assignment.entry.year.year
+    return redirect(f"{reverse('competition:assignment_list')}?year={year}")
+
+
+@login_required
+def conflict_list(request):
+    permissions.require(request.user, "competition.view_conflicts")
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST":
+        permissions.require(request.user, "competition.declare_conflict")
+        if form.is_valid():
+            try:
+                services.conflict_declare(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("利益冲突已申报，您将不能为该单位的项目评分。"))
+                return redirect("competition:conflict_list")
+    conflicts = selectors.conflicts_for_user(request.user)
+    return render(
+        request,
+        "competition/conflict_list.html",
+        {"form": form, "page": _page(request, conflicts)},
+    )
+
+
+@login_required
+def spot_check_list(request):
+    year = _year(request)
+    checks = selectors.spot_checks_for_user(request.user).filter(year=year)
+    context = {
+        "year": year,
+        "page": _page(request, checks),
+        "draw_form": DrawForm(),
+        "draws": selectors.draws_for_user(request.user).filter(year=year)[:10],
+    }
+    return render(request, "competition/spot_check_list.html", context)
+
+
+@login_required
+def spot_check_create(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.record_spot_check")
+    initial = {"unit": request.GET.get("unit")}
+    form = SpotCheckForm(request.POST or None, request.FILES or None, year=year, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = services.spot_check_record(actor=request.user, year=year, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("抽查记录已保存。"))
+            return redirect("competition:spot_check_detail", pk=check.pk)
+    return render(request, "competition/spot_check_form.html", {"form": form, "year": year})
+
+
+@login_required
+def spot_check_detail(request, pk):
+    check = selectors.spot_check_for_user(request.user, pk)
+    permissions.require(request.user, "competition.view_spot_check", check)
+    return render(request, "competition/spot_check_detail.html", {"check": check})
+
+
+@login_required
+def spot_check_photo(request, pk):
+    photo = selectors.spot_check_photo_for_user(request.user, pk)
+    permissions.require(request.user, "competition.view_spot_check", photo.spot_check)
+    return file_response(photo.file, photo.original_name)
+
+
+@login_required
+@require_POST
+def draw_create(request):
+    year = _year(request)
+    permissions.require(request.user, "competition.draw_spot_check")
+    form = DrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写有效的抽取数量。"))
+        return redirect(f"{reverse('competition:spot_check_list')}?year={year.year}")
+    try:
+        draw = services.spot_check_draw_run(actor=request.user, year=year, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('competition:spot_check_list')}?year={year.year}")
+    messages.success(request, _("已抽取 %(n)s 个单位。") % {"n": len(draw.result)})
+    return redirect("competition:draw_detail", pk=draw.pk)
+
+
+@login_required
+def draw_detail(request, pk):
+    draw = get_object_or_404(selectors.draws_for_user(request.user), pk=pk)
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[p[0] for p in draw.pool])}
+    replay = services.draw_units(draw.pool, draw.seed, draw.count)
+    context = {
+        "draw": draw,
+        "drawn": [units.get(pk) for pk in draw.result],
+        "pool": [(units.get(pk), weight) for pk, weight in draw.pool],
+        "replay_matches": replay == draw.result,
+    }
+    return render(request, "competition/draw_detail.html", context)
+
+
+@login_required
+def notice_list(request):
+    notices = selectors.notices_for_user(request.user)
+    return render(request, "competition/notice_list.html", {"page": _page(request, notices)})
+
+
+@login_required
+def notice_create(request):
+    permissions.require(request.user, "competition.publish_notice")
+    form = NoticeForm(request.POST or None, initial={"year": selectors.current_year()})
+    if request.method == "POST" and form.is_valid():
+        notice = services.notice_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("通报草稿已保存，发布后所有用户可见。"))
+        return redirect("competition:notice_detail", pk=notice.pk)
+    return render(request, "competition/notice_form.html", {"form": form})
+
+
+@login_required
+def notice_detail(request, pk):
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    permissions.require(request.user, "competition.view_notice", notice)
+    return render(request, "competition/notice_detail.html", {"notice": notice})
+
+
+@login_required
+@require_POST
+def notice_publish(request, pk):
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    permissions.require(request.user, "competition.publish_notice", notice)
+    try:
+        services.notice_publish(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("通报已发布。"))
+    return redirect("competition:notice_detail", pk=notice.pk)

@@ -1,7 +1,83 @@
-from tests.matrix import Case, everyone, own_unit_and_office
+import datetime
+
+from competition.models import Notice, ReviewerAssignment, SpotCheck, SpotCheckDraw, SpotCheckPhoto
+from tests.competition import factories as scoring
+from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _entry(w):
+    return {"pk": scoring.entry(w.unit_a, w.year).pk}
+
+
+def _spot_check(w):
+    return SpotCheck.objects.create(
+        year=w.year,
+        unit=w.unit_a,
+        date=datetime.date(2019, 6, 1),
+        inspectors="许文华",
+        findings="台账齐全",
+        rating="good",
+    )
+
+
+def _photo(w):
+    from django.core.files.base import ContentFile
+
+    photo = SpotCheckPhoto(spot_check=_spot_check(w), original_name="现场.png")
+    photo.file.save("现场.png", ContentFile(PNG), save=True)
+    return {"pk": photo.pk}
+
+
+def _assignment(w):
+    entry = scoring.entry(w.unit_a, w.year)
+    reviewer = scoring.reviewer(f"assigned{entry.pk}")
+    return {"pk": ReviewerAssignment.objects.create(entry=entry, reviewer=reviewer).pk}
+
+
+def _notice(w, published):
+    notice = Notice.objects.create(
+        year=w.year,
+        title="通报",
+        body="正文",
+        published=published,
+        published_at=datetime.datetime(2019, 6, 1, tzinfo=datetime.UTC) if published else None,
+    )
+    return {"pk": notice.pk}
+
+
+def _draw(w):
+    return {
+        "pk": SpotCheckDraw.objects.create(
+            year=w.year, seed=1, count=1, pool=[[w.unit_a.pk, 3]], result=[w.unit_a.pk]
+        ).pk
+    }
+
+
+def _entry_data(w, kwargs):
+    return {
+        "nine_project": 1,
+        "title": f"新项目{kwargs.get('pk', '')}",
+        "description": "简介",
+        "target_villages": "桃园村",
+        "target_households": 10,
+    }
+
+
+def _score_data(w, kwargs):
+    return {"work": 20, "effect": 20, "income": 20, "satisfaction": 20, "comment": "好"}
 
 
 def cases(world):
+    staff_edit = {"staff_a": 200, "staff_b": 404, "office": 403, "admin": 403}
+    office_scores = {"staff_a": 403, "staff_b": 404, "office": 200, "admin": 403}
+    staff_only = {"staff_a": 200, "staff_b": 200, "office": 403, "admin": 403}
+    office_post = {"staff_a": 403, "staff_b": 403, "office": 302, "admin": 302}
     return [
         Case("home", everyone(200)),
         Case("competition:unit_list", everyone(200)),
@@ -9,5 +85,87 @@ def cases(world):
             "competition:unit_detail",
             own_unit_and_office(200, 404),
             kwargs=lambda w: {"pk": w.unit_a.pk},
+        ),
+        Case("competition:entry_list", everyone(200)),
+        Case("competition:entry_create", staff_only),
+        Case(
+            "competition:entry_create",
+            {**staff_only, "staff_a": 302, "staff_b": 302},
+            method="post",
+            data=_entry_data,
+            label="post",
+        ),
+        Case("competition:entry_detail", own_unit_and_office(200, 404), kwargs=_entry),
+        Case("competition:entry_edit", staff_edit, kwargs=_entry),
+        Case(
+            "competition:entry_edit",
+            {**staff_edit, "staff_a": 302},
+            kwargs=_entry,
+            method="post",
+            data=_entry_data,
+            label="post",
+        ),
+        Case("competition:sheet_edit", office_scores, kwargs=_entry),
+        Case(
+            "competition:sheet_edit",
+            {**office_scores, "office": 302},
+            kwargs=_entry,
+            method="post",
+            data=_score_data,
+            label="post",
+        ),
+        Case("competition:standings", office_only(200, 403)),
+        Case(
+            "competition:results_publish",
+            admin_only(302),
+            method="post",
+            data=lambda w, k: {"published": "0"},
+        ),
+        Case("competition:progress", office_only(200, 403)),
+        Case("competition:assignment_list", admin_only(200)),
+        Case(
+            "competition:assignment_spread",
+            admin_only(302),
+            method="post",
+            data=lambda w, k: {"per_entry": 1, "seed": 7},
+        ),
+        Case("competition:assignment_delete", admin_only(302), kwargs=_assignment, method="post"),
+        Case("competition:conflict_list", office_only(200, 403)),
+        Case(
+            "competition:conflict_list",
+            {"staff_a": 403, "staff_b": 403, "office": 302, "admin": 403},
+            method="post",
+            data=lambda w, k: {"unit": w.unit_b.pk, "reason": "亲属任职"},
+            label="post",
+        ),
+        Case("competition:spot_check_list", everyone(200)),
+        Case("competition:spot_check_create", office_only(200, 403)),
+        Case(
+            "competition:spot_check_detail",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"pk": _spot_check(w).pk},
+        ),
+        Case("competition:spot_check_photo", own_unit_and_office(200, 404), kwargs=_photo),
+        Case(
+            "competition:draw_create",
+            office_post,
+            method="post",
+            data=lambda w, k: {"count": 1, "seed": 5},
+        ),
+        Case("competition:draw_detail", office_only(200, 404), kwargs=_draw),
+        Case("competition:notice_list", everyone(200)),
+        Case("competition:notice_create", office_only(200, 403)),
+        Case("competition:notice_detail", everyone(200), kwargs=lambda w: _notice(w, True)),
+        Case(
+            "competition:notice_detail",
+            office_only(200, 404),
+            kwargs=lambda w: _notice(w, False),
+            label="draft",
+        ),
+        Case(
+            "competition:notice_publish",
+            office_only(302, 404),
+            kwargs=lambda w: _notice(w, False),
+            method="post",
         ),
     ]

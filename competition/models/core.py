@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .enums import Role, UnitKindCode, YearStatus
+from ..enums import Role, UnitKindCode, YearStatus
 
 
 class UnitKind(models.Model):
@@ -168,6 +168,25 @@ class CompetitionYear(models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=YearStatus.choices, default=YearStatus.OPEN
     )
+    results_published = models.BooleanField(
+        _("评分结果已公布"),
+        default=False,
+        help_text=_("公布前，单位填报员只能看到本单位的评分。"),
+    )
+    results_published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    disagreement_threshold = models.DecimalField(
+        _("评分分歧阈值"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        validators=[MinValueValidator(0)],
+        help_text=_("同一项目各评委总分（百分制）的标准差超过此值时，标记为“评分分歧”。"),
+    )
+    unassigned_may_score = models.BooleanField(
+        _("未分配的评委也可评分"),
+        default=True,
+        help_text=_("取消勾选后，评委只能为分配给自己的参赛项目评分。"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -182,6 +201,11 @@ class CompetitionYear(models.Model):
 
     def __str__(self):
         return self.title or f"{self.year}"
+
+    @property
+    def is_open(self) -> bool:
+        """Entries and score sheets may change only while the year is open."""
+        return self.status == YearStatus.OPEN
 
 
 class ReportingPeriod(models.Model):

@@ -1,0 +1,44 @@
+"""The competition core's models: `core` (units, years, periods, roles, reference data) and
+`scoring` (四比双争 entries, score sheets, conflicts, assignments, spot checks, notices)."""
+
+from .core import (
+    CompetitionYear,
+    Criterion,
+    Membership,
+    NineProject,
+    ReportingPeriod,
+    Unit,
+    UnitKind,
+    default_evaluation_date,
+)
+from .scoring import (
+    ConflictDeclaration,
+    Entry,
+    Notice,
+    ReviewerAssignment,
+    ScoreSheet,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckPhoto,
+    spot_check_photo_path,
+)
+
+__all__ = [
+    "CompetitionYear",
+    "ConflictDeclaration",
+    "Criterion",
+    "Entry",
+    "Membership",
+    "NineProject",
+    "Notice",
+    "ReportingPeriod",
+    "ReviewerAssignment",
+    "ScoreSheet",
+    "SpotCheck",
+    "SpotCheckDraw",
+    "SpotCheckPhoto",
+    "Unit",
+    "UnitKind",
+    "default_evaluation_date",
+    "spot_check_photo_path",
+]

@@ -1,0 +1,319 @@
+"""四比双争 scoring: entries, score sheets, conflicts, assignments, spot checks, notices."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from common.uploads import upload_path
+
+from ..enums import SpotCheckRating
+from .core import CompetitionYear, NineProject, Unit
+
+
+class Entry(models.Model):
+    """A unit's entry (参赛项目) in one year's competition, under one of the nine projects."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="entries", verbose_name=_("参赛单位")
+    )
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("竞赛年度"),
+    )
+    nine_project = models.ForeignKey(
+        NineProject, on_delete=models.PROTECT, related_name="entries", verbose_name=_("九大工程")
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    description = models.TextField(_("项目简介"))
+    target_villages = models.TextField(
+        _("帮扶村"), blank=True, help_text=_("帮扶的贫困村名称，多个用顿号或换行分隔。")
+    )
+    target_households = models.PositiveIntegerField(_("帮扶贫困户数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "nine_project__number", "unit__name", "pk"]
+        verbose_name = _("参赛项目")
+        verbose_name_plural = _("参赛项目")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "title"], name="entry_unique_title_per_unit_year"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def _points_field(label):
+    return models.DecimalField(
+        label, max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+
+
+class ScoreSheet(models.Model):
+    """One reviewer's scores of one entry on the four criteria (四比).
+
+    The maximum of each field is the Criterion's `max_points`, which the admin may change,
+    so the upper bound is checked by the service; the database refuses negatives and a
+    second sheet by the same reviewer.
+    """
+
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("参赛项目")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="score_sheets",
+        verbose_name=_("评委"),
+    )
+    work = _points_field(_("比工作落实"))
+    effect = _points_field(_("比项目成效"))
+    income = _points_field(_("比经济收入"))
+    satisfaction = _points_field(_("比群众满意"))
+    comment = models.TextField(_("评语"), blank=True)
+    created_at = models.DateTimeField(_("评分时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["entry", "reviewer"]
+        verbose_name = _("评分表")
+        verbose_name_plural = _("评分表")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "reviewer"], name="sheet_one_per_reviewer"),
+            models.CheckConstraint(
+                condition=Q(work__gte=0)
+                & Q(effect__gte=0)
+                & Q(income__gte=0)
+                & Q(satisfaction__gte=0),
+                name="sheet_points_nonneg",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} · {self.reviewer}"
+
+
+class ConflictDeclaration(models.Model):
+    """A reviewer's declared conflict of interest with a unit: he may not score its entries."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="conflicts",
+        verbose_name=_("评委"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("回避单位")
+    )
+    reason = models.TextField(_("回避理由"))
+    created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("利益冲突申报")
+        verbose_name_plural = _("利益冲突申报")
+        constraints = [
+            models.UniqueConstraint(fields=["reviewer", "unit"], name="conflict_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} ↔ {self.unit}"
+
+
+class ReviewerAssignment(models.Model):
+    entry = models.ForeignKey(
+        Entry, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("参赛项目")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_assignments",
+        verbose_name=_("评委"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分配人"),
+    )
+    created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "reviewer"]
+        verbose_name = _("评委分配")
+        verbose_name_plural = _("评委分配")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "reviewer"], name="assignment_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.entry} → {self.reviewer}"
+
+
+class SpotCheckDraw(models.Model):
+    """A random draw of units to spot-check, reproducible from its stored seed and pool.
+
+    `pool` is the list of [unit id, weight] the draw was made from, in unit-id order;
+    `result` the drawn unit ids in draw order.
+    """
+
+    year = models.ForeignKey(
+        CompetitionYear, on_delete=models.CASCADE, related_name="draws", verbose_name=_("竞赛年度")
+    )
+    seed = models.BigIntegerField(_("随机种子"))
+    count = models.PositiveSmallIntegerField(_("抽取数量"), validators=[MinValueValidator(1)])
+    pool = models.JSONField(_("候选单位及权重"), default=list)
+    result = models.JSONField(_("抽中单位"), default=list)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("抽取人"),
+    )
+    created_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("抽查抽签")
+        verbose_name_plural = _("抽查抽签")
+
+    def __str__(self):
+        return _("抽签 #%(pk)s（种子 %(seed)s）") % {"pk": self.pk, "seed": self.seed}
+
+
+class SpotCheck(models.Model):
+    """The office's on-site spot check (抽查) of a unit, or of one of its entries."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="spot_checks",
+        verbose_name=_("竞赛年度"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="spot_checks", verbose_name=_("被抽查单位")
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="spot_checks",
+        verbose_name=_("参赛项目"),
+    )
+    draw = models.ForeignKey(
+        SpotCheckDraw,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="spot_checks",
+        verbose_name=_("抽签"),
+    )
+    date = models.DateField(_("抽查日期"))
+    inspectors = models.CharField(_("检查人员"), max_length=200)
+    findings = models.TextField(_("检查情况"))
+    rating = models.CharField(_("评价"), max_length=20, choices=SpotCheckRating.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("抽查记录")
+        verbose_name_plural = _("抽查记录")
+
+    def __str__(self):
+        return f"{self.unit} · {self.date}"
+
+
+def spot_check_photo_path(instance, filename):
+    return upload_path("spotchecks", filename)
+
+
+class SpotCheckPhoto(models.Model):
+    spot_check = models.ForeignKey(
+        SpotCheck, on_delete=models.CASCADE, related_name="photos", verbose_name=_("抽查记录")
+    )
+    file = models.FileField(_("照片"), upload_to=spot_check_photo_path)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("抽查照片")
+        verbose_name_plural = _("抽查照片")
+
+    def __str__(self):
+        return self.original_name
+
+
+class Notice(models.Model):
+    """A notice (通报) on the competition, visible to every logged-in user once published."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("竞赛年度"),
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    include_standings = models.BooleanField(
+        _("附当前各工程得分排名"),
+        default=False,
+        help_text=_("发布时按九大工程生成当时的排名表，附于通报之后（此后不再变化）。"),
+    )
+    standings = models.JSONField(_("排名表"), default=list, blank=True)
+    published = models.BooleanField(_("已发布"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("撰写人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("通报")
+        verbose_name_plural = _("通报")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published=False) | Q(published_at__isnull=False),
+                name="notice_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,183 @@
+"""Scoring pages: visibility of scores, scoring form, progress matrix, query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from competition import permissions, services
+from competition.models import ScoreSheet
+from tests.competition import factories as scoring
+from tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scored(entry_a, entry_b):
+    r1, r2 = scoring.reviewer("r1"), scoring.reviewer("r2")
+    scoring.sheet(entry_a, r1, 20, 20, 20, 20)
+    scoring.sheet(entry_a, r2, 22, 22, 22, 22)
+    scoring.sheet(entry_b, r1, 11, 12, 13, 14)
+    return entry_a, entry_b
+
+
+def test_staff_cannot_see_other_units_scores_before_publication(client_for, staff_a, year, scored):
+    entry_a, entry_b = scored
+    client = client_for(staff_a)
+    assert client.get(reverse("competition:standings")).status_code == 403
+    assert client.get(reverse("competition:entry_detail", args=[entry_b.pk])).status_code == 404
+    own = client.get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    body = own.content.decode()
+    assert own.context["standing"].weighted_total == pytest.approx(84)
+    assert "84.00" in body
+    assert own.context["sheets"] is None  # who gave what stays with the office
+    assert not permissions.may(staff_a, "competition.view_scores", entry_b)
+
+
+def test_staff_sees_all_scores_after_publication(client_for, staff_a, admin_user, year, scored):
+    _entry_a, entry_b = scored
+    services.results_publish(actor=admin_user, year=year)
+    response = client_for(staff_a).get(reverse("competition:standings"))
+    assert response.status_code == 200
+    rows = {row.pk: row for row in response.context["page"]}
+    assert rows[entry_b.pk].weighted_total == pytest.approx(50)
+    assert "濉溪县就业帮扶" in response.content.decode()
+    assert permissions.may(staff_a, "competition.view_scores", entry_b)
+
+
+def test_results_publish_view_sets_flag(client_for, admin_user, year):
+    response = client_for(admin_user).post(
+        reverse("competition:results_publish"), {"published": "1"}
+    )
+    assert response.status_code == 302
+    year.refresh_from_db()
+    assert year.results_published and year.results_published_at is not None
+
+
+def test_office_scores_through_form_then_revises(client_for, office_user, entry_a):
+    client = client_for(office_user)
+    url = reverse("competition:sheet_edit", args=[entry_a.pk])
+    form_page = client.get(url).content.decode()
+    assert "因村因户施策精准" in form_page  # the rubric beside the field
+    data = {"work": "24.5", "effect": "20", "income": "18", "satisfaction": "25", "comment": "扎实"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    sheet = ScoreSheet.objects.get()
+    assert (sheet.work, sheet.comment) == (Decimal("24.5"), "扎实")
+    client.post(url, {**data, "work": "10"})
+    sheet.refresh_from_db()
+    assert sheet.work == Decimal(10) and sheet.history.count() == 2
+
+
+def test_score_form_rejects_above_maximum(client_for, office_user, entry_a):
+    url = reverse("competition:sheet_edit", args=[entry_a.pk])
+    data = {"work": "26", "effect": "20", "income": "18", "satisfaction": "25"}
+    response = client_for(office_user).post(url, data)
+    assert response.status_code == 200
+    assert "work" in response.context["form"].errors
+    assert not ScoreSheet.objects.exists()
+
+
+def test_reviewer_of_the_unit_gets_403_on_score_page(client_for, unit_a, entry_a):
+    insider = scoring.reviewer("insider", unit=unit_a)
+    response = client_for(insider).get(reverse("competition:sheet_edit", args=[entry_a.pk]))
+    assert response.status_code == 403
+    detail = client_for(insider).get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert reverse("competition:sheet_edit", args=[entry_a.pk]) not in detail.content.decode()
+
+
+def test_entry_page_collects_evidence_panels(client_for, office_user, entry_a, monkeypatch):
+    from common import panels
+
+    seen = []
+
+    def fake_collect(hook, *args):
+        seen.append((hook, args[1:]))
+        return []
+
+    monkeypatch.setattr(panels, "collect", fake_collect)
+    client_for(office_user).get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert seen == [("evidence_panels", (entry_a.unit, entry_a.year))]
+
+
+def test_staff_creates_entry_for_own_unit(client_for, staff_a, unit_a, year):
+    response = client_for(staff_a).post(
+        reverse("competition:entry_create"),
+        {
+            "nine_project": 2,
+            "title": "就业帮扶",
+            "description": "简介",
+            "target_villages": "",
+            "target_households": 30,
+        },
+    )
+    entry = unit_a.entries.get()
+    assert response["Location"] == reverse("competition:entry_detail", args=[entry.pk])
+    assert (entry.title, entry.year, entry.target_households) == ("就业帮扶", year, 30)
+
+
+def test_progress_matrix_marks_states(client_for, office_user, unit_a, year, scored):
+    entry_a, entry_b = scored
+    insider = scoring.reviewer("insider", unit=unit_a)
+    response = client_for(office_user).get(reverse("competition:progress"))
+    rows = {
+        entry.pk: {c.reviewer.username: c.status for c in cells}
+        for entry, cells in response.context["rows"]
+    }
+    assert rows[entry_a.pk] == {
+        "insider": "conflict",
+        "office": "pending",
+        "r1": "scored",
+        "r2": "scored",
+    }
+    assert rows[entry_b.pk]["insider"] == "pending" and rows[entry_b.pk]["r2"] == "pending"
+    assert insider.pk
+
+
+def _populate(year, n_entries, n_reviewers):
+    reviewers = [scoring.reviewer(f"bulk{n_reviewers}_{i}") for i in range(n_reviewers)]
+    for i in range(n_entries):
+        entry = scoring.entry(UnitFactory(), year, number=i % 9 + 1)
+        for reviewer in reviewers[: i % 3]:
+            scoring.sheet(entry, reviewer, 10, 10, 10, 10)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["competition:progress", "competition:entry_list", "competition:standings"]
+)
+def test_scoring_pages_query_count_bounded(
+    url_name, client_for, office_user, year, django_assert_max_num_queries
+):
+    client = client_for(office_user)
+    _populate(year, 3, 2)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse(url_name)).status_code == 200
+    _populate(year, 40, 6)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse(url_name))
+    assert len(response.context["page"].object_list) == 43
+
+
+def test_notice_list_shows_published_to_staff_only(client_for, office_user, staff_a, year):
+    draft = services.notice_create(actor=office_user, year=year, title="草稿通报", body="x")
+    old = services.notice_create(actor=office_user, year=year, title="第一期", body="x")
+    new = services.notice_create(actor=office_user, year=year, title="第二期", body="x")
+    services.notice_publish(actor=office_user, notice=old)
+    services.notice_publish(actor=office_user, notice=new)
+    staff_list = list(client_for(staff_a).get(reverse("competition:notice_list")).context["page"])
+    assert staff_list == [new, old]
+    office_list = list(
+        client_for(office_user).get(reverse("competition:notice_list")).context["page"]
+    )
+    assert draft in office_list
+
+
+def test_draw_detail_confirms_replay(client_for, office_user, year, unit_a, unit_b):
+    response = client_for(office_user).post(
+        reverse("competition:draw_create"), {"count": 1, "seed": 9}
+    )
+    draw_url = response["Location"]
+    page = client_for(office_user).get(draw_url)
+    assert page.context["replay_matches"] is True
+    assert "结果一致" in page.content.decode()

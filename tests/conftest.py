@@ -134,7 +134,7 @@ def client_for(client):
     def make(user):
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="common.auth.PortalModelBackend")
         return client
 
     return make

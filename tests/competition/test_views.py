@@ -89,3 +89,9 @@ def test_unit_list_query_count_does_not_grow(
     UnitFactory.create_batch(60)
     with django_assert_max_num_queries(8):
         client.get(reverse("competition:unit_list"))
+
+
+def test_english_browser_still_gets_chinese_until_switched(client):
+    body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in body
+    assert "登录" in body

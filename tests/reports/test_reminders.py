@@ -2,6 +2,7 @@
 broker-down path and the send_reminders command. Tasks run inline; "today" is passed in."""
 
 import datetime
+import importlib
 import logging
 import smtplib
 from io import StringIO
@@ -18,6 +19,7 @@ from common import tasks as common_tasks
 from common.mail import MailTransientError
 from common.models import Notification, ReminderLog
 from competition.enums import YearStatus
+from config.celery import app as celery_app
 from reports import reminders, tasks
 from reports.enums import ReportStatus
 from tests import factories
@@ -389,3 +391,16 @@ def test_send_reminders_refuses_a_bad_date():
 
     with pytest.raises(CommandError, match="--date"):
         _command("--date", "2019-13-01")
+
+
+def test_beat_schedule_names_the_reminder_tasks():
+    schedule = importlib.import_module("common.migrations.0002_default_schedule").SCHEDULE
+    celery_app.loader.import_default_modules()
+    for name in ("reports.send_deadline_reminders", "volunteers.send_quota_reminders"):
+        assert name in {entry[1] for entry in schedule}
+        assert name in celery_app.tasks
+
+
+def test_task_without_a_date_runs_for_today(unit_a, staff_a, q1):
+    # As beat calls it: no arguments, today's Asia/Shanghai date (far past 2019's deadlines).
+    assert tasks.send_deadline_reminders.delay().get() == []

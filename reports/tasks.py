@@ -1,10 +1,13 @@
 """Celery tasks of the reports app: ids in, re-fetch, one service call."""
 
+import datetime
 import smtplib
 
 from celery import shared_task
 
-from . import services
+from common import mail
+
+from . import reminders, services
 
 
 @shared_task(
@@ -18,3 +21,13 @@ from . import services
 def send_report_status_mail(*, transition_id: int) -> int:
     """Mail the unit's staff about a returned/accepted report; nothing if it is gone."""
     return services.report_status_mail_send(transition_id=transition_id)
+
+
+@shared_task(name="reports.send_deadline_reminders", acks_late=True, **mail.RETRY_OPTIONS)
+def send_deadline_reminders(*, today: str | None = None) -> list[str]:
+    """The daily beat job: today's deadline reminders, each sent at most once (keys sent).
+
+    `today` (ISO date) is for tests and catch-up by hand; beat passes nothing.
+    """
+    day = datetime.date.fromisoformat(today) if today else None
+    return [delivery.key for delivery in reminders.deadline_reminders_send(today=day)]

@@ -1,0 +1,149 @@
+"""Quota reminders (活动配额提醒): units behind their yearly 5+1 activity quota, once a week.
+
+From the start of the third quarter of an open year (its Q3 reporting period's start, else
+1 July) until the year's last day, every unit active that year whose activity count is below
+its quota (`selectors.quota_progress(year).filter(behind=True)`) is reminded: one mail to each
+active unit staff user with an address and one in-portal notification each, with the count,
+the quota and a link to the activity form.
+
+At most once a week: the ledger key `quota:unit=<unit>:year=<year>:week=<ISO year>-W<week>`
+(kind "quota_reminder") is claimed when sent, so the Monday beat, a rerun or a catch-up run
+later in the same week sends nothing more; a run missed on Monday (Redis down) is caught up
+by any run later that week. Queries: a constant number to build the batch, then a constant
+number per unit sent (`common.services.reminder_deliver`).
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from common import mail
+from common import selectors as common_selectors
+from common import services as common_services
+from common.services import Delivery
+from competition.enums import Role, YearStatus
+from competition.models import CompetitionYear, ReportingPeriod
+
+from . import selectors
+
+logger = logging.getLogger(__name__)
+
+KIND = "quota_reminder"
+REMIND_FROM_QUARTER = 3
+
+
+def reminder_start(year: CompetitionYear) -> datetime.date:
+    """The first day quota reminders go out for the year (start of its third quarter)."""
+    q3_start = getattr(year, "q3_start", None)
+    return q3_start or datetime.date(year.year, 7, 1)
+
+
+def due_years(today: datetime.date) -> list[CompetitionYear]:
+    """Open years on `today` from their third quarter on. One query."""
+    q3 = ReportingPeriod.objects.filter(year=OuterRef("pk"), quarter=REMIND_FROM_QUARTER)
+    years = CompetitionYear.objects.filter(
+        status=YearStatus.OPEN, start_date__lte=today, end_date__gte=today
+    ).annotate(q3_start=Subquery(q3.values("start")[:1]))
+    return [year for year in years if reminder_start(year) <= today]
+
+
+def week_label(today: datetime.date) -> str:
+    iso = today.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def reminder_key(unit_id: int, year_number: int, today: datetime.date) -> str:
+    return f"quota:unit={unit_id}:year={year_number}:week={week_label(today)}"
+
+
+def staff_by_unit(unit_ids) -> dict[int, list]:
+    """Active unit staff users of the given units, by unit id. One query."""
+    users = get_user_model().objects.filter(
+        is_active=True, membership__role=Role.UNIT_STAFF, membership__unit_id__in=list(unit_ids)
+    )
+    by_unit = defaultdict(list)
+    for user in users.select_related("membership").order_by("username"):
+        by_unit[user.membership.unit_id].append(user)
+    return by_unit
+
+
+def _delivery(unit, year: CompetitionYear, staff: list, today: datetime.date) -> Delivery:
+    count, quota = unit.activity_count, unit.effective_quota
+    link = reverse("volunteers:activity_create")
+    context = {
+        "unit": unit,
+        "year": year.year,
+        "count": count,
+        "quota": quota,
+        "missing": quota - count,
+        "end": year.end_date,
+        "url": mail.absolute_url(link),
+    }
+    message = mail.render_mail("quota_reminder", context, to=[])
+    messages = [
+        EmailMultiAlternatives(
+            message.subject, message.body, to=[user.email], alternatives=message.alternatives
+        )
+        for user in staff
+        if user.email
+    ]
+    title = _("%(year)s年度“5+1”活动进度提醒：已开展%(count)s次，要求%(quota)s次") % {
+        "year": year.year,
+        "count": count,
+        "quota": quota,
+    }
+    body = _("尚差%(missing)s次，请在%(end)s前组织开展并及时录入。") % {
+        "missing": quota - count,
+        "end": year.end_date.strftime("%Y-%m-%d"),
+    }
+    return Delivery(
+        key=reminder_key(unit.pk, year.year, today),
+        messages=messages,
+        notify=staff,
+        title=title,
+        body=body,
+        link=link,
+    )
+
+
+def quota_deliveries(*, today: datetime.date) -> list[Delivery]:
+    """This week's quota reminders not yet sent, built in a bounded number of queries."""
+    candidates = []  # (unit, year)
+    for year in due_years(today):
+        candidates.extend(
+            (unit, year) for unit in selectors.quota_progress(year).filter(behind=True)
+        )
+    pending = common_selectors.reminder_keys_unclaimed(
+        KIND, [reminder_key(unit.pk, year.year, today) for unit, year in candidates]
+    )
+    candidates = [c for c in candidates if reminder_key(c[0].pk, c[1].year, today) in pending]
+    staff = staff_by_unit({unit.pk for unit, _year in candidates})
+    deliveries = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for unit, year in candidates:
+            if not staff.get(unit.pk):
+                logger.warning("Unit %s has no active staff to remind about its quota", unit.pk)
+                continue
+            deliveries.append(_delivery(unit, year, staff[unit.pk], today))
+    return deliveries
+
+
+def quota_reminders_send(
+    *, today: datetime.date | None = None, dry_run: bool = False
+) -> list[Delivery]:
+    """Send this week's quota reminders (each unit at most once a week); return those sent.
+
+    With `dry_run`, return what would be sent and record nothing. Call outside any
+    transaction (see `common.services.reminder_deliver`).
+    """
+    deliveries = quota_deliveries(today=today or timezone.localdate())
+    sent = set(common_services.reminder_deliver(kind=KIND, deliveries=deliveries, dry_run=dry_run))
+    return [delivery for delivery in deliveries if delivery.key in sent]

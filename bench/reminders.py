@@ -6,10 +6,9 @@ emptied, and the job runs for the open year's period with the most units missing
 as on the day of its d-7 reminder, with a counting in-memory mail backend. Reports the time,
 the SQL queries (to build the batch, and in all) and the SMTP connections opened.
 
-Targets: one SMTP connection; a constant number of queries to build the batch whatever the
-number of units. Sending commits each unit on its own (`common.services.reminder_deliver`),
-so it costs a constant number of queries per unit; inside this rolled-back transaction those
-commits are savepoints, which adds two statements per unit to the count.
+Targets: one SMTP connection; a bounded number of queries whatever the number of units:
+`common.services.reminder_deliver` claims and notifies units in chunks of 200, a few
+queries per chunk (inside this rolled-back transaction its commits are savepoints).
 
 Run alone: `BENCH_DATABASE_URL=... python -m bench.reminders` (or through bench/run.py).
 """

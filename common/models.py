@@ -60,6 +60,8 @@ class ReminderLog(models.Model):
     kind = models.CharField(_("类别"), max_length=50)
     key = models.CharField(_("键"), max_length=200)
     created = models.DateTimeField(_("发送时间"), default=timezone.now)
+    # Which batch claimed the row (see common.services._claim_many).
+    claim = models.UUIDField(_("批次"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("提醒记录")

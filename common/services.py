@@ -2,6 +2,7 @@
 
 import logging
 import smtplib
+import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -27,6 +28,19 @@ def notification_create(
     With `mail=True` each recipient with an address also gets it by e-mail, through the
     `common.send_notification_mail` task queued after the transaction commits.
     """
+    created = Notification.objects.bulk_create(
+        _build_notifications(recipients, title=title, body=body, link=link)
+    )
+    if mail and created:
+        from . import tasks  # tasks import services: import at call time
+
+        tasks.enqueue_on_commit(
+            tasks.send_notification_mail, notification_ids=[n.pk for n in created]
+        )
+    return created
+
+
+def _build_notifications(recipients: Iterable, *, title, body, link) -> list[Notification]:
     notifications, seen = [], set()
     for user in recipients:
         if user.pk in seen or not user.is_active:
@@ -36,14 +50,7 @@ def notification_create(
         # The recipients are loaded users: checking each foreign key would cost a query apiece.
         notification.full_clean(exclude=["recipient"])
         notifications.append(notification)
-    created = Notification.objects.bulk_create(notifications)
-    if mail and created:
-        from . import tasks  # tasks import services: import at call time
-
-        tasks.enqueue_on_commit(
-            tasks.send_notification_mail, notification_ids=[n.pk for n in created]
-        )
-    return created
+    return notifications
 
 
 @transaction.atomic
@@ -88,14 +95,18 @@ class Delivery:
     link: str = ""
 
 
+CHUNK = 200
+
+
 def reminder_deliver(
     *, kind: str, deliveries: Iterable[Delivery], dry_run: bool = False
 ) -> list[str]:
     """Send each delivery at most once and return the keys sent (or, dry, that would be).
 
-    All mail goes over one SMTP connection. Each delivery commits on its own (claim,
-    notifications, mail), so a transient SMTP error raises MailTransientError after the
-    earlier deliveries are recorded, and the retried task sends only the rest. Call it
+    All mail goes over one SMTP connection. Deliveries are claimed and notified in chunks
+    of CHUNK, a constant number of queries each, whatever the number of units. A transient
+    SMTP error raises MailTransientError after releasing the claims (and notifications) of
+    the deliveries not yet sent, so the retried task sends exactly the rest. Call it
     outside any transaction, from a task with `**mail.RETRY_OPTIONS` and `acks_late`.
     """
     deliveries = list(deliveries)
@@ -106,28 +117,54 @@ def reminder_deliver(
     needs_smtp = any(d.messages for d in deliveries)
     sent = []
     with mail.smtp_connection() if needs_smtp else nullcontext() as connection:
-        for delivery in deliveries:
-            if _deliver_one(kind, delivery, connection):
-                sent.append(delivery.key)
+        for start in range(0, len(deliveries), CHUNK):
+            chunk_sent, error = _deliver_chunk(kind, deliveries[start : start + CHUNK], connection)
+            sent.extend(chunk_sent)
+            if error is not None:
+                raise error
     return sent
 
 
-def _deliver_one(kind: str, delivery: Delivery, connection) -> bool:
+def _deliver_chunk(kind: str, chunk: list[Delivery], connection):
+    """Claim, notify and mail one chunk; returns (keys sent, transient error or None)."""
     with transaction.atomic():
-        if not reminder_claim(kind, delivery.key):
-            return False
-        if delivery.notify:
-            notification_create(
-                recipients=delivery.notify,
-                title=delivery.title,
-                body=delivery.body,
-                link=delivery.link,
+        claimed = _claim_many(kind, [delivery.key for delivery in chunk])
+        todo = [delivery for delivery in chunk if delivery.key in claimed]
+        notifications = {
+            delivery.key: _build_notifications(
+                delivery.notify, title=delivery.title, body=delivery.body, link=delivery.link
             )
-        try:
-            mail.send_batch(delivery.messages, connection=connection)
-        except smtplib.SMTPException as exc:
-            if mail.is_transient(exc):
-                raise
-            # A permanent refusal (bad address) would fail the same way on every retry.
-            logger.exception("Mail for %s %s refused; not retried", kind, delivery.key)
-    return True
+            for delivery in todo
+        }
+        Notification.objects.bulk_create([n for group in notifications.values() for n in group])
+        sent = []
+        for index, delivery in enumerate(todo):
+            try:
+                mail.send_batch(delivery.messages, connection=connection)
+            except mail.MailTransientError as exc:
+                _release(kind, todo[index:], notifications)
+                return sent, exc
+            except smtplib.SMTPException:
+                # A permanent refusal (bad address) would fail the same way on every retry.
+                logger.exception("Mail for %s %s refused; not retried", kind, delivery.key)
+            sent.append(delivery.key)
+    return sent, None
+
+
+def _claim_many(kind: str, keys: list[str]) -> set[str]:
+    """Claim the keys no one has claimed; returns those this call claimed.
+
+    One INSERT that skips existing keys, then one SELECT of the rows carrying this call's
+    token: a concurrent claimer of the same key waits on the unique index and gets nothing.
+    """
+    token = uuid.uuid4()
+    ReminderLog.objects.bulk_create(
+        [ReminderLog(kind=kind, key=key, claim=token) for key in keys], ignore_conflicts=True
+    )
+    return set(ReminderLog.objects.filter(claim=token).values_list("key", flat=True))
+
+
+def _release(kind: str, unsent: list[Delivery], notifications: dict) -> None:
+    ReminderLog.objects.filter(kind=kind, key__in=[d.key for d in unsent]).delete()
+    ids = [n.pk for d in unsent for n in notifications[d.key] if n.pk is not None]
+    Notification.objects.filter(pk__in=ids).delete()

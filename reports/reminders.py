@@ -19,8 +19,8 @@ window gets the kind of that window on the next run, since it has not had it yet
 "Missing" is `selectors.units_missing_report(period)`: no report, a draft or a returned one.
 Every active unit staff user of the unit gets one mail (if he has an address) and one
 in-portal notification. Queries: a constant number to build the batch (periods, one per due
-period for the units, one for their staff, one for the ledger), then a constant number per
-unit sent (its claim, notifications, savepoint) through `common.services.reminder_deliver`.
+period for the units, one for their staff, one for the ledger), then a few queries per chunk of
+units sent in chunks through `common.services.reminder_deliver`.
 """
 
 import datetime
@@ -174,7 +174,7 @@ def deadline_reminders_send(
     """Send today's deadline reminders (each at most once); return those sent.
 
     With `dry_run`, return what would be sent and record nothing. Call outside any
-    transaction: each unit's reminder commits on its own (see `reminder_deliver`), and a
+    transaction: reminders commit in chunks (see `reminder_deliver`), and a
     transient SMTP error raises `common.mail.MailTransientError` for the task to retry.
     """
     deliveries = deadline_deliveries(today=today or timezone.localdate())

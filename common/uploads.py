@@ -107,7 +107,11 @@ def upload_path(prefix: str, filename: str) -> str:
 
 def file_response(field_file, download_name: str) -> FileResponse:
     """Send a stored file as a download: never inline, never sniffed as HTML."""
-    content_type = mimetypes.guess_type(download_name)[0] or "application/octet-stream"
+    # Only the types we accept on upload get their own type; anything else (a legacy or
+    # truncated name ending in .html, .svg...) is opaque bytes, never markup or script.
+    extension = PurePath(download_name).suffix.lower().lstrip(".")
+    guessed = mimetypes.guess_type(download_name)[0] if extension in ALL_EXTENSIONS else None
+    content_type = guessed or "application/octet-stream"
     response = FileResponse(
         field_file.open("rb"), as_attachment=True, filename=download_name, content_type=content_type
     )

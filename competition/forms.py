@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from .enums import CRITERION_CODES, SpotCheckRating
@@ -29,6 +30,7 @@ class EntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        cap_counts(self, "target_households")
         self.helper = _helper(_("保存"))
 
 
@@ -139,11 +141,29 @@ class SpotCheckForm(forms.Form):
 
     def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
         self.fields["entry"].queryset = Entry.objects.filter(year=year).select_related("unit")
         self.helper = _helper(_("保存抽查记录"))
         self.helper.layout = Layout(
             "unit", "entry", Field("date"), "inspectors", "findings", "rating", "photos"
         )
+
+    def clean_date(self):
+        # A year's work may still be checked after 31 December, until its evaluation.
+        date, year = self.cleaned_data["date"], self.year
+        last = max(year.end_date, year.evaluation_date)
+        if not year.start_date <= date <= last:
+            raise ValidationError(
+                _("抽查日期 %(date)s 不在%(year)s年度（%(start)s 至 %(end)s）内。"),
+                params={
+                    "date": date.isoformat(),
+                    "year": year.year,
+                    "start": year.start_date.isoformat(),
+                    "end": last.isoformat(),
+                },
+                code="outside_year",
+            )
+        return date
 
 
 class NoticeForm(forms.ModelForm):

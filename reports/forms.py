@@ -3,6 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import cap_counts
 from common.uploads import validate_upload
 from competition.models import NineProject, ReportingPeriod, UnitKind
 
@@ -27,6 +28,7 @@ class ReportForm(forms.ModelForm):
         self.submit = submit
         for name in NUMBER_FIELDS:
             self.fields[name].widget.attrs["min"] = 0
+        cap_counts(self, *(name for name in NUMBER_FIELDS if name != "funds_invested"))
         if submit:
             for name in (*TEXT_SECTIONS, "projects"):
                 self.fields[name].required = True
@@ -92,7 +94,10 @@ class ReviewForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label=_("重新开放原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("重新开放原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": _("重新开放时必须填写原因。")},
     )
 
     def __init__(self, *args, **kwargs):

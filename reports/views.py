@@ -143,7 +143,9 @@ def report_reopen(request, pk):
         )
         messages.success(request, _("报告已重新开放，单位可修改后再次提交。"))
     else:
-        messages.error(request, _("重新开放时必须填写原因。"))
+        # Say what is wrong (missing, or too long), not always "missing".
+        for message in form.errors["reason"]:
+            messages.error(request, message)
     return redirect("reports:report_detail", pk=pk)
 
 

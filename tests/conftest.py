@@ -5,9 +5,11 @@ broker. Tests that need PostgreSQL, Redis or Chromium skip when those are absent
 reason, except with REQUIRE_SERVICES=1 (CI), where they fail instead.
 """
 
+import importlib
 import shutil
 
 import pytest
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connection
 
@@ -63,6 +65,24 @@ def require_chromium():
     path = shutil.which("chromium")
     need(path is not None, "needs Debian's chromium: apt-get install -y chromium")
     return path
+
+
+DATA_MIGRATIONS = (
+    "competition.migrations.0002_reference_data",
+    "common.migrations.0002_default_schedule",
+)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Put back what a transactional test's flush removed (the data migrations are idempotent).
+
+    A transactional test ends by emptying every table, reference data included; a later one
+    that needs unit kinds, nine projects, criteria or the beat schedule asks for this.
+    """
+    for name in DATA_MIGRATIONS:
+        module = importlib.import_module(name)
+        (getattr(module, "create", None) or module.create_schedule)(global_apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from competition.models import Unit
+from common.forms import cap_counts
+from competition.models import CompetitionYear, Unit
 
 from .models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
 
@@ -78,6 +79,7 @@ class ActivityForm(forms.ModelForm):
             del self.fields["unit"]
             workers = ModelWorker.objects.filter(unit=unit)
         self.fields["model_workers"].queryset = workers
+        cap_counts(self, "households", "people")
         self.fields["model_workers"].label_from_instance = lambda w: (
             f"{w.name}（{w.unit.name}）" if choose_unit else w.name
         )
@@ -91,6 +93,16 @@ class ActivityForm(forms.ModelForm):
             Row(Column("households"), Column("people")),
             "description",
         )
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if not CompetitionYear.objects.filter(start_date__lte=date, end_date__gte=date).exists():
+            raise forms.ValidationError(
+                _("活动日期 %(date)s 不在任何竞赛年度内，请检查年份。"),
+                params={"date": date.isoformat()},
+                code="outside_year",
+            )
+        return date
 
 
 class TeamJoinForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from import_export import fields, resources
 from openpyxl import load_workbook
 from tablib import Dataset
 
-from competition.models import NineProject, Unit
+from competition.models import CompetitionYear, NineProject, Unit
 
 from .enums import ActivityType, Expertise, Gender, HonourLevel
 from .models import Activity, ModelWorker
@@ -47,16 +47,25 @@ def read_xlsx(upload, required_headers) -> tuple[Dataset, list[int]]:
     """
     upload.seek(0)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
+        # Not data_only: a formula must be seen as one (and refused), not read as its cached
+        # value, which is missing or stale when the file was not saved by Excel.
+        workbook = load_workbook(upload, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"), code="not_xlsx") from exc
     try:
+        if not workbook.worksheets:
+            raise ValidationError(_("文件中没有工作表。请使用下载的导入模板。"), code="no_sheet")
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
         headers = None
-        data, numbers = [], []
-        for number, values in enumerate(rows, start=1):
+        data, numbers, formulas = [], [], []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = [getattr(cell, "value", None) for cell in cells]
             values = [v.strip() if isinstance(v, str) else v for v in values]
+            formulas += [
+                (number, index)
+                for index, cell in enumerate(cells)
+                if getattr(cell, "data_type", None) == "f"
+            ]
             if all(v in (None, "") for v in values):
                 continue
             if headers is None:
@@ -75,6 +84,20 @@ def read_xlsx(upload, required_headers) -> tuple[Dataset, list[int]]:
         workbook.close()
     if headers is None:
         raise ValidationError(_("文件中没有表头。请使用下载的导入模板。"), code="no_header")
+    if formulas:
+        raise ValidationError(
+            [
+                _(
+                    "第 %(row)s 行“%(column)s”列是公式，请改为直接填写的值（复制后“选择性粘贴 → 数值”）。"
+                )
+                % {
+                    "row": row,
+                    "column": headers[index] if index < len(headers) else index + 1,
+                }
+                for row, index in formulas[:20]
+            ],
+            code="formula",
+        )
     missing = [h for h in required_headers if h not in headers]
     if missing:
         raise ValidationError(
@@ -417,6 +440,7 @@ class ActivityResource(_ImportResource):
         }
         self.existing = set(Activity.objects.values_list("unit_id", "date", "title"))
         self.seen = {}
+        self.years = list(CompetitionYear.objects.values_list("start_date", "end_date"))
 
     def parse_row(self, parser: RowParser, row_number: int) -> dict:
         col = {name: field.column_name for name, field in self.fields.items()}
@@ -431,6 +455,12 @@ class ActivityResource(_ImportResource):
                 % {"value": project_text},
             )
         date = parser.date(col["date"])
+        if date and not any(start <= date <= end for start, end in self.years):
+            parser.error(
+                col["date"],
+                _("活动日期 %(date)s 不在任何竞赛年度内，请检查年份。")
+                % {"date": date.isoformat()},
+            )
         workers = []
         for name in re.split(r"[、，,;；\s]+", parser.text(col["model_workers"])):
             if not name or unit is None:

@@ -47,7 +47,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, request, live_server):
+def page(browser, request, live_server, reference_data):
+    # reference_data: an earlier transactional test's flush removed unit kinds, projects...
     context = browser.new_context(locale="zh-CN", accept_downloads=True, base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()

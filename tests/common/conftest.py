@@ -5,12 +5,9 @@ PostgreSQL test database, waits until it answers a ping and stops it afterwards.
 it are marked `real_broker` (tasks then go through Redis instead of running inline) and
 `django_db(transaction=True)`: the worker is another process and sees only committed rows.
 
-A transactional test ends by emptying every table, reference data included; a later
-transactional test that needs units kinds, nine projects, criteria or the beat schedule asks
-for `reference_data`, which puts them back (the data migrations are idempotent).
+Transactional tests that need reference data ask for `reference_data` (tests/conftest.py).
 """
 
-import importlib
 import os
 import subprocess
 import sys
@@ -21,24 +18,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
 
-DATA_MIGRATIONS = (
-    "competition.migrations.0002_reference_data",
-    "common.migrations.0002_default_schedule",
-)
 WORKER_START_TIMEOUT = 60
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    for name in DATA_MIGRATIONS:
-        module = importlib.import_module(name)
-        (getattr(module, "create", None) or module.create_schedule)(global_apps, None)
 
 
 def database_url_of(settings_dict: dict) -> str:

@@ -202,7 +202,9 @@ def test_entry_create_only_while_open(staff_a, unit_a, year):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_first_submissions_make_one_sheet(require_postgres, monkeypatch):
+def test_two_concurrent_first_submissions_make_one_sheet(
+    require_postgres, reference_data, monkeypatch
+):
     from tests.conftest import factories as base
 
     year = base.competition_year(2019)

@@ -147,7 +147,7 @@ def activity_row(**overrides):
     return [row[h] for h in ACTIVITY_HEADERS]
 
 
-def test_import_good_activity_file(staff_a, unit_a, worker_a):
+def test_import_good_activity_file(staff_a, unit_a, worker_a, year):
     upload = xlsx(
         ACTIVITY_HEADERS,
         [
@@ -167,7 +167,7 @@ def test_import_good_activity_file(staff_a, unit_a, worker_a):
     assert Activity.objects.get(title="义诊").date == datetime.date(2019, 6, 1)
 
 
-def test_import_bad_activity_file_writes_nothing(staff_a, unit_a, worker_a, worker_b):
+def test_import_bad_activity_file_writes_nothing(staff_a, unit_a, worker_a, worker_b, year):
     upload = xlsx(
         ACTIVITY_HEADERS,
         [

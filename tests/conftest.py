@@ -86,6 +86,17 @@ def reference_data(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Every transactional test starts with the reference data, whoever flushed it before."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (len(marker.args) > 0 and marker.args[0])
+    )
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("reference_data")
+
+
+@pytest.fixture(autouse=True)
 def _tasks_inline(request):
     """Run Celery tasks in-process, unless the test is marked `real_broker`."""
     if request.node.get_closest_marker("real_broker"):

@@ -66,7 +66,9 @@ def discipline_reason(has_disciplinary_record: bool) -> str | None:
 
 def missing_evidence(category: str, evidence: Mapping[str, str]) -> list[str]:
     """The names of the category's criteria without evidence text, in the notice's order."""
-    return [str(name) for code, name in CRITERIA[category] if not (evidence.get(code) or "").strip()]
+    return [
+        str(name) for code, name in CRITERIA[category] if not (evidence.get(code) or "").strip()
+    ]
 
 
 def assess(

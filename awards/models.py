@@ -22,6 +22,7 @@ from .enums import (
     CollectiveKind,
     RunStatus,
     ShortlistCategory,
+    TieBreak,
 )
 
 
@@ -289,6 +290,10 @@ class EvaluationRun(models.Model):
 
     def __str__(self):
         return _("%(year)s年度评选排名 #%(pk)s") % {"year": self.year.year, "pk": self.pk}
+
+    @property
+    def tie_break_labels(self) -> list[str]:
+        return [str(TieBreak(rule).label) for rule in self.settings.get("tie_break", [])]
 
     @property
     def is_finished(self) -> bool:

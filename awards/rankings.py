@@ -124,9 +124,10 @@ def unit_rows(run, chain):
     weights = _weights(run.settings)
     own_entries = EntryRanking.objects.filter(run=run, unit=OuterRef("pk")).order_by()
 
-    def entry_stat(aggregate, field=FloatField()):
+    def entry_stat(aggregate, field=None):
         return Subquery(
-            own_entries.values("unit").annotate(v=aggregate).values("v"), output_field=field
+            own_entries.values("unit").annotate(v=aggregate).values("v"),
+            output_field=field or FloatField(),
         )
 
     quota = quota_progress(year).filter(pk=OuterRef("pk"))

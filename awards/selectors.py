@@ -32,9 +32,7 @@ def nominations_for_user(user) -> QuerySet[Nomination]:
 
 
 def nomination_for_user(user, pk) -> Nomination:
-    return get_object_or_404(
-        nominations_for_user(user).prefetch_related("attachments"), pk=pk
-    )
+    return get_object_or_404(nominations_for_user(user).prefetch_related("attachments"), pk=pk)
 
 
 def attachment_for_user(user, pk) -> NominationAttachment:
@@ -112,4 +110,3 @@ def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
         .select_related("run__year")
         .order_by("-run__year__year", "rank")
     )
-

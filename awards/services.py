@@ -178,7 +178,9 @@ def settings_snapshot(year: CompetitionYear) -> dict:
     }
 
 
-def _run_create(*, actor, year) -> EvaluationRun:
+def evaluation_run_create(*, actor, year) -> EvaluationRun:
+    """A queued run with the year's settings; no permission check: for commands and the beat
+    (views call `evaluation_run_start`)."""
     run = EvaluationRun(year=year, created_by=actor, settings=settings_snapshot(year))
     run.full_clean()
     run.save()
@@ -189,7 +191,7 @@ def _run_create(*, actor, year) -> EvaluationRun:
 def evaluation_run_start(*, actor, year: CompetitionYear) -> EvaluationRun:
     """Queue a new run of the year's rankings; the worker builds it after commit."""
     require(actor, "awards.run_evaluation", year)
-    run = _run_create(actor=actor, year=year)
+    run = evaluation_run_create(actor=actor, year=year)
     from .tasks import build_evaluation_run  # tasks import services
 
     enqueue_on_commit(build_evaluation_run, run_id=run.pk)
@@ -335,7 +337,7 @@ def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:
         with transaction.atomic():
             if not reminder_claim("evaluation", f"year={year.year}:date={today.isoformat()}"):
                 continue
-            run = _run_create(actor=None, year=year)
+            run = evaluation_run_create(actor=None, year=year)
         built.append(evaluation_run_build(run=run))
     return built
 
@@ -440,7 +442,10 @@ def shortlist_decide(
     item = ShortlistItem.objects.select_for_update().select_related("run__year").get(pk=item.pk)
     if award and award != AWARD_FOR_CATEGORY[item.category]:
         raise ValidationError(
-            {"award": _("%(category)s不能授予该奖项。") % {"category": item.get_category_display()}},
+            {
+                "award": _("%(category)s不能授予该奖项。")
+                % {"category": item.get_category_display()}
+            },
             code="wrong_award",
         )
     if recuperation_priority and item.category != Category.INDIVIDUAL:

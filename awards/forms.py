@@ -44,8 +44,11 @@ class NominationForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, unit, entries, **kwargs):
+    def __init__(self, *args, unit, year, entries, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # The model's checks (entry of the same unit and year) need them.
+            self.instance.unit, self.instance.year = unit, year
         self.fields["entry"].queryset = entries
         self.fields["model_worker"].queryset = ModelWorker.objects.filter(unit=unit)
         evidence = lambda criteria: [f"evidence_{code}" for code, _n in criteria]  # noqa: E731

@@ -51,8 +51,10 @@ def entries_to_nominate(unit, year: CompetitionYear) -> QuerySet[Entry]:
 def runs_for_user(user) -> QuerySet[EvaluationRun]:
     if not permissions.may(user, "awards.view_evaluation"):
         return EvaluationRun.objects.none()
-    return EvaluationRun.objects.select_related("year", "created_by").annotate(
-        shortlisted=Count("shortlist")
+    return (
+        EvaluationRun.objects.select_related("year", "created_by")
+        .annotate(shortlisted=Count("shortlist"))
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -46,6 +46,8 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 def _own_unit(request):
+    if unit_id_of(request.user) is None:
+        raise PermissionDenied
     units = competition_selectors.units_for_user(request.user)
     return get_object_or_404(units.filter(pk=unit_id_of(request.user)))
 
@@ -69,7 +71,7 @@ def nomination_create(request):
     unit = _own_unit(request)
     require(request.user, "awards.create_nomination", unit)
     entries = selectors.entries_to_nominate(unit, year)
-    form = NominationForm(request.POST or None, unit=unit, entries=entries)
+    form = NominationForm(request.POST or None, unit=unit, year=year, entries=entries)
     if request.method == "POST" and form.is_valid():
         try:
             nomination = services.nomination_create(
@@ -104,7 +106,11 @@ def nomination_edit(request, pk):
     require(request.user, "awards.edit_nomination", nomination)
     entries = selectors.entries_to_nominate(nomination.unit, nomination.year)
     form = NominationForm(
-        request.POST or None, instance=nomination, unit=nomination.unit, entries=entries
+        request.POST or None,
+        instance=nomination,
+        unit=nomination.unit,
+        year=nomination.year,
+        entries=entries,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,7 @@
 import pytest
 
 from awards import services
+from tests.common.conftest import celery_worker, reference_data  # noqa: F401  (shared fixtures)
 from tests.competition import factories as scoring
 
 

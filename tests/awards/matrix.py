@@ -1,8 +1,8 @@
 from django.core.files.base import ContentFile
 
 from awards import services
-from competition.selectors import current_year
 from awards.models import NominationAttachment
+from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
 from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
@@ -97,7 +97,7 @@ def cases(world):
                 "weight_quota": "0.2",
                 "rule_1": "effect",
             },
-        ),  # fmt: skip
+        ),
         Case("awards:run_start", admin_only(302), method="post"),
         Case("awards:run_detail", runs, kwargs=_run_pk),
         Case("awards:export", {**runs, "office": 403}, kwargs=_run_pk),

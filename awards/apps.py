@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("评比表彰")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,1 +1,507 @@
-"""Models of the awards app (filled in by its issue)."""
+"""Nominations (申报), evaluation runs with their ranking snapshots, and the shortlist."""
+
+from decimal import Decimal
+
+from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from common.uploads import upload_path
+from competition.models import CompetitionYear, Entry, NineProject, Unit
+from volunteers.enums import Gender
+from volunteers.models import ModelWorker
+
+from .enums import (
+    CRITERIA,
+    DEFAULT_TIE_BREAK,
+    AwardKind,
+    Category,
+    CollectiveKind,
+    RunStatus,
+    ShortlistCategory,
+    TieBreak,
+)
+
+
+def _evidence(label):
+    return models.TextField(_("事实材料：%(name)s") % {"name": label}, blank=True)
+
+
+class Nomination(models.Model):
+    """A unit's nomination of a 先锋集体 or 先锋个人 for the nine-project of one of its entries."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("竞赛年度"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="nominations", verbose_name=_("申报单位")
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+        verbose_name=_("依托的参赛项目"),
+        help_text=_("推荐对象按该参赛项目的得分排名；九大工程即该项目所属工程。"),
+    )
+    category = models.CharField(_("申报类别"), max_length=20, choices=Category.choices)
+    collective_kind = models.CharField(
+        _("集体类型"), max_length=10, choices=CollectiveKind.choices, blank=True
+    )
+    team_name = models.CharField(_("团队名称"), max_length=100, blank=True)
+    person_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    model_worker = models.ForeignKey(
+        ModelWorker,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominations",
+        verbose_name=_("劳动模范"),
+    )
+    work_started_on = models.DateField(_("从事扶贫工作起始日期"), null=True, blank=True)
+    has_disciplinary_record = models.BooleanField(_("有违纪违法记录"), default=False)
+    statement = models.TextField(_("主要事迹"))
+    evidence_participation = _evidence(_("积极参与"))
+    evidence_promotion = _evidence(_("大力推动"))
+    evidence_practice = _evidence(_("模范践行"))
+    evidence_integrity = _evidence(_("思想过硬"))
+    evidence_results = _evidence(_("业绩显著"))
+    evidence_style = _evidence(_("作风优良"))
+    evidence_innovation = _evidence(_("方法创新"))
+    evidence_discipline = _evidence(_("廉洁自律"))
+    override = models.BooleanField(_("竞赛办公室特批"), default=False)
+    override_reason = models.TextField(_("特批理由"), blank=True)
+    override_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("特批人"),
+    )
+    override_at = models.DateTimeField(_("特批时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["year", "category", "unit__name", "pk"]
+        verbose_name = _("先锋申报")
+        verbose_name_plural = _("先锋申报")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(override=False) | ~Q(override_reason=""),
+                name="nomination_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category=Category.INDIVIDUAL) | ~Q(person_name=""),
+                name="nomination_individual_has_name",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        """Who would receive the award: the person, the team, or the unit itself."""
+        if self.category == Category.INDIVIDUAL:
+            return self.person_name
+        if self.collective_kind == CollectiveKind.TEAM and self.team_name:
+            return self.team_name
+        return self.unit.name
+
+    @property
+    def evidence(self) -> dict[str, str]:
+        """The evidence text of each criterion of the nomination's category."""
+        return {code: getattr(self, f"evidence_{code}") for code, _n in CRITERIA[self.category]}
+
+    @property
+    def evidence_items(self) -> list[tuple[str, str]]:
+        return [
+            (str(name), getattr(self, f"evidence_{code}")) for code, name in CRITERIA[self.category]
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.entry_id and (
+            self.entry.unit_id != self.unit_id or self.entry.year_id != self.year_id
+        ):
+            errors["entry"] = _("只能依托本单位本年度的参赛项目申报。")
+        if self.category == Category.INDIVIDUAL:
+            if not self.person_name.strip():
+                errors["person_name"] = _("先锋个人须填写姓名。")
+            if self.model_worker_id and self.model_worker.unit_id != self.unit_id:
+                errors["model_worker"] = _("只能选择本单位登记的劳动模范。")
+        elif self.collective_kind == CollectiveKind.TEAM and not self.team_name.strip():
+            errors["team_name"] = _("以团队申报时须填写团队名称。")
+        if errors:
+            raise ValidationError(errors)
+
+
+def nomination_attachment_path(instance, filename):
+    return upload_path("nominations", filename)
+
+
+class NominationAttachment(models.Model):
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("申报")
+    )
+    file = models.FileField(_("文件"), upload_to=nomination_attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("申报附件")
+        verbose_name_plural = _("申报附件")
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def unit_id(self):
+        return self.nomination.unit_id
+
+
+def default_tie_break():
+    return [str(rule) for rule in DEFAULT_TIE_BREAK]
+
+
+def _weight(label, default):
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(0)],
+    )
+
+
+class EvaluationSettings(models.Model):
+    """The admin's settings of a year's evaluation; each run keeps a copy of them."""
+
+    year = models.OneToOneField(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="evaluation_settings",
+        verbose_name=_("竞赛年度"),
+    )
+    weight_entries = _weight(_("参赛项目得分权重"), "0.6")
+    weight_timeliness = _weight(_("季度报告及时率权重"), "0.2")
+    weight_quota = _weight(_("劳模扶贫活动完成率权重"), "0.2")
+    tie_break = models.JSONField(
+        _("并列时的区分顺序"),
+        default=default_tie_break,
+        help_text=_("依次比较：比项目成效、比群众满意、比经济收入、提交时间早。"),
+    )
+    max_awards_per_unit = models.PositiveSmallIntegerField(
+        _("每单位表彰名额上限"), null=True, blank=True, help_text=_("留空表示不限。")
+    )
+
+    class Meta:
+        verbose_name = _("评选设置")
+        verbose_name_plural = _("评选设置")
+
+    def __str__(self):
+        return str(self.year)
+
+
+class UnitAwardLimit(models.Model):
+    """A unit's own cap on awards in a year, instead of the year's `max_awards_per_unit`."""
+
+    year = models.ForeignKey(
+        CompetitionYear, on_delete=models.CASCADE, related_name="+", verbose_name=_("竞赛年度")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="award_limits", verbose_name=_("参赛单位")
+    )
+    max_awards = models.PositiveSmallIntegerField(_("表彰名额上限"))
+
+    class Meta:
+        verbose_name = _("单位表彰名额")
+        verbose_name_plural = _("单位表彰名额")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="award_limit_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.max_awards}"
+
+
+class EvaluationRun(models.Model):
+    """A snapshot of a year's rankings with the settings it was built with; never changed once
+    finished (a new run makes a new snapshot)."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="evaluation_runs",
+        verbose_name=_("竞赛年度"),
+    )
+    settings = models.JSONField(_("评选参数"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("评选排名")
+        verbose_name_plural = _("评选排名")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="evaluation_run_progress_range"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年度评选排名 #%(pk)s") % {"year": self.year.year, "pk": self.pk}
+
+    @property
+    def tie_break_labels(self) -> list[str]:
+        return [str(TieBreak(rule).label) for rule in self.settings.get("tie_break", [])]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+
+
+def _mean(label):
+    return models.FloatField(label, null=True, blank=True)
+
+
+class RankingRow(models.Model):
+    """What every ranking row has: the four criterion means, a total, its place and tie note."""
+
+    mean_work = _mean(_("比工作落实"))
+    mean_effect = _mean(_("比项目成效"))
+    mean_income = _mean(_("比经济收入"))
+    mean_satisfaction = _mean(_("比群众满意"))
+    total = models.FloatField(_("总分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("名次"))
+    tie_note = models.CharField(_("并列说明"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["run", "rank"]
+
+
+class EntryRanking(RankingRow):
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.CASCADE,
+        related_name="entry_rankings",
+        verbose_name=_("评选排名"),
+    )
+    entry = models.ForeignKey(
+        Entry,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="rankings",
+        verbose_name=_("参赛项目"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("参赛单位")
+    )
+    nine_project = models.ForeignKey(
+        NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
+    )
+    title = models.CharField(_("项目名称"), max_length=200)
+    unit_name = models.CharField(_("单位名称"), max_length=100)
+    sheet_count = models.PositiveIntegerField(_("评分表数"), default=0)
+    submitted_at = models.DateTimeField(_("报名时间"))
+    project_rank = models.PositiveIntegerField(_("工程内名次"))
+    project_tie_note = models.CharField(_("工程内并列说明"), max_length=100, blank=True)
+
+    class Meta(RankingRow.Meta):
+        verbose_name = _("参赛项目排名")
+        verbose_name_plural = _("参赛项目排名")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "entry"], name="entry_ranking_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.title}"
+
+
+class UnitRanking(RankingRow):
+    """A unit's composite of its entries' scores, report timeliness and quota fulfilment."""
+
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.CASCADE,
+        related_name="unit_rankings",
+        verbose_name=_("评选排名"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("参赛单位")
+    )
+    unit_name = models.CharField(_("单位名称"), max_length=100)
+    kind_name = models.CharField(_("单位类别"), max_length=50)
+    entry_count = models.PositiveIntegerField(_("参赛项目数"), default=0)
+    entry_score = models.FloatField(_("项目平均得分"), default=0)
+    timeliness = models.FloatField(_("报告及时率（%）"), default=0)
+    quota_rate = models.FloatField(_("活动完成率（%）"), default=0)
+    activity_count = models.PositiveIntegerField(_("活动数"), default=0)
+    quota = models.PositiveIntegerField(_("活动数要求"), default=0)
+    first_submitted_at = models.DateTimeField(_("最早报名时间"), null=True, blank=True)
+
+    class Meta(RankingRow.Meta):
+        verbose_name = _("单位排名")
+        verbose_name_plural = _("单位排名")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit"], name="unit_ranking_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.unit_name}"
+
+
+class NominationRanking(RankingRow):
+    """A nomination ranked within its category by its entry's score."""
+
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.CASCADE,
+        related_name="nomination_rankings",
+        verbose_name=_("评选排名"),
+    )
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="rankings",
+        verbose_name=_("申报"),
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
+    recipient = models.CharField(_("推荐对象"), max_length=100)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("申报单位")
+    )
+    unit_name = models.CharField(_("单位名称"), max_length=100)
+    nine_project = models.ForeignKey(
+        NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
+    )
+    entry_title = models.CharField(_("依托项目"), max_length=200)
+    eligible = models.BooleanField(_("可入围"), default=False)
+    eligibility_note = models.CharField(_("资格审查"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["run", "category", "rank"]
+        verbose_name = _("推荐对象排名")
+        verbose_name_plural = _("推荐对象排名")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "nomination"], name="nomination_ranking_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.rank}. {self.recipient}"
+
+
+class ShortlistItem(models.Model):
+    """A candidate on a run's shortlist, with the admin's decisions on it."""
+
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.PROTECT,
+        related_name="shortlist",
+        verbose_name=_("评选排名"),
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=ShortlistCategory.choices)
+    nomination_ranking = models.ForeignKey(
+        NominationRanking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("推荐对象排名"),
+    )
+    unit_ranking = models.ForeignKey(
+        UnitRanking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("单位排名"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="shortlistings", verbose_name=_("单位")
+    )
+    recipient = models.CharField(_("推荐对象"), max_length=100)
+    rank = models.PositiveIntegerField(_("名次"))
+    score = models.FloatField(_("得分"), null=True, blank=True)
+    award = models.CharField(_("表彰"), max_length=20, choices=AwardKind.choices, blank=True)
+    recommend_province = models.BooleanField(_("推荐参加省级评选"), default=False)
+    recuperation_priority = models.BooleanField(_("优先安排劳模休养、交流"), default=False)
+    decided_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("决定人"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("入围时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "category", "rank", "pk"]
+        verbose_name = _("入围名单")
+        verbose_name_plural = _("入围名单")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "nomination_ranking"],
+                condition=Q(nomination_ranking__isnull=False),
+                name="shortlist_unique_nomination",
+            ),
+            models.UniqueConstraint(
+                fields=["run", "unit_ranking"],
+                condition=Q(unit_ranking__isnull=False),
+                name="shortlist_unique_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(nomination_ranking__isnull=True) ^ Q(unit_ranking__isnull=True),
+                name="shortlist_one_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.recipient}"
+
+    @property
+    def year(self):
+        return self.run.year

@@ -1,4 +1,24 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "awards"
-urlpatterns = []
+urlpatterns = [
+    path("", views.nomination_list, name="nomination_list"),
+    path("new/", views.nomination_create, name="nomination_create"),
+    path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
+    path("<int:pk>/override/", views.nomination_override, name="nomination_override"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/settings/", views.settings_save, name="settings_save"),
+    path("evaluation/start/", views.run_start, name="run_start"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/xlsx/", views.export_run, name="export"),
+    path("runs/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+    path("runs/<int:pk>/shortlist/build/", views.shortlist_build, name="shortlist_build"),
+    path("shortlist/<int:pk>/decide/", views.shortlist_decide, name="shortlist_decide"),
+    path("shortlist/<int:pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
+    path("shortlist/<int:pk>/certificate/", views.certificate, name="certificate"),
+]

@@ -1,0 +1,181 @@
+"""Demo data for awards: 2019 nominations of the demo units (eligible ones, one individual with
+less than 2 years of poverty work, one collective with missing evidence), a finished
+evaluation run and a shortlist with a couple of awards.
+
+Idempotent: nominations are looked up by (year, unit, entry, category), the run and the
+shortlist are made only when the year has none. With `scale > 0` (benchmarks), 500 × scale
+more nominations are added in one bulk insert over the entries that exist.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+
+from competition.models import CompetitionYear, Entry
+
+from . import services
+from .enums import AwardKind, Category, CollectiveKind, RunStatus, ShortlistCategory
+from .models import EvaluationRun, Nomination
+
+DEMO_YEAR = 2019
+SCALE_MARK = "（规模测试申报）"
+
+COLLECTIVE_EVIDENCE = {
+    "evidence_participation": "全体会员参与“跟着劳模去扶贫”活动，组织劳模结对帮扶 12 户。",
+    "evidence_promotion": "筹集帮扶资金 36 万元，引进食用菌种植技术和技术人员。",
+    "evidence_practice": "帮扶户人均年收入增加 3200 元，村集体经济收入突破 10 万元。",
+}
+INDIVIDUAL_EVIDENCE = {
+    "evidence_integrity": "坚决贯彻脱贫攻坚决策部署，党性强。",
+    "evidence_results": "带领 46 户贫困户发展产业，全部稳定脱贫。",
+    "evidence_style": "常年驻村，走访每户贫困户不少于 6 次。",
+    "evidence_innovation": "首创“劳模+合作社+贫困户”帮扶模式。",
+    "evidence_discipline": "廉洁自律，无违纪违法记录。",
+}
+
+# unit, entry title, category, extra fields
+NOMINATIONS = [
+    (
+        "相山区总工会",
+        "劳模领办特色种植合作社",
+        Category.COLLECTIVE,
+        {"collective_kind": CollectiveKind.UNIT, **COLLECTIVE_EVIDENCE},
+    ),
+    (
+        "大企业工会",
+        "企业结对帮扶贫困村",
+        Category.COLLECTIVE,
+        {"collective_kind": CollectiveKind.UNIT, **COLLECTIVE_EVIDENCE},
+    ),
+    (
+        # Incomplete: no evidence for 模范践行.
+        "市教育工会",
+        "名师送教下乡",
+        Category.COLLECTIVE,
+        {
+            "collective_kind": CollectiveKind.TEAM,
+            "team_name": "市教育系统劳模送教团队",
+            "evidence_participation": COLLECTIVE_EVIDENCE["evidence_participation"],
+            "evidence_promotion": COLLECTIVE_EVIDENCE["evidence_promotion"],
+        },
+    ),
+    (
+        "濉溪县总工会",
+        "“技能扶贫”就业培训进村",
+        Category.INDIVIDUAL,
+        {
+            "person_name": "刘建国",
+            "gender": "m",
+            "position": "县总工会劳模技能培训讲师",
+            "work_started_on": datetime.date(2016, 5, 1),
+            **INDIVIDUAL_EVIDENCE,
+        },
+    ),
+    (
+        "市电子商贸物流工会",
+        "电商助农产销对接",
+        Category.INDIVIDUAL,
+        {
+            "person_name": "宫晓燕",
+            "gender": "f",
+            "position": "电商企业负责人",
+            "work_started_on": datetime.date(2017, 3, 15),
+            **INDIVIDUAL_EVIDENCE,
+        },
+    ),
+    (
+        # Ineligible: started in 2019, less than 2 years before the evaluation (2020-04-15).
+        "市卫计委工会",
+        "劳模医疗服务队健康扶贫",
+        Category.INDIVIDUAL,
+        {
+            "person_name": "杨医生",
+            "gender": "f",
+            "position": "乡镇卫生院副院长",
+            "work_started_on": datetime.date(2019, 1, 10),
+            **INDIVIDUAL_EVIDENCE,
+        },
+    ),
+]
+
+
+def seed(*, stdout=None, scale: int = 0) -> None:
+    year = CompetitionYear.objects.filter(year=DEMO_YEAR).first()
+    if year is None:
+        return
+    admin_user = get_user_model().objects.filter(username="admin").first()
+    for unit_name, title, category, fields in NOMINATIONS:
+        entry = Entry.objects.filter(unit__name=unit_name, year=year, title=title).first()
+        if entry is None or Nomination.objects.filter(entry=entry, category=category).exists():
+            continue
+        nomination = Nomination(
+            year=year,
+            unit=entry.unit,
+            entry=entry,
+            category=category,
+            statement=f"{unit_name}围绕{entry.nine_project.name}扎实开展帮扶，成效明显。",
+            **fields,
+        )
+        nomination.full_clean()
+        nomination.save()
+    if scale > 0:
+        _seed_scale(year, scale)
+    if not EvaluationRun.objects.filter(year=year, status=RunStatus.DONE).exists():
+        run = services.evaluation_run_build(
+            run=services.evaluation_run_create(actor=admin_user, year=year)
+        )
+        _seed_shortlist(run, admin_user)
+    if stdout:
+        stdout.write(f"awards: {Nomination.objects.filter(year=year).count()} nominations")
+
+
+def _seed_shortlist(run, admin_user) -> None:
+    for category in (ShortlistCategory.COLLECTIVE, ShortlistCategory.INDIVIDUAL):
+        items = services.shortlist_build(actor=admin_user, run=run, category=category, top_n=2)
+        if items:
+            services.shortlist_decide(
+                actor=admin_user,
+                item=items[0],
+                award=AwardKind.CERTIFICATE
+                if category == ShortlistCategory.COLLECTIVE
+                else AwardKind.MEDAL,
+                recommend_province=True,
+                recuperation_priority=category == ShortlistCategory.INDIVIDUAL,
+            )
+
+
+def _seed_scale(year, scale: int) -> None:
+    """Up to 500 × scale nominations on entries without one: complete collectives, and every
+    third an individual (eligible)."""
+    wanted = 500 * scale - Nomination.objects.filter(year=year, statement=SCALE_MARK).count()
+    if wanted <= 0:
+        return
+    entries = (
+        Entry.objects.filter(year=year, nominations__isnull=True)
+        .select_related("unit")
+        .order_by("pk")[:wanted]
+    )
+    rows = []
+    for index, entry in enumerate(entries):
+        individual = index % 3 == 2
+        fields = (
+            {
+                "person_name": f"{entry.unit.name[:20]}先锋{entry.pk}",
+                "gender": "m" if index % 2 else "f",
+                "work_started_on": datetime.date(2015, 1, 1) + datetime.timedelta(days=index % 900),
+                **INDIVIDUAL_EVIDENCE,
+            }
+            if individual
+            else {"collective_kind": CollectiveKind.UNIT, **COLLECTIVE_EVIDENCE}
+        )
+        rows.append(
+            Nomination(
+                year=year,
+                unit_id=entry.unit_id,
+                entry=entry,
+                category=Category.INDIVIDUAL if individual else Category.COLLECTIVE,
+                statement=SCALE_MARK,
+                **fields,
+            )
+        )
+    Nomination.objects.bulk_create(rows, batch_size=1000)

@@ -1,0 +1,115 @@
+"""Eligibility of a nomination: computed from its facts, never typed in.
+
+Pure functions (no database): the two checkable rules of the notice for a 先锋个人 (at least
+2 full years of poverty-alleviation work at the year's evaluation date; no disciplinary
+record) and, for every nomination, evidence for each of its category's criteria. The office
+may override; the override and its reason travel with the result.
+"""
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .enums import CRITERIA, MIN_SERVICE_YEARS, Category
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool  # the checkable rules hold
+    complete: bool  # every criterion has evidence
+    reasons: tuple[str, ...] = ()
+    overridden: bool = False
+    override_reason: str = ""
+
+    @property
+    def shortlistable(self) -> bool:
+        return (self.eligible and self.complete) or self.overridden
+
+    @property
+    def note(self) -> str:
+        """One line in Chinese for pages and the Excel export."""
+        text = "；".join(self.reasons) if self.reasons else _("符合条件")
+        if self.overridden:
+            text = _("%(text)s（竞赛办公室特批：%(reason)s）") % {
+                "text": text,
+                "reason": self.override_reason,
+            }
+        return text
+
+
+def anniversary(start: datetime.date, years: int) -> datetime.date:
+    """The date `years` years after `start`; 29 February counts from 1 March in other years."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return datetime.date(start.year + years, 3, 1)
+
+
+def service_reason(started_on: datetime.date | None, evaluation_date: datetime.date) -> str | None:
+    """Why the service rule fails, or None: full years are counted up to the evaluation date."""
+    if started_on is None:
+        return _("未填写从事扶贫工作的起始日期")
+    if anniversary(started_on, MIN_SERVICE_YEARS) > evaluation_date:
+        return _("从事扶贫工作不满%(years)s年（%(start)s起，评比日为%(date)s）") % {
+            "years": MIN_SERVICE_YEARS,
+            "start": started_on.isoformat(),
+            "date": evaluation_date.isoformat(),
+        }
+    return None
+
+
+def discipline_reason(has_disciplinary_record: bool) -> str | None:
+    return _("有违纪违法记录，不符合“廉洁自律”标准") if has_disciplinary_record else None
+
+
+def missing_evidence(category: str, evidence: Mapping[str, str]) -> list[str]:
+    """The names of the category's criteria without evidence text, in the notice's order."""
+    return [
+        str(name) for code, name in CRITERIA[category] if not (evidence.get(code) or "").strip()
+    ]
+
+
+def assess(
+    *,
+    category: str,
+    evidence: Mapping[str, str],
+    evaluation_date: datetime.date,
+    started_on: datetime.date | None = None,
+    has_disciplinary_record: bool = False,
+    overridden: bool = False,
+    override_reason: str = "",
+) -> Eligibility:
+    reasons = []
+    if category == Category.INDIVIDUAL:
+        for reason in (
+            service_reason(started_on, evaluation_date),
+            discipline_reason(has_disciplinary_record),
+        ):
+            if reason:
+                reasons.append(reason)
+    eligible = not reasons
+    missing = missing_evidence(category, evidence)
+    if missing:
+        reasons.append(_("缺少以下标准的事实材料：%(names)s") % {"names": "、".join(missing)})
+    return Eligibility(
+        eligible=eligible,
+        complete=not missing,
+        reasons=tuple(reasons),
+        overridden=overridden,
+        override_reason=override_reason,
+    )
+
+
+def assess_nomination(nomination, evaluation_date: datetime.date | None = None) -> Eligibility:
+    """`assess` for a Nomination (its year must be loaded for the default evaluation date)."""
+    return assess(
+        category=nomination.category,
+        evidence=nomination.evidence,
+        evaluation_date=evaluation_date or nomination.year.evaluation_date,
+        started_on=nomination.work_started_on,
+        has_disciplinary_record=nomination.has_disciplinary_record,
+        overridden=nomination.override,
+        override_reason=nomination.override_reason,
+    )

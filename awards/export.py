@@ -1,0 +1,139 @@
+"""The shortlist and the full rankings of a run as .xlsx: one sheet per category.
+
+Rows stream from the database (`iterator()`) into openpyxl's write-only mode through
+`common.xlsx.write_workbook`, so memory does not grow with the number of rows.
+"""
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from common.xlsx import Sheet, write_workbook
+
+from .enums import AwardKind, Category
+from .models import EvaluationRun
+
+CHUNK = 2000
+MEANS = ("mean_work", "mean_effect", "mean_income", "mean_satisfaction")
+
+
+def headers() -> list[str]:
+    return [
+        _("名次"),
+        _("名称"),
+        _("单位"),
+        _("九大工程"),
+        _("比工作落实"),
+        _("比项目成效"),
+        _("比经济收入"),
+        _("比群众满意"),
+        _("总分"),
+        _("并列说明"),
+        _("资格审查"),
+        _("入围"),
+        _("表彰决定"),
+    ]
+
+
+WIDTHS = [8, 30, 24, 22, 11, 11, 11, 11, 10, 26, 40, 8, 40]
+
+
+def _number(value):
+    return None if value is None else round(value, 2)
+
+
+def _decision(item) -> str:
+    if item is None:
+        return ""
+    parts = [AwardKind(item["award"]).label] if item["award"] else []
+    if item["recommend_province"]:
+        parts.append(_("推荐参加省级评选"))
+    if item["recuperation_priority"]:
+        parts.append(_("优先安排劳模休养、交流"))
+    return "；".join(str(part) for part in parts)
+
+
+def _rows(queryset, fields, shortlist, key):
+    yes = _("是")
+    for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
+        item = shortlist.get(row["pk"]) if key else None
+        yield [
+            row["rank"],
+            row["name"],
+            row["unit_name"],
+            row.get("nine_project__name") or "—",
+            *(_number(row[name]) for name in MEANS),
+            _number(row["total"]),
+            row["tie_note"],
+            row.get("eligibility_note", ""),
+            yes if item is not None else "",
+            _decision(item),
+        ]
+
+
+def run_sheets(run: EvaluationRun) -> list[Sheet]:
+    """Sheets 先锋集体, 先锋个人, 参赛单位 (with shortlist and decisions) and 参赛项目."""
+    shortlist = {"nomination": {}, "unit": {}}
+    for item in run.shortlist.values(
+        "nomination_ranking_id", "unit_ranking_id", "award", "recommend_province",
+        "recuperation_priority",
+    ):  # fmt: skip
+        if item["nomination_ranking_id"]:
+            shortlist["nomination"][item["nomination_ranking_id"]] = item
+        else:
+            shortlist["unit"][item["unit_ranking_id"]] = item
+    common = ("pk", "rank", "unit_name", "total", "tie_note", *MEANS)
+    sheets = []
+    for category in (Category.COLLECTIVE, Category.INDIVIDUAL):
+        rows = run.nomination_rankings.filter(category=category).order_by("rank")
+        sheets.append(
+            Sheet(
+                str(category.label),
+                headers(),
+                _rows(
+                    _named(rows, "recipient"),
+                    (*common, "name", "nine_project__name", "eligibility_note"),
+                    shortlist["nomination"],
+                    True,
+                ),
+                WIDTHS,
+            )
+        )
+    sheets.append(
+        Sheet(
+            _("参赛单位"),
+            headers(),
+            _rows(
+                _named(run.unit_rankings.order_by("rank"), "unit_name"),
+                (*common, "name"),
+                shortlist["unit"],
+                True,
+            ),
+            WIDTHS,
+        )
+    )
+    sheets.append(
+        Sheet(
+            _("参赛项目"),
+            headers(),
+            _rows(
+                _named(run.entry_rankings.order_by("rank"), "title"),
+                (*common, "name", "nine_project__name"),
+                {},
+                False,
+            ),
+            WIDTHS,
+        )
+    )
+    return sheets
+
+
+def _named(queryset, field):
+    return queryset.annotate(name=F(field))
+
+
+def export_run(run: EvaluationRun, target) -> None:
+    write_workbook(run_sheets(run), target)
+
+
+def export_filename(run: EvaluationRun) -> str:
+    return _("%(year)s年度评选排名及入围名单.xlsx") % {"year": run.year.year}

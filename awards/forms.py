@@ -1,0 +1,185 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.models import ModelWorker
+
+from .enums import (
+    AWARD_FOR_CATEGORY,
+    COLLECTIVE_CRITERIA,
+    INDIVIDUAL_CRITERIA,
+    Category,
+    CollectiveKind,
+    ShortlistCategory,
+    TieBreak,
+)
+from .models import EvaluationSettings, Nomination
+from .services import NOMINATION_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(label, *layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    if layout:
+        helper.layout = Layout(*layout)
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class NominationForm(forms.ModelForm):
+    """A nomination of the user's unit: its entries and model workers only."""
+
+    class Meta:
+        model = Nomination
+        fields = list(NOMINATION_FIELDS)
+        widgets = {
+            "work_started_on": DATE_INPUT,
+            "statement": forms.Textarea(attrs={"rows": 5}),
+            **{
+                f"evidence_{code}": forms.Textarea(attrs={"rows": 3})
+                for code, _n in COLLECTIVE_CRITERIA + INDIVIDUAL_CRITERIA
+            },
+        }
+
+    def __init__(self, *args, unit, year, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # The model's checks (entry of the same unit and year) need them.
+            self.instance.unit, self.instance.year = unit, year
+        self.fields["entry"].queryset = entries
+        self.fields["model_worker"].queryset = ModelWorker.objects.filter(unit=unit)
+        evidence = lambda criteria: [f"evidence_{code}" for code, _n in criteria]  # noqa: E731
+        self.helper = _helper(
+            _("保存申报"),
+            Row(Column("category"), Column("entry")),
+            Fieldset(_("先锋集体"), Row(Column("collective_kind"), Column("team_name"))),
+            Fieldset(
+                _("先锋个人"),
+                Row(Column("person_name"), Column("gender"), Column("position")),
+                Row(
+                    Column("model_worker"),
+                    Column("work_started_on"),
+                    Column("has_disciplinary_record"),
+                ),
+            ),
+            "statement",
+            HTML(
+                '<p class="small text-muted">{}</p>'.format(
+                    _("每项标准须有事实材料，否则视为材料不全。")
+                )
+            ),
+            Fieldset(_("先锋集体：选树标准"), *evidence(COLLECTIVE_CRITERIA)),
+            Fieldset(_("先锋个人：选树标准"), *evidence(INDIVIDUAL_CRITERIA)),
+        )
+
+    def clean(self):
+        data = super().clean()
+        category = data.get("category")
+        if category == Category.INDIVIDUAL:
+            for name in ("person_name", "gender", "work_started_on"):
+                if not data.get(name):
+                    self.add_error(name, _("先锋个人须填写此项。"))
+        elif category == Category.COLLECTIVE and not data.get("collective_kind"):
+            self.add_error("collective_kind", _("先锋集体须选择集体类型。"))
+        if category == Category.COLLECTIVE and data.get("collective_kind") == CollectiveKind.UNIT:
+            data["team_name"] = ""
+        return data
+
+
+class OverrideForm(forms.Form):
+    override = forms.BooleanField(label=_("特批入围（不符合条件或材料不全时）"), required=False)
+    reason = forms.CharField(
+        label=_("特批理由"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("保存"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("override") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("特批必须填写理由。"))
+        return data
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"))
+
+
+RULE_CHOICES = [("", "—"), *TieBreak.choices]
+
+
+class SettingsForm(forms.ModelForm):
+    rule_1 = forms.ChoiceField(label=_("并列时第一比较"), choices=RULE_CHOICES, required=False)
+    rule_2 = forms.ChoiceField(label=_("并列时第二比较"), choices=RULE_CHOICES, required=False)
+    rule_3 = forms.ChoiceField(label=_("并列时第三比较"), choices=RULE_CHOICES, required=False)
+    rule_4 = forms.ChoiceField(label=_("并列时第四比较"), choices=RULE_CHOICES, required=False)
+
+    class Meta:
+        model = EvaluationSettings
+        fields = ["weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for index, rule in enumerate(self.instance.tie_break[:4], start=1):
+            self.fields[f"rule_{index}"].initial = rule
+        self.helper = _helper(
+            _("保存设置"),
+            Row(Column("weight_entries"), Column("weight_timeliness"), Column("weight_quota")),
+            Row(Column("rule_1"), Column("rule_2"), Column("rule_3"), Column("rule_4")),
+            "max_awards_per_unit",
+        )
+
+    def clean(self):
+        data = super().clean()
+        chain = [data[f"rule_{i}"] for i in range(1, 5) if data.get(f"rule_{i}")]
+        if len(set(chain)) != len(chain):
+            raise forms.ValidationError(_("并列区分规则不能重复。"))
+        data["tie_break"] = chain
+        return data
+
+
+class ShortlistBuildForm(forms.Form):
+    category = forms.ChoiceField(label=_("类别"), choices=ShortlistCategory.choices)
+    top_n = forms.IntegerField(label=_("前N名"), min_value=1, max_value=1000, required=False)
+    threshold = forms.FloatField(label=_("或分数线"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _("生成入围名单"), Row(Column("category"), Column("top_n"), Column("threshold"))
+        )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("top_n") is None) == (data.get("threshold") is None):
+            raise forms.ValidationError(_("请填写入围人数或分数线（二者选一）。"))
+        return data
+
+
+class DecisionForm(forms.Form):
+    award = forms.ChoiceField(label=_("表彰"), required=False)
+    recommend_province = forms.BooleanField(label=_("推荐参加省级评选"), required=False)
+    recuperation_priority = forms.BooleanField(label=_("优先安排劳模休养、交流"), required=False)
+
+    def __init__(self, *args, item, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "award": item.award,
+                "recommend_province": item.recommend_province,
+                "recuperation_priority": item.recuperation_priority,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        award = AWARD_FOR_CATEGORY[item.category]
+        self.fields["award"].choices = [("", _("不授予")), (award.value, award.label)]
+        if item.category != ShortlistCategory.INDIVIDUAL:
+            del self.fields["recuperation_priority"]

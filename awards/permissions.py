@@ -1,0 +1,36 @@
+"""Rules of the awards app, built from the shared predicates of competition/permissions.py.
+
+Unit staff nominate for their own unit while the year is open and see their own unit's
+nominations and certificates; the office sees every nomination and may override eligibility
+with a reason; admins run evaluations, shortlist, decide awards and export.
+"""
+
+import rules
+
+from competition.permissions import (
+    is_admin,
+    is_office_or_admin,
+    is_staff_of_unit,
+    year_is_open,
+)
+
+
+@rules.predicate
+def may_export_competition_shortlist(user):
+    # One rule for every shortlist export: the competition core's.
+    return rules.test_rule("competition.export_shortlist", user)
+
+
+rules.add_rule("awards.view_nominations", rules.is_authenticated)
+rules.add_rule("awards.view_nomination", is_office_or_admin | is_staff_of_unit)
+# obj: the Unit the nomination is for.
+rules.add_rule("awards.create_nomination", is_staff_of_unit)
+rules.add_rule("awards.edit_nomination", is_staff_of_unit & year_is_open)
+rules.add_rule("awards.download_attachment", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("awards.override_eligibility", is_office_or_admin)
+rules.add_rule("awards.view_evaluation", is_office_or_admin)
+rules.add_rule("awards.run_evaluation", is_admin)
+rules.add_rule("awards.manage_shortlist", is_admin)
+rules.add_rule("awards.export_shortlist", may_export_competition_shortlist)
+# obj: a ShortlistItem; the awarded unit's staff may print its certificate.
+rules.add_rule("awards.view_certificate", is_office_or_admin | is_staff_of_unit)

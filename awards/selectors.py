@@ -1,0 +1,114 @@
+"""Reads of the awards app, scoped to what the user may see."""
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from competition import permissions
+from competition.models import CompetitionYear, Entry
+
+from .enums import RunStatus
+from .models import (
+    EntryRanking,
+    EvaluationRun,
+    Nomination,
+    NominationAttachment,
+    NominationRanking,
+    ShortlistItem,
+    UnitRanking,
+)
+
+
+def nominations_for_user(user) -> QuerySet[Nomination]:
+    """Office and admins: every nomination; unit staff: their own unit's; others: none."""
+    nominations = Nomination.objects.select_related(
+        "year", "unit", "entry__nine_project", "model_worker"
+    )
+    if permissions.may(user, "competition.view_all_units"):
+        return nominations
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return nominations.none()
+    return nominations.filter(unit_id=unit_id)
+
+
+def nomination_for_user(user, pk) -> Nomination:
+    return get_object_or_404(nominations_for_user(user).prefetch_related("attachments"), pk=pk)
+
+
+def attachment_for_user(user, pk) -> NominationAttachment:
+    return get_object_or_404(
+        NominationAttachment.objects.select_related("nomination").filter(
+            nomination__in=nominations_for_user(user)
+        ),
+        pk=pk,
+    )
+
+
+def entries_to_nominate(unit, year: CompetitionYear) -> QuerySet[Entry]:
+    return Entry.objects.filter(unit=unit, year=year).select_related("nine_project")
+
+
+def runs_for_user(user) -> QuerySet[EvaluationRun]:
+    if not permissions.may(user, "awards.view_evaluation"):
+        return EvaluationRun.objects.none()
+    return (
+        EvaluationRun.objects.select_related("year", "created_by")
+        .annotate(shortlisted=Count("shortlist"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def run_for_user(user, pk) -> EvaluationRun:
+    return get_object_or_404(runs_for_user(user), pk=pk)
+
+
+def latest_done_run(year: CompetitionYear) -> EvaluationRun | None:
+    return EvaluationRun.objects.filter(year=year, status=RunStatus.DONE).first()
+
+
+def entry_rankings(run) -> QuerySet[EntryRanking]:
+    return run.entry_rankings.select_related("nine_project").order_by("rank")
+
+
+def unit_rankings(run) -> QuerySet[UnitRanking]:
+    return run.unit_rankings.order_by("rank")
+
+
+def nomination_rankings(run, category=None) -> QuerySet[NominationRanking]:
+    rows = run.nomination_rankings.select_related("nine_project", "nomination")
+    if category:
+        rows = rows.filter(category=category)
+    return rows.order_by("category", "rank")
+
+
+def shortlist(run) -> QuerySet[ShortlistItem]:
+    return run.shortlist.select_related(
+        "unit", "nomination_ranking__nine_project", "unit_ranking"
+    ).order_by("category", "rank", "pk")
+
+
+def shortlist_items_for_user(user) -> QuerySet[ShortlistItem]:
+    """Office and admins: every item; unit staff: their unit's awarded items."""
+    items = ShortlistItem.objects.select_related(
+        "run__year", "unit", "nomination_ranking__nine_project"
+    )
+    if permissions.may(user, "competition.view_all_units"):
+        return items
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return items.none()
+    return items.filter(unit_id=unit_id).exclude(award="")
+
+
+def shortlist_item_for_user(user, pk) -> ShortlistItem:
+    return get_object_or_404(shortlist_items_for_user(user), pk=pk)
+
+
+def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
+    """A unit's awards over the years (its page's panel)."""
+    return (
+        ShortlistItem.objects.filter(unit=unit)
+        .exclude(award="")
+        .select_related("run__year")
+        .order_by("-run__year__year", "rank")
+    )

@@ -1,0 +1,484 @@
+"""Writes of the awards app: nominations, evaluation runs, the shortlist and its decisions.
+
+Every function takes the acting user (except the build, which a task runs) and runs in one
+transaction. A finished run (done or failed) is never changed: `evaluation_run_build` refuses
+it, and the shortlist refers to a run's rows without altering them.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.services import reminder_claim
+from common.tasks import enqueue_on_commit
+from common.uploads import validate_upload
+from competition.models import CompetitionYear, Criterion
+from competition.permissions import require
+
+from . import eligibility, rankings
+from .enums import (
+    AWARD_FOR_CATEGORY,
+    EVIDENCE_CODES,
+    Category,
+    RunStatus,
+    ShortlistCategory,
+    TieBreak,
+)
+from .models import (
+    EntryRanking,
+    EvaluationRun,
+    EvaluationSettings,
+    Nomination,
+    NominationAttachment,
+    NominationRanking,
+    ShortlistItem,
+    UnitAwardLimit,
+    UnitRanking,
+)
+
+logger = logging.getLogger(__name__)
+
+NOMINATION_FIELDS = (
+    "entry",
+    "category",
+    "collective_kind",
+    "team_name",
+    "person_name",
+    "gender",
+    "position",
+    "model_worker",
+    "work_started_on",
+    "has_disciplinary_record",
+    "statement",
+    *(f"evidence_{code}" for code in EVIDENCE_CODES),
+)
+
+
+def _check_open(year: CompetitionYear) -> None:
+    if not year.is_open:
+        raise ValidationError(_("本年度竞赛已结束申报，不能再修改申报。"), code="year_closed")
+
+
+# --- nominations -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nomination_create(*, actor, unit, year: CompetitionYear, data: dict) -> Nomination:
+    """A unit's nomination; `data` holds the form's fields (see NOMINATION_FIELDS)."""
+    require(actor, "awards.create_nomination", unit)
+    _check_open(year)
+    nomination = Nomination(unit=unit, year=year, created_by=actor)
+    for name in NOMINATION_FIELDS:
+        if name in data:
+            setattr(nomination, name, data[name])
+    nomination.full_clean()
+    nomination.save()
+    return nomination
+
+
+@transaction.atomic
+def nomination_update(*, actor, nomination: Nomination, data: dict) -> Nomination:
+    require(actor, "awards.edit_nomination", nomination)
+    _check_open(nomination.year)
+    changed = [name for name in NOMINATION_FIELDS if name in data]
+    for name in changed:
+        setattr(nomination, name, data[name])
+    nomination.full_clean()
+    nomination.save(update_fields=[*changed, "updated_at"])
+    return nomination
+
+
+@transaction.atomic
+def nomination_override(*, actor, nomination: Nomination, override: bool, reason: str = ""):
+    """The office lets an ineligible or incomplete nomination be shortlisted (or takes it back);
+    who, when and why are recorded."""
+    require(actor, "awards.override_eligibility", nomination)
+    reason = reason.strip()
+    if override and not reason:
+        raise ValidationError({"reason": _("特批必须填写理由。")}, code="reason_required")
+    nomination.override = override
+    nomination.override_reason = reason if override else ""
+    nomination.override_by = actor
+    nomination.override_at = timezone.now()
+    nomination.full_clean()
+    nomination.save(
+        update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"]
+    )
+    return nomination
+
+
+@transaction.atomic
+def nomination_attachment_add(*, actor, nomination: Nomination, upload) -> NominationAttachment:
+    require(actor, "awards.edit_nomination", nomination)
+    validate_upload(upload)
+    attachment = NominationAttachment(
+        nomination=nomination, original_name=upload.name[:255], uploaded_by=actor
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+# --- evaluation settings and runs ------------------------------------------------------------
+
+
+def evaluation_settings_for(year: CompetitionYear) -> EvaluationSettings:
+    """The year's settings (the defaults until the admin saves them)."""
+    existing = EvaluationSettings.objects.filter(year=year).first()
+    return existing or EvaluationSettings(year=year)
+
+
+def _check_chain(chain) -> list[str]:
+    chain = [str(rule) for rule in chain]
+    if len(set(chain)) != len(chain) or not set(chain) <= set(TieBreak.values):
+        raise ValidationError(
+            {"tie_break": _("并列区分规则只能从四项规则中选择，且不能重复。")}, code="bad_chain"
+        )
+    return chain
+
+
+@transaction.atomic
+def evaluation_settings_save(*, actor, year: CompetitionYear, data: dict) -> EvaluationSettings:
+    require(actor, "awards.run_evaluation", year)
+    settings = evaluation_settings_for(year)
+    for name in ("weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"):
+        if name in data:
+            setattr(settings, name, data[name])
+    if "tie_break" in data:
+        settings.tie_break = _check_chain(data["tie_break"])
+    settings.full_clean()
+    settings.save()
+    return settings
+
+
+def _criteria_snapshot() -> dict:
+    return {
+        c.code: {"name": c.name, "weight": str(c.weight), "max_points": str(c.max_points)}
+        for c in Criterion.objects.order_by("number")
+    }
+
+
+def settings_snapshot(year: CompetitionYear) -> dict:
+    settings = evaluation_settings_for(year)
+    return {
+        "weights": {
+            "entries": str(settings.weight_entries),
+            "timeliness": str(settings.weight_timeliness),
+            "quota": str(settings.weight_quota),
+        },
+        "tie_break": _check_chain(settings.tie_break),
+        "max_awards_per_unit": settings.max_awards_per_unit,
+        "evaluation_date": year.evaluation_date.isoformat(),
+        "criteria": _criteria_snapshot(),
+    }
+
+
+def evaluation_run_create(*, actor, year) -> EvaluationRun:
+    """A queued run with the year's settings; no permission check: for commands and the beat
+    (views call `evaluation_run_start`)."""
+    run = EvaluationRun(year=year, created_by=actor, settings=settings_snapshot(year))
+    run.full_clean()
+    run.save()
+    return run
+
+
+@transaction.atomic
+def evaluation_run_start(*, actor, year: CompetitionYear) -> EvaluationRun:
+    """Queue a new run of the year's rankings; the worker builds it after commit."""
+    require(actor, "awards.run_evaluation", year)
+    run = evaluation_run_create(actor=actor, year=year)
+    from .tasks import build_evaluation_run  # tasks import services
+
+    enqueue_on_commit(build_evaluation_run, run_id=run.pk)
+    return run
+
+
+def _progress(run: EvaluationRun, percent: int) -> None:
+    EvaluationRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(progress=percent)
+    run.progress = percent
+
+
+def evaluation_run_build(*, run: EvaluationRun) -> EvaluationRun:
+    """Build the run's rankings: entries (overall and per nine-project), units, nominations.
+
+    Not one transaction on purpose: each stage commits, so the page can show the progress.
+    A run is claimed by a conditional UPDATE (queued/running → running); a run found
+    "running" is an interrupted attempt (worker lost, message redelivered) and is rebuilt
+    from scratch. A finished run is refused: a snapshot never changes.
+    """
+    was = EvaluationRun.objects.filter(pk=run.pk).values_list("status", flat=True).first()
+    claimed = EvaluationRun.objects.filter(
+        pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=5)
+    if not claimed:
+        raise ValidationError(
+            _("该评选排名已完成，不能再修改；如需重新计算，请发起新的排名。"), code="run_finished"
+        )
+    run = EvaluationRun.objects.select_related("year").get(pk=run.pk)
+    try:
+        with transaction.atomic():
+            if was == RunStatus.RUNNING:
+                for model in (NominationRanking, UnitRanking, EntryRanking):
+                    model.objects.filter(run=run).delete()
+            # The criteria as the standings read them now, not as they were when queued.
+            run.settings = {**run.settings, "criteria": _criteria_snapshot()}
+            EvaluationRun.objects.filter(pk=run.pk).update(settings=run.settings)
+            chain = run.settings["tie_break"]
+            _build_entries(run, chain)
+        _progress(run, 40)
+        with transaction.atomic():
+            _build_units(run, chain)
+        _progress(run, 70)
+        with transaction.atomic():
+            _build_nominations(run, chain)
+    except Exception as exc:
+        logger.exception("Evaluation run %s failed", run.pk)
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finished = timezone.now()
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, finished_at=finished
+    )
+    run.status, run.progress, run.finished_at = RunStatus.DONE, 100, finished
+    return run
+
+
+def _means(row) -> dict:
+    return {name: row[name] for name in rankings.MEAN_FIELDS}
+
+
+def _build_entries(run, chain) -> None:
+    rows = [
+        EntryRanking(
+            run=run,
+            entry_id=row["pk"],
+            unit_id=row["unit_id"],
+            nine_project_id=row["nine_project_id"],
+            title=row["title"],
+            unit_name=row["unit__name"],
+            sheet_count=row["sheet_count"],
+            submitted_at=row["created_at"],
+            total=row["total"],
+            rank=row["rank"],
+            tie_note=rankings.tie_note(row, chain),
+            project_rank=row["project_rank"],
+            project_tie_note=rankings.tie_note(row, chain, prefix="project_"),
+            **_means(row),
+        )
+        for row in rankings.entry_rows(run.year, chain)
+    ]
+    EntryRanking.objects.bulk_create(rows)
+
+
+def _build_units(run, chain) -> None:
+    rows = [
+        UnitRanking(
+            run=run,
+            unit_id=row["pk"],
+            unit_name=row["name"],
+            kind_name=row["kind__name"],
+            entry_count=row["entry_count"],
+            entry_score=row["entry_score"],
+            timeliness=row["timeliness"],
+            quota_rate=row["quota_rate"],
+            activity_count=row["activity_count"] or 0,
+            quota=row["quota"] or 0,
+            first_submitted_at=row["submitted"],
+            total=row["total"],
+            rank=row["rank"],
+            tie_note=rankings.tie_note(row, chain),
+            **_means(row),
+        )
+        for row in rankings.unit_rows(run, chain)
+    ]
+    UnitRanking.objects.bulk_create(rows)
+
+
+def _build_nominations(run, chain) -> None:
+    evaluation_date = run.year.evaluation_date
+    rows = []
+    for nomination in rankings.nomination_rows(run, chain):
+        verdict = eligibility.assess_nomination(nomination, evaluation_date)
+        values = {name: getattr(nomination, name) for name in rankings.MEAN_FIELDS}
+        rows.append(
+            NominationRanking(
+                run=run,
+                nomination=nomination,
+                category=nomination.category,
+                recipient=nomination.recipient[:100],
+                unit_id=nomination.unit_id,
+                unit_name=nomination.unit.name,
+                nine_project_id=nomination.entry.nine_project_id,
+                entry_title=nomination.entry.title,
+                total=nomination.total,
+                rank=nomination.rank,
+                tie_note=rankings.tie_note(vars(nomination), chain),
+                eligible=verdict.shortlistable,
+                eligibility_note=verdict.note[:500],
+                **values,
+            )
+        )
+    NominationRanking.objects.bulk_create(rows)
+
+
+def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:
+    """Build a run for every year whose evaluation date is today, once per year and day
+    (the ledger makes a duplicated beat or a retried task a no-op)."""
+    today = today or timezone.localdate()
+    built = []
+    for year in CompetitionYear.objects.filter(evaluation_date=today):
+        with transaction.atomic():
+            if not reminder_claim("evaluation", f"year={year.year}:date={today.isoformat()}"):
+                continue
+            run = evaluation_run_create(actor=None, year=year)
+        built.append(evaluation_run_build(run=run))
+    return built
+
+
+# --- shortlist and awards --------------------------------------------------------------------
+
+
+def _check_done(run: EvaluationRun) -> None:
+    if run.status != RunStatus.DONE:
+        raise ValidationError(_("只能从已完成的评选排名中确定入围名单。"), code="run_not_done")
+
+
+@transaction.atomic
+def shortlist_build(
+    *, actor, run: EvaluationRun, category: str, top_n: int | None = None, threshold=None
+) -> list[ShortlistItem]:
+    """Shortlist a category's best: the first `top_n` places, or every total ≥ `threshold`.
+
+    Nominations that are ineligible or incomplete are passed over unless the office overrode
+    them; rows without a score and rows already on the list are skipped. Returns the new items.
+    """
+    require(actor, "awards.manage_shortlist", run)
+    _check_done(run)
+    if (top_n is None) == (threshold is None):
+        raise ValidationError(_("请填写入围人数或分数线（二者选一）。"), code="top_or_threshold")
+    if category == ShortlistCategory.UNIT:
+        rows = run.unit_rankings.filter(total__isnull=False).select_related("unit")
+        taken = run.shortlist.filter(unit_ranking__isnull=False).values("unit_ranking_id")
+    else:
+        rows = run.nomination_rankings.filter(category=category, total__isnull=False)
+        rows = rows.filter(Q(eligible=True) | Q(nomination__override=True))
+        taken = run.shortlist.filter(nomination_ranking__isnull=False).values(
+            "nomination_ranking_id"
+        )
+    rows = rows.order_by("rank")
+    rows = rows.filter(rank__lte=top_n) if top_n is not None else rows.filter(total__gte=threshold)
+    items = [
+        ShortlistItem(
+            run=run,
+            category=category,
+            unit_ranking=row if category == ShortlistCategory.UNIT else None,
+            nomination_ranking=None if category == ShortlistCategory.UNIT else row,
+            unit_id=row.unit_id,
+            recipient=row.unit_name if category == ShortlistCategory.UNIT else row.recipient,
+            rank=row.rank,
+            score=row.total,
+        )
+        for row in rows.exclude(pk__in=taken)
+        if row.unit_id is not None
+    ]
+    return ShortlistItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRanking):
+    """Put one nomination on the list by hand (it must be shortlistable)."""
+    require(actor, "awards.manage_shortlist", run)
+    _check_done(run)
+    nomination = nomination_ranking.nomination
+    if not (nomination_ranking.eligible or (nomination is not None and nomination.override)):
+        raise ValidationError(
+            _("“%(name)s”不符合条件或材料不全（%(note)s），不能入围。")
+            % {"name": nomination_ranking.recipient, "note": nomination_ranking.eligibility_note},
+            code="not_eligible",
+        )
+    item = ShortlistItem(
+        run=run,
+        category=nomination_ranking.category,
+        nomination_ranking=nomination_ranking,
+        unit_id=nomination_ranking.unit_id,
+        recipient=nomination_ranking.recipient,
+        rank=nomination_ranking.rank,
+        score=nomination_ranking.total,
+    )
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def shortlist_remove(*, actor, item: ShortlistItem) -> None:
+    require(actor, "awards.manage_shortlist", item)
+    item.delete()
+
+
+def award_limit(run: EvaluationRun, unit_id: int) -> int | None:
+    own = UnitAwardLimit.objects.filter(year_id=run.year_id, unit_id=unit_id).first()
+    return own.max_awards if own else run.settings.get("max_awards_per_unit")
+
+
+@transaction.atomic
+def shortlist_decide(
+    *,
+    actor,
+    item: ShortlistItem,
+    award: str = "",
+    recommend_province: bool = False,
+    recuperation_priority: bool = False,
+) -> ShortlistItem:
+    """Record the decisions on a shortlisted candidate, within the unit's award limit."""
+    require(actor, "awards.manage_shortlist", item)
+    item = ShortlistItem.objects.select_for_update().select_related("run__year").get(pk=item.pk)
+    if award and award != AWARD_FOR_CATEGORY[item.category]:
+        raise ValidationError(
+            {
+                "award": _("%(category)s不能授予该奖项。")
+                % {"category": item.get_category_display()}
+            },
+            code="wrong_award",
+        )
+    if recuperation_priority and item.category != Category.INDIVIDUAL:
+        raise ValidationError(
+            {"recuperation_priority": _("劳模休养、交流优先只适用于先锋个人。")},
+            code="recuperation_individual_only",
+        )
+    if award and not item.award:
+        limit = award_limit(item.run, item.unit_id)
+        given = (
+            ShortlistItem.objects.filter(run=item.run, unit_id=item.unit_id)
+            .exclude(award="")
+            .exclude(pk=item.pk)
+            .count()
+        )
+        if limit is not None and given >= limit:
+            raise ValidationError(
+                _("该单位本年度表彰名额上限为%(limit)s个，已全部使用。") % {"limit": limit},
+                code="unit_limit",
+            )
+    item.award = award
+    item.recommend_province = recommend_province
+    item.recuperation_priority = recuperation_priority
+    item.decided_by = actor
+    item.decided_at = timezone.now()
+    item.full_clean()
+    item.save(
+        update_fields=[
+            "award",
+            "recommend_province",
+            "recuperation_priority",
+            "decided_by",
+            "decided_at",
+        ]
+    )
+    return item

@@ -1,0 +1,318 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.uploads import file_response
+from common.xlsx import xlsx_response
+from competition import selectors as competition_selectors
+from competition.permissions import require, unit_id_of
+
+from . import export, selectors, services
+from .eligibility import assess_nomination
+from .enums import Category, ShortlistCategory
+from .forms import (
+    AttachmentForm,
+    DecisionForm,
+    NominationForm,
+    OverrideForm,
+    SettingsForm,
+    ShortlistBuildForm,
+)
+
+
+def _year(request):
+    number = request.GET.get("year")
+    if number and number.isdigit():
+        return competition_selectors.year_by_number(int(number))
+    year = competition_selectors.current_year()
+    if year is None:
+        raise Http404(_("尚未设置竞赛年度。"))
+    return year
+
+
+def _page(request, rows):
+    return Paginator(rows, 50).get_page(request.GET.get("page"))
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _own_unit(request):
+    if unit_id_of(request.user) is None:
+        raise PermissionDenied
+    units = competition_selectors.units_for_user(request.user)
+    return get_object_or_404(units.filter(pk=unit_id_of(request.user)))
+
+
+# --- nominations -----------------------------------------------------------------------------
+
+
+@login_required
+def nomination_list(request):
+    year = _year(request)
+    nominations = selectors.nominations_for_user(request.user).filter(year=year)
+    page = _page(request, nominations.order_by("category", "unit__name", "pk"))
+    rows = [(n, assess_nomination(n)) for n in page.object_list]
+    context = {"year": year, "years": competition_selectors.years(), "page": page, "rows": rows}
+    return render(request, "awards/nomination_list.html", context)
+
+
+@login_required
+def nomination_create(request):
+    year = _year(request)
+    unit = _own_unit(request)
+    require(request.user, "awards.create_nomination", unit)
+    entries = selectors.entries_to_nominate(unit, year)
+    form = NominationForm(request.POST or None, unit=unit, year=year, entries=entries)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nomination = services.nomination_create(
+                actor=request.user, unit=unit, year=year, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("申报已保存。"))
+            return redirect("awards:nomination_detail", pk=nomination.pk)
+    return render(request, "awards/nomination_form.html", {"form": form, "year": year})
+
+
+@login_required
+def nomination_detail(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.view_nomination", nomination)
+    context = {
+        "nomination": nomination,
+        "verdict": assess_nomination(nomination),
+        "override_form": OverrideForm(
+            initial={"override": nomination.override, "reason": nomination.override_reason}
+        ),
+        "attachment_form": AttachmentForm(),
+    }
+    return render(request, "awards/nomination_detail.html", context)
+
+
+@login_required
+def nomination_edit(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.edit_nomination", nomination)
+    entries = selectors.entries_to_nominate(nomination.unit, nomination.year)
+    form = NominationForm(
+        request.POST or None,
+        instance=nomination,
+        unit=nomination.unit,
+        year=nomination.year,
+        entries=entries,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.nomination_update(
+                actor=request.user, nomination=nomination, data=form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("申报已保存。"))
+            return redirect("awards:nomination_detail", pk=pk)
+    context = {"form": form, "year": nomination.year, "nomination": nomination}
+    return render(request, "awards/nomination_form.html", context)
+
+
+@login_required
+@require_POST
+def nomination_override(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.override_eligibility", nomination)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("awards:nomination_detail", pk=pk)
+    services.nomination_override(
+        actor=request.user,
+        nomination=nomination,
+        override=form.cleaned_data["override"],
+        reason=form.cleaned_data["reason"],
+    )
+    messages.success(request, _("资格审查意见已保存。"))
+    return redirect("awards:nomination_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.edit_nomination", nomination)
+    form = AttachmentForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择要上传的文件。"))
+        services.nomination_attachment_add(
+            actor=request.user, nomination=nomination, upload=form.cleaned_data["file"]
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("附件已上传。"))
+    return redirect("awards:nomination_detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "awards.download_attachment", attachment)
+    return file_response(attachment.file, attachment.original_name)
+
+
+# --- evaluation runs -------------------------------------------------------------------------
+
+
+@login_required
+def evaluation(request):
+    year = _year(request)
+    require(request.user, "awards.view_evaluation", year)
+    runs = selectors.runs_for_user(request.user).filter(year=year)
+    context = {
+        "year": year,
+        "years": competition_selectors.years(),
+        "page": _page(request, runs),
+        "settings_form": SettingsForm(instance=services.evaluation_settings_for(year)),
+    }
+    return render(request, "awards/evaluation.html", context)
+
+
+@login_required
+@require_POST
+def settings_save(request):
+    year = _year(request)
+    require(request.user, "awards.run_evaluation", year)
+    form = SettingsForm(request.POST, instance=services.evaluation_settings_for(year))
+    if form.is_valid():
+        services.evaluation_settings_save(actor=request.user, year=year, data=form.cleaned_data)
+        messages.success(request, _("评选设置已保存，下次排名时生效。"))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect(f"{reverse('awards:evaluation')}?year={year.year}")
+
+
+@login_required
+@require_POST
+def run_start(request):
+    year = _year(request)
+    require(request.user, "awards.run_evaluation", year)
+    run = services.evaluation_run_start(actor=request.user, year=year)
+    messages.success(request, _("已开始计算评选排名，请稍候。"))
+    return redirect("awards:run_detail", pk=run.pk)
+
+
+TABS = {
+    "entries": selectors.entry_rankings,
+    "units": selectors.unit_rankings,
+    "collective": lambda run: selectors.nomination_rankings(run, Category.COLLECTIVE),
+    "individual": lambda run: selectors.nomination_rankings(run, Category.INDIVIDUAL),
+}
+
+
+@login_required
+def run_detail(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "entries"
+    context = {"run": run, "tab": tab, "page": _page(request, TABS[tab](run))}
+    return render(request, "awards/run_detail.html", context)
+
+
+@login_required
+def export_run(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    require(request.user, "awards.export_shortlist", run)
+    return xlsx_response(export.run_sheets(run), export.export_filename(run))
+
+
+# --- shortlist, decisions, certificates ------------------------------------------------------
+
+
+@login_required
+def shortlist(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    items = list(selectors.shortlist(run))
+    groups = [
+        (label, [(item, DecisionForm(item=item)) for item in items if item.category == value])
+        for value, label in ShortlistCategory.choices
+    ]
+    context = {"run": run, "groups": groups, "build_form": ShortlistBuildForm()}
+    return render(request, "awards/shortlist.html", context)
+
+
+@login_required
+@require_POST
+def shortlist_build(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    require(request.user, "awards.manage_shortlist", run)
+    form = ShortlistBuildForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.non_field_errors() or _("请检查填写的内容。"))
+        data = form.cleaned_data
+        created = services.shortlist_build(
+            actor=request.user,
+            run=run,
+            category=data["category"],
+            top_n=data["top_n"],
+            threshold=data["threshold"],
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已新增%(n)s名入围对象。") % {"n": len(created)})
+    return redirect("awards:shortlist", pk=pk)
+
+
+def _item(request, pk):
+    return selectors.shortlist_item_for_user(request.user, pk)
+
+
+@login_required
+@require_POST
+def shortlist_decide(request, pk):
+    item = _item(request, pk)
+    require(request.user, "awards.manage_shortlist", item)
+    form = DecisionForm(request.POST, item=item)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请检查表彰决定。"))
+        services.shortlist_decide(actor=request.user, item=item, **form.cleaned_data)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已保存对“%(name)s”的表彰决定。") % {"name": item.recipient})
+    return redirect("awards:shortlist", pk=item.run_id)
+
+
+@login_required
+@require_POST
+def shortlist_remove(request, pk):
+    item = _item(request, pk)
+    require(request.user, "awards.manage_shortlist", item)
+    services.shortlist_remove(actor=request.user, item=item)
+    messages.success(request, _("已将“%(name)s”移出入围名单。") % {"name": item.recipient})
+    return redirect("awards:shortlist", pk=item.run_id)
+
+
+@login_required
+def certificate(request, pk):
+    item = _item(request, pk)
+    require(request.user, "awards.view_certificate", item)
+    if not item.award:
+        raise Http404(_("该入围对象尚未获得表彰。"))
+    return render(request, "awards/certificate.html", {"item": item})

@@ -1,0 +1,38 @@
+"""Factories for the awards tests."""
+
+import datetime
+
+from awards.models import Nomination
+from tests.competition import factories as scoring
+
+COLLECTIVE_EVIDENCE = {
+    "evidence_participation": "全员参与结对帮扶。",
+    "evidence_promotion": "筹集资金 50 万元。",
+    "evidence_practice": "帮扶户人均增收 3000 元。",
+}
+INDIVIDUAL_EVIDENCE = {
+    "evidence_integrity": "政治坚定。",
+    "evidence_results": "带动 30 户脱贫。",
+    "evidence_style": "扎根一线。",
+    "evidence_innovation": "首创“合作社+农户”模式。",
+    "evidence_discipline": "无违纪记录。",
+}
+
+
+def nomination(unit, year, *, entry=None, category="collective", **kwargs) -> Nomination:
+    """A complete nomination written straight to the database (no rule checks)."""
+    entry = entry or scoring.entry(unit, year)
+    fields = dict(COLLECTIVE_EVIDENCE if category == "collective" else INDIVIDUAL_EVIDENCE)
+    if category == "collective":
+        fields["collective_kind"] = "unit"
+    else:
+        fields.update(
+            person_name="张先锋",
+            gender="m",
+            position="村第一书记",
+            work_started_on=datetime.date(2016, 3, 1),
+        )
+    fields.update(kwargs)
+    return Nomination.objects.create(
+        unit=unit, year=year, entry=entry, category=category, statement="主要事迹。", **fields
+    )

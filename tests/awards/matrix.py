@@ -1,0 +1,125 @@
+from django.core.files.base import ContentFile
+
+from awards import services
+from awards.models import NominationAttachment
+from competition.selectors import current_year
+from tests.awards import factories as af
+from tests.competition import factories as scoring
+from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
+
+
+def _nomination(w):
+    return af.nomination(w.unit_a, w.year)
+
+
+def _pk(w):
+    return {"pk": _nomination(w).pk}
+
+
+def _attachment(w):
+    attachment = NominationAttachment(nomination=_nomination(w), original_name="事迹.pdf")
+    attachment.file.save("事迹.pdf", ContentFile(b"%PDF-1.4\n%\xe2\xe3\n"), save=True)
+    return {"pk": attachment.pk}
+
+
+def _run(w):
+    nomination = _nomination(w)
+    scoring.sheet(nomination.entry, scoring.reviewer(f"m{nomination.pk}"), 20, 20, 20, 20)
+    return services.evaluation_run_build(
+        run=services.evaluation_run_create(actor=w.admin, year=w.year)
+    )
+
+
+def _run_pk(w):
+    return {"pk": _run(w).pk}
+
+
+def _item(w, award=""):
+    run = _run(w)
+    item = services.shortlist_build(actor=w.admin, run=run, category="collective", top_n=1)[0]
+    if award:
+        services.shortlist_decide(actor=w.admin, item=item, award=award)
+    return {"pk": item.pk}
+
+
+def _nomination_data(w, kwargs):
+    # The form offers the entries of the current year (other apps' cases may add years).
+    entry = scoring.entry(w.unit_a, current_year())
+    return {
+        "entry": entry.pk,
+        "category": "collective",
+        "collective_kind": "unit",
+        "statement": "事迹",
+        **af.COLLECTIVE_EVIDENCE,
+    }
+
+
+def cases(world):
+    staff_only = {"staff_a": 200, "staff_b": 200, "office": 403, "admin": 403}
+    staff_edit = {"staff_a": 200, "staff_b": 404, "office": 403, "admin": 403}
+    runs = {"staff_a": 404, "staff_b": 404, "office": 200, "admin": 200}
+    runs_admin = {"staff_a": 404, "staff_b": 404, "office": 403, "admin": 302}
+    return [
+        Case("awards:nomination_list", everyone(200)),
+        Case("awards:nomination_create", staff_only),
+        Case(
+            "awards:nomination_create",
+            {**staff_only, "staff_a": 302, "staff_b": 200},
+            method="post",
+            data=_nomination_data,
+            label="post",
+        ),
+        Case("awards:nomination_detail", own_unit_and_office(200, 404), kwargs=_pk),
+        Case("awards:nomination_edit", staff_edit, kwargs=_pk),
+        Case(
+            "awards:nomination_override",
+            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"override": "on", "reason": "特批"},
+        ),
+        Case(
+            "awards:attachment_upload",
+            {"staff_a": 302, "staff_b": 404, "office": 403, "admin": 403},
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"file": ContentFile(b"%PDF-1.4\n", name="a.pdf")},
+        ),
+        Case("awards:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
+        Case("awards:evaluation", office_only(200, 403)),
+        Case(
+            "awards:settings_save",
+            admin_only(302),
+            method="post",
+            data=lambda w, k: {
+                "weight_entries": "0.6",
+                "weight_timeliness": "0.2",
+                "weight_quota": "0.2",
+                "rule_1": "effect",
+            },
+        ),
+        Case("awards:run_start", admin_only(302), method="post"),
+        Case("awards:run_detail", runs, kwargs=_run_pk),
+        Case("awards:export", {**runs, "office": 403}, kwargs=_run_pk),
+        Case("awards:shortlist", runs, kwargs=_run_pk),
+        Case(
+            "awards:shortlist_build",
+            runs_admin,
+            kwargs=_run_pk,
+            method="post",
+            data=lambda w, k: {"category": "collective", "top_n": 3},
+        ),
+        Case(
+            "awards:shortlist_decide",
+            runs_admin,
+            kwargs=_item,
+            method="post",
+            data=lambda w, k: {"award": "certificate"},
+        ),
+        Case("awards:shortlist_remove", runs_admin, kwargs=_item, method="post"),
+        Case(
+            "awards:certificate",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: _item(w, "certificate"),
+        ),
+    ]

@@ -142,6 +142,8 @@ WHITENOISE_MANIFEST_STRICT = False
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 MEDIA_URL = ""
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# A report still missing this many days after the deadline is listed as 逾期未报.
+REPORT_ESCALATION_DAYS = env.int("REPORT_ESCALATION_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Excel imports: caps on the unpacked size and the rows (an .xlsx is a zip: see common/xlsx.py).

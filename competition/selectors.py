@@ -13,9 +13,11 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -66,25 +68,38 @@ def units_active_between(start: datetime.date, end: datetime.date) -> QuerySet[U
     )
 
 
+def _current_year_qs(today: datetime.date) -> QuerySet[CompetitionYear]:
+    # One query instead of up to three: the open year containing today ranks first, then the
+    # latest open one, then the latest one (every page asks, some several times).
+    rank = Case(
+        When(status=YearStatus.OPEN, start_date__lte=today, end_date__gte=today, then=Value(0)),
+        When(status=YearStatus.OPEN, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return CompetitionYear.objects.order_by(rank, "-year")
+
+
 def current_year(today: datetime.date | None = None) -> CompetitionYear | None:
     """The open year containing today, else the latest open one, else the latest one."""
-    today = today or timezone.localdate()
-    years = CompetitionYear.objects.all()
-    return (
-        years.filter(status=YearStatus.OPEN, start_date__lte=today, end_date__gte=today).first()
-        or years.filter(status=YearStatus.OPEN).first()
-        or years.first()
-    )
+    return _current_year_qs(today or timezone.localdate()).first()
 
 
 def current_period(today: datetime.date | None = None) -> ReportingPeriod | None:
-    """The period whose deadline comes next in the current year, else its last one."""
+    """The period whose deadline comes next in the current year, else its last one (1 query)."""
     today = today or timezone.localdate()
-    year = current_year(today)
-    if year is None:
-        return None
-    periods = ReportingPeriod.objects.filter(year=year).select_related("year")
-    return periods.filter(deadline__gte=today).order_by("deadline").first() or periods.last()
+    year = _current_year_qs(today).values("pk")[:1]
+    upcoming = Case(When(deadline__gte=today, then=Value(0)), default=Value(1))
+    return (
+        ReportingPeriod.objects.filter(year=Subquery(year))
+        .select_related("year")
+        .order_by(
+            upcoming,
+            Case(When(deadline__gte=today, then=F("deadline"))).asc(),
+            "-quarter",
+        )
+        .first()
+    )
 
 
 def years() -> QuerySet[CompetitionYear]:

@@ -6,6 +6,8 @@ from common.panels import Panel
 
 from . import permissions, selectors
 
+OVERVIEW_UNITS = 10
+
 
 def home_panels(request):
     user = request.user
@@ -14,14 +16,15 @@ def home_panels(request):
     days_left = (period.deadline - today).days if period else None
     if permissions.may(user, "competition.view_all_units"):
         units = selectors.units_for_user(user).filter(is_active=True)
+        # A city has hundreds of units: the panel shows the first few, the unit list pages.
         return [
             Panel(
                 "competition/_panel_overview.html",
                 {
                     "period": period,
                     "days_left": days_left,
-                    "units": units,
-                    "unit_count": len(units),
+                    "units": units[:OVERVIEW_UNITS],
+                    "unit_count": units.count(),
                 },
                 order=10,
             )

@@ -5,8 +5,12 @@ Idempotent: everything is looked up by its natural key first, so a second run ch
 """
 
 import datetime
+import random
+import time
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from . import services
 from .enums import Role, SpotCheckRating
@@ -69,6 +73,8 @@ def seed(*, stdout=None, scale: int = 0) -> None:
     if not CompetitionYear.objects.filter(year=DEMO_YEAR).exists():
         services.competition_year_create(actor=admin_user, year=DEMO_YEAR)
     _seed_scoring(admin_user)
+    if scale > 0:
+        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(f"competition: {Unit.objects.count()} units, year {DEMO_YEAR}, demo accounts")
 
@@ -231,3 +237,217 @@ def _seed_scoring(admin_user) -> None:
             "请各单位对照“四比”标准，查漏补缺，再接再厉。",
         )
         services.notice_publish(actor=office1, notice=notice)
+
+
+# --- The scaled city (seed_demo --scale N), for benchmarks -----------------------------------
+#
+# Written with bulk_create in batches, bypassing the services on purpose: the services are for
+# one user's action (one full_clean, one history row, one mail each) and would take hours for a
+# city. Every row still satisfies every database constraint (unique keys, checks); what the
+# generator skips is only what a service adds beside the row (simple-history rows, audit trail,
+# notifications). The city comes in blocks of SCALE_SIZES["units"] units; block k exists once
+# its first unit does, so a second run with the same N adds nothing and N=2 after N=1 adds one
+# block. Tests shrink SCALE_SIZES (and the other apps' dicts) with monkeypatch.
+
+SCALE_SIZES = {
+    "units": 500,
+    "reviewers": 8,  # office reviewers per block; 3 of them come from one of the block's units
+    "entries": 1000,
+    "sheets_per_entry": 5,
+    "spot_checks": 5,
+}
+SCALE_EMAIL_DOMAIN = "scale.example.org"
+BATCH = 1000
+
+_TOWNS = [
+    "渠沟镇", "石台镇", "朔里镇", "烈山镇", "五沟镇", "南坪镇", "四铺镇", "百善镇", "铁佛镇",
+    "孙疃镇", "临涣镇", "韩村镇", "双堆集镇", "刘桥镇", "宋疃镇", "古饶镇", "杨柳镇", "高岳街道",
+]  # fmt: skip
+_SYSTEMS = ["教育", "卫生健康", "交通运输", "住房建设", "农业农村", "商务", "文化旅游", "林业"]
+_COMPANIES = ["供电", "自来水", "公交", "邮政", "燃气", "电信", "矿业", "建工", "粮油"]
+# kind code, share of the block's units (out of 20)
+_KIND_MIX = [("county", 8), ("system", 6), ("direct", 5), ("poverty_office", 1)]
+_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+_GIVEN = ["建国", "秀英", "志强", "桂芳", "海峰", "玉兰", "晓明", "慧敏", "振华", "立新",
+          "德胜", "丽娟", "文华", "红梅", "永刚", "春燕", "国庆", "淑珍", "卫东", "雪梅"]  # fmt: skip
+_ENTRY_TITLES = [
+    "劳模领办种植合作社", "技能扶贫就业培训", "名师送教下乡", "健康扶贫巡诊", "电商助农产销对接",
+    "企业结对帮扶贫困村", "扶贫车间吸纳就业", "特色养殖示范基地", "光伏扶贫电站运维",
+]  # fmt: skip
+
+
+def scale_unit_email(number: int) -> str:
+    return f"u{number:05d}@{SCALE_EMAIL_DOMAIN}"
+
+
+def scaled_units():
+    """Every unit of the scaled city (none without --scale), for the other apps' generators."""
+    return Unit.objects.filter(email__endswith="@" + SCALE_EMAIL_DOMAIN)
+
+
+def scale_block_units(block: int) -> list[Unit]:
+    """The units of block `block` (1-based) in creation order; empty until it is generated."""
+    size = SCALE_SIZES["units"]
+    first = (block - 1) * size + 1
+    emails = [scale_unit_email(n) for n in range(first, first + size)]
+    return list(Unit.objects.filter(email__in=emails).order_by("pk"))
+
+
+def _unit_name(kind: str, number: int) -> str:
+    if kind == "county":
+        return f"{_TOWNS[number % len(_TOWNS)]}工会第{number}分会"
+    if kind == "system":
+        return f"市{_SYSTEMS[number % len(_SYSTEMS)]}系统第{number}基层工会"
+    if kind == "direct":
+        return f"市{_COMPANIES[number % len(_COMPANIES)]}公司第{number}分公司工会"
+    return f"{_TOWNS[number % len(_TOWNS)]}扶贫工作站{number}"
+
+
+def person_name(index: int) -> str:
+    """A realistic full name, distinct for the first 400 indexes, numbered after that."""
+    name = _SURNAMES[index % len(_SURNAMES)] + _GIVEN[(index // len(_SURNAMES)) % len(_GIVEN)]
+    cycle = index // (len(_SURNAMES) * len(_GIVEN))
+    return f"{name}{cycle + 1}" if cycle else name
+
+
+def seed_scale(scale: int, *, stdout=None) -> None:
+    """Add blocks 1..scale of the scaled city that do not exist yet (see the comment above)."""
+    for block in range(1, scale + 1):
+        if scale_block_units(block):
+            continue
+        started = time.perf_counter()
+        units = _scale_units(block)
+        _scale_staff(units)
+        reviewers = _scale_reviewers(block, units)
+        _scale_scoring(units, reviewers)
+        if stdout:
+            stdout.write(
+                f"competition: scale block {block}: {len(units)} units, staff, "
+                f"{len(reviewers)} reviewers, entries and sheets "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
+
+
+def _scale_units(block: int) -> list[Unit]:
+    kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+    size = SCALE_SIZES["units"]
+    pattern = [code for code, share in _KIND_MIX for _ in range(share)]
+    first = (block - 1) * size + 1
+    units = []
+    for number in range(first, first + size):
+        kind = pattern[number % len(pattern)]
+        units.append(
+            Unit(
+                name=_unit_name(kind, number),
+                kind=kinds[kind],
+                contact_person=person_name(number),
+                phone=f"0561-{3100000 + number}",
+                email=scale_unit_email(number),
+            )
+        )
+    Unit.objects.bulk_create(units, batch_size=BATCH)
+    return scale_block_units(block)
+
+
+def _scale_users(rows, *, role) -> list:
+    """Users with the demo password, hashed once (hashing per user would take minutes)."""
+    User = get_user_model()
+    password = make_password(DEMO_PASSWORD)
+    users = [
+        User(username=username, first_name=name, email=f"{username}@{SCALE_EMAIL_DOMAIN}",
+             password=password)
+        for username, name, _unit in rows
+    ]  # fmt: skip
+    User.objects.bulk_create(users, batch_size=BATCH)
+    users = User.objects.filter(username__in=[row[0] for row in rows]).in_bulk(
+        field_name="username"
+    )
+    Membership.objects.bulk_create(
+        [Membership(user=users[username], role=role, unit=unit) for username, _n, unit in rows],
+        batch_size=BATCH,
+    )
+    return [users[row[0]] for row in rows]
+
+
+def _scale_staff(units) -> None:
+    number = int(units[0].email[1:6])
+    rows = [(f"staff{number + i:05d}", unit.contact_person, unit) for i, unit in enumerate(units)]
+    _scale_users(rows, role=Role.UNIT_STAFF)
+
+
+def _scale_reviewers(block: int, units) -> list:
+    # Three reviewers come from one of the block's units, so the conflict rule (no sheet on
+    # one's own unit's entries) shapes the data as it does in real life.
+    rows = [
+        (
+            f"reviewer{block:02d}{i:02d}",
+            person_name(7 * i + 3),
+            units[(i * 37) % len(units)] if i < 3 else None,
+        )
+        for i in range(SCALE_SIZES["reviewers"])
+    ]
+    return _scale_users(rows, role=Role.OFFICE)
+
+
+def _scale_scoring(units, reviewers) -> None:
+    year = CompetitionYear.objects.get(year=DEMO_YEAR)
+    projects = list(NineProject.objects.order_by("number"))
+    rng = random.Random(len(units) * 7919 + units[0].pk)
+    entries = []
+    for i in range(SCALE_SIZES["entries"]):
+        unit, round_ = units[i % len(units)], i // len(units)
+        title = _ENTRY_TITLES[(i + round_) % len(_ENTRY_TITLES)]
+        entries.append(
+            Entry(
+                unit=unit,
+                year=year,
+                nine_project=projects[(i + round_) % len(projects)],
+                title=f"{title}（{unit.name}·{round_ + 1}）",
+                description=f"{unit.name}组织劳模开展“{title}”，精准帮扶贫困村和贫困户。",
+                target_villages=f"{_TOWNS[i % len(_TOWNS)]}{rng.randint(1, 9)}个贫困村",
+                target_households=rng.randint(10, 300),
+            )
+        )
+    entries = Entry.objects.bulk_create(entries, batch_size=BATCH)
+    reviewer_units = {r.pk: r.membership.unit_id for r in reviewers}
+    sheets = []
+    for i, entry in enumerate(entries):
+        eligible = [r for r in reviewers if reviewer_units[r.pk] != entry.unit_id]
+        start = i % len(eligible)
+        chosen = (eligible[start:] + eligible[:start])[: SCALE_SIZES["sheets_per_entry"]]
+        quality = rng.uniform(0.55, 0.95)
+        for reviewer in chosen:
+            points = [
+                Decimal(round(25 * min(1.0, quality + rng.uniform(-0.1, 0.1)) * 2) / 2)
+                for _ in range(4)
+            ]
+            sheets.append(
+                ScoreSheet(
+                    entry=entry,
+                    reviewer=reviewer,
+                    work=points[0],
+                    effect=points[1],
+                    income=points[2],
+                    satisfaction=points[3],
+                    comment="材料翔实，成效明显。" if quality > 0.8 else "建议进一步完善台账。",
+                )
+            )
+    ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
+    ratings = list(SpotCheckRating)
+    SpotCheck.objects.bulk_create(
+        [
+            SpotCheck(
+                year=year,
+                unit=entry.unit,
+                entry=entry,
+                date=datetime.date(2019, 6, 1) + datetime.timedelta(days=11 * n),
+                inspectors=f"{reviewers[0].first_name}、{reviewers[1].first_name}",
+                findings="现场查看帮扶台账和项目实地，贫困户收入情况与报送材料一致。",
+                rating=ratings[n % len(ratings)],
+                recorded_by=reviewers[0],
+            )
+            for n, entry in enumerate(
+                entries[:: max(1, len(entries) // 5)][: SCALE_SIZES["spot_checks"]]
+            )
+        ]
+    )

@@ -5,15 +5,17 @@ left as it is, whatever state a visitor has since moved it to.
 """
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from competition import demo as competition_demo
 from competition.demo import DEMO_YEAR
-from competition.models import NineProject, ReportingPeriod, Unit
+from competition.models import Membership, NineProject, ReportingPeriod, Unit
 
 from . import services
-from .models import Report
+from .models import Report, ReportTransition
 
 # state per quarter: accepted / accepted_late / submitted / submitted_late / returned /
 # draft / missing (None). The three demo staff units come first.
@@ -95,6 +97,8 @@ def seed(*, stdout=None, scale: int = 0) -> None:
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
             _make(unit, period, state, actor=actor, office=office, projects=chosen)
             created += 1
+    if scale > 0:
+        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(f"reports: {created} demo reports created")
 
@@ -134,3 +138,90 @@ def _make(unit, period, state, *, actor, office, projects):
             project=projects[0],
             at=reviewed,
         )
+
+
+# --- The scaled city (seed_demo --scale N): its units' 2019 reports --------------------------
+# Bulk-created on purpose, bypassing the workflow services (see competition.demo's scale
+# section), but shaped as the services leave them: a transition row per move, the late mark on
+# the first submission, submitted_at on every report past draft (the database checks both).
+
+# state → weight out of 100: ≈80% submitted or accepted, the rest returned, draft or missing.
+SCALE_MIX = {"accepted": 58, "submitted": 22, "returned": 5, "draft": 5, None: 10}
+SCALE_LATE_PERCENT = 12
+
+
+def seed_scale(scale: int, *, stdout=None) -> None:
+    office = get_user_model().objects.filter(username="office1").first()
+    periods = list(ReportingPeriod.objects.filter(year__year=DEMO_YEAR).order_by("quarter"))
+    if office is None or not periods:
+        return
+    for block in range(1, scale + 1):
+        units = competition_demo.scale_block_units(block)
+        if not units or Report.objects.filter(unit=units[0]).exists():
+            continue
+        count = _scale_reports(block, units, periods, office)
+        if stdout:
+            stdout.write(f"reports: scale block {block}: {count} reports")
+
+
+def _scale_reports(block, units, periods, office) -> int:
+    rng = random.Random(block)
+    staff = dict(
+        Membership.objects.filter(unit__in=units, role="unit_staff").values_list(
+            "unit_id", "user_id"
+        )
+    )
+    projects = list(NineProject.objects.order_by("number"))
+    states = list(SCALE_MIX)
+    weights = list(SCALE_MIX.values())
+    plan, reports = [], []
+    for unit in units:
+        for period in periods:
+            state = rng.choices(states, weights)[0]
+            if state is None:
+                continue
+            late = state != "draft" and rng.randrange(100) < SCALE_LATE_PERCENT
+            started = _at(period.end + datetime.timedelta(days=1))
+            submitted = _at(period.deadline + datetime.timedelta(days=5 if late else -2), 16)
+            reviewed = submitted + datetime.timedelta(days=3)
+            data = _texts(unit.name, period.quarter)
+            if state == "draft":
+                data = {"progress": data["progress"], "households_helped": 0}
+            reports.append(
+                Report(
+                    unit=unit,
+                    period=period,
+                    status=state,
+                    **data,
+                    first_submitted_at=None if state == "draft" else submitted,
+                    submitted_at=None if state == "draft" else submitted,
+                    is_late=late,
+                    review_comment={"returned": RETURN_COMMENT, "accepted": "内容翔实，同意。"}.get(
+                        state, ""
+                    ),
+                    reviewed_at=reviewed if state in ("returned", "accepted") else None,
+                )
+            )
+            plan.append((state, staff.get(unit.pk), started, submitted, reviewed))
+    reports = Report.objects.bulk_create(reports, batch_size=competition_demo.BATCH)
+    transitions, links = [], []
+    Through = Report.projects.through
+    for n, (report, (state, staff_id, started, submitted, reviewed)) in enumerate(
+        zip(reports, plan, strict=True)
+    ):
+        moves = [("", "draft", staff_id, started, "")]
+        if state != "draft":
+            moves.append(("draft", "submitted", staff_id, submitted, ""))
+        if state in ("returned", "accepted"):
+            moves.append(("submitted", state, office.pk, reviewed, report.review_comment))
+        transitions += [
+            ReportTransition(
+                report=report, actor_id=actor, at=at, from_status=old, to_status=new, comment=text
+            )
+            for old, new, actor, at, text in moves
+        ]
+        for project in projects[n % len(projects) : n % len(projects) + 1 + n % 2]:
+            links.append(Through(report_id=report.pk, nineproject_id=project.pk))
+    ReportTransition.objects.bulk_create(transitions, batch_size=competition_demo.BATCH)
+    Through.objects.bulk_create(links, batch_size=competition_demo.BATCH)
+    return len(reports)

@@ -9,6 +9,7 @@ Chosen so the quota page shows both outcomes: 相山区总工会 and 杜集区�
 import datetime
 from decimal import Decimal
 
+from competition import demo
 from competition.models import NineProject, Unit
 
 from .enums import ActivityType as T
@@ -491,8 +492,124 @@ def seed(*, stdout=None, scale: int = 0) -> None:
                 place=place,
                 defaults={"hours": Decimal(hours), "content": content},
             )
+    if scale > 0:
+        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(
             f"volunteers: {len(WORKERS)} model workers, {len(TEAM)} team members, "
             f"{len(ACTIVITIES)} activities"
         )
+
+
+# --- The scaled city (seed_demo --scale N): model workers and activities of its units --------
+# Bulk-created on purpose, bypassing the services (see competition.demo's scale section); each
+# row keeps the database constraints (unique name per unit, unique title per unit and day).
+
+SCALE_SIZES = {"model_workers": 3000, "activities": 10000, "team_members": 300}
+
+_ACTIVITY_TITLES = [
+    (T.SKILLS, 1, "种植技术培训"),
+    (T.SKILLS, 2, "电商带货培训"),
+    (T.HEALTH, 6, "健康义诊进村"),
+    (T.EDUCATION, 4, "送教下乡"),
+    (T.INDUSTRY, 1, "产业基地建设"),
+    (T.PAIRING, 9, "结对帮扶贫困户"),
+    (T.VOLUNTEER, 7, "志愿服务进田间"),
+    (T.PAIRING, 2, "就业岗位进村招聘"),
+]
+_VILLAGES = ["钟楼村", "高岳村", "前濉村", "南山村", "榴园村", "沈圩村", "南坪村", "孙疃村"]
+_POSITIONS = ["合作社理事长", "种植大户", "乡村医生", "中学教师", "企业负责人", "技术员"]
+
+
+def seed_scale(scale: int, *, stdout=None) -> None:
+    for block in range(1, scale + 1):
+        units = demo.scale_block_units(block)
+        if not units or ModelWorker.objects.filter(unit=units[0]).exists():
+            continue
+        workers = _scale_workers(units)
+        count = _scale_activities(units, workers)
+        _scale_team(workers)
+        if stdout:
+            stdout.write(
+                f"volunteers: scale block {block}: {len(workers)} model workers, {count} activities"
+            )
+
+
+def _scale_workers(units) -> list[ModelWorker]:
+    honours = list(H)
+    expertise = list(E)
+    workers = []
+    for i in range(SCALE_SIZES["model_workers"]):
+        unit, round_ = units[i % len(units)], i // len(units)
+        workers.append(
+            ModelWorker(
+                unit=unit,
+                name=demo.person_name(round_ * 7 + i % 7),
+                gender=G.MALE if i % 3 else G.FEMALE,
+                birth_year=1955 + i % 40,
+                position=_POSITIONS[i % len(_POSITIONS)],
+                honour_level=honours[i % len(honours)],
+                honour_year=2005 + i % 14,
+                expertise=expertise[i % len(expertise)],
+                phone=f"139{(unit.pk * 1000 + round_) % 100000000:08d}",
+            )
+        )
+    return ModelWorker.objects.bulk_create(workers, batch_size=demo.BATCH)
+
+
+def _scale_activities(units, workers) -> int:
+    projects = {p.number: p for p in NineProject.objects.all()}
+    by_unit = {}
+    for worker in workers:
+        by_unit.setdefault(worker.unit_id, []).append(worker)
+    activities, links = [], []
+    for i in range(SCALE_SIZES["activities"]):
+        unit, round_ = units[i % len(units)], i // len(units)
+        kind, project, title = _ACTIVITY_TITLES[(i + round_) % len(_ACTIVITY_TITLES)]
+        village = _VILLAGES[i % len(_VILLAGES)]
+        activities.append(
+            Activity(
+                unit=unit,
+                title=f"劳模{title}（第{round_ + 1}期）",
+                activity_type=kind,
+                nine_project=projects[project],
+                date=datetime.date(2019, 1, 2) + datetime.timedelta(days=(round_ * 17 + i) % 360),
+                town=unit.name[:3] if unit.name[2] == "镇" else "南坪镇",
+                village=village,
+                households=(i * 7) % 60,
+                people=10 + (i * 13) % 200,
+                description=f"{unit.name}组织劳模到{village}开展{title}。",
+            )
+        )
+    activities = Activity.objects.bulk_create(activities, batch_size=demo.BATCH)
+    Through = Activity.model_workers.through
+    for i, activity in enumerate(activities):
+        team = by_unit.get(activity.unit_id, [])
+        for worker in team[i % 2 : i % 2 + 1 + i % 2]:
+            links.append(Through(activity_id=activity.pk, modelworker_id=worker.pk))
+    Through.objects.bulk_create(links, batch_size=demo.BATCH)
+    return len(activities)
+
+
+def _scale_team(workers) -> None:
+    step = max(1, len(workers) // max(1, SCALE_SIZES["team_members"]))
+    members = VolunteerMembership.objects.bulk_create(
+        [
+            VolunteerMembership(model_worker=worker, joined_on=datetime.date(2019, 1, 10))
+            for worker in workers[::step][: SCALE_SIZES["team_members"]]
+        ],
+        batch_size=demo.BATCH,
+    )
+    ServiceRecord.objects.bulk_create(
+        [
+            ServiceRecord(
+                membership=member,
+                date=datetime.date(2019, 3, 1) + datetime.timedelta(days=(n * 11) % 280),
+                hours=Decimal(2 + n % 6),
+                place=_VILLAGES[n % len(_VILLAGES)],
+                content="入户走访，开展技术指导和政策宣讲。",
+            )
+            for n, member in enumerate(members)
+        ],
+        batch_size=demo.BATCH,
+    )

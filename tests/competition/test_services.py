@@ -6,7 +6,7 @@ from django.db import IntegrityError
 
 from competition import selectors, services
 from competition.enums import Role
-from competition.models import Membership, ReportingPeriod
+from competition.models import CompetitionYear, Membership, ReportingPeriod
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,23 @@ def test_units_active_between_counts_only_active_units():
         ).values_list("name", flat=True)
     )
     assert names == {"A", "D"}
+
+
+def test_current_year_prefers_open_year_of_today_then_latest_open_then_latest(
+    django_assert_num_queries,
+):
+    for number in (2018, 2019, 2020):
+        services.competition_year_create(actor=None, year=number)
+    CompetitionYear.objects.filter(year=2020).update(status="closed")
+    with django_assert_num_queries(1):
+        assert selectors.current_year(datetime.date(2018, 6, 1)).year == 2018
+    assert selectors.current_year(datetime.date(2026, 6, 1)).year == 2019
+    CompetitionYear.objects.update(status="closed")
+    assert selectors.current_year(datetime.date(2018, 6, 1)).year == 2020
+
+
+def test_current_period_takes_one_query(django_assert_num_queries):
+    services.competition_year_create(actor=None, year=2019)
+    with django_assert_num_queries(1):
+        period = selectors.current_period(datetime.date(2019, 7, 1))
+    assert (period.year.year, period.quarter) == (2019, 2)

@@ -95,3 +95,18 @@ def test_english_browser_still_gets_chinese_until_switched(client):
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in body
     assert "登录" in body
+
+
+def test_office_home_overview_shows_ten_units_and_links_to_all(client_for, office_user):
+    from competition.models import Unit
+    from tests.factories import UnitFactory
+
+    UnitFactory.create_batch(15)
+    total = Unit.objects.filter(is_active=True).count()
+    response = client_for(office_user).get(reverse("home"))
+    overview = next(p for p in response.context["panels"] if "overview" in p.template)
+    assert len(overview.context["units"]) == 10
+    assert overview.context["unit_count"] == total
+    body = response.content.decode()
+    assert f"查看全部 {total} 个单位" in body
+    assert reverse("competition:unit_list") in body

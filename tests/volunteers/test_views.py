@@ -283,6 +283,21 @@ def test_quota_page_query_count_does_not_grow(
     assert len(response.context["rows"]) == 22
 
 
+def test_quota_page_paginates_at_50_and_counts_every_unit_behind(client_for, office_user, year):
+    UnitFactory.create_batch(55)
+    client = client_for(office_user)
+    first = client.get(reverse("volunteers:quota") + "?year=2019")
+    second = client.get(reverse("volunteers:quota") + "?year=2019&page=2")
+    total = first.context["page"].paginator.count
+    assert total >= 55
+    assert len(first.context["rows"]) == 50
+    assert len(first.context["chart"]["labels"]) == 50
+    assert len(second.context["rows"]) == total - 50
+    # No unit has activities, so every unit with a quota is behind, on every page.
+    assert first.context["behind_count"] == second.context["behind_count"] >= 55
+    assert "第 1 / 2 页" in first.content.decode()
+
+
 def test_quota_export(client_for, admin_user, unit_a, year):
     ActivityFactory(unit=unit_a, date=datetime.date(2019, 3, 1), activity_type="health")
     response = client_for(admin_user).get(reverse("volunteers:quota_export") + "?year=2019")

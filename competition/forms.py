@@ -185,3 +185,5 @@ class StandingsFilterForm(forms.Form):
         required=False,
         empty_label=_("全部"),
     )
+    # Off by default: it needs every reviewer's statistics over the year (two more aggregates).
+    normalised = forms.BooleanField(label=_("显示标准化总分"), required=False)

@@ -180,12 +180,14 @@ def standings(request):
     year = _year(request)
     permissions.require(request.user, "competition.view_standings", year)
     form = StandingsFilterForm(request.GET or None)
-    nine_project = form.cleaned_data["nine_project"] if form.is_valid() else None
-    rows = selectors.entry_standings(year, nine_project=nine_project, normalised=True)
+    valid = form.is_valid()
+    nine_project = form.cleaned_data["nine_project"] if valid else None
+    normalised = valid and form.cleaned_data["normalised"]
+    rows = selectors.entry_standings(year, nine_project=nine_project, normalised=normalised)
     return render(
         request,
         "competition/standings.html",
-        {"year": year, "form": form, "page": _page(request, rows)},
+        {"year": year, "form": form, "page": _page(request, rows), "normalised": normalised},
     )
 
 

@@ -73,3 +73,10 @@ def login(page):
         return page
 
     return do
+
+
+def menu(page, heading: str, item: str) -> None:
+    """Open a navigation-bar dropdown and follow one of its links, as a person would."""
+    page.get_by_role("navigation").get_by_role("button", name=heading).click()
+    with page.expect_navigation():
+        page.locator(".dropdown-menu.show").get_by_role("link", name=item, exact=True).click()

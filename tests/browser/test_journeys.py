@@ -17,6 +17,7 @@ from competition import services as competition_services
 from reports.enums import ReportStatus
 from reports.models import Report, ReportAttachment
 from tests import factories
+from tests.browser.conftest import menu
 from tests.factories import PASSWORD
 from tests.reports.factories import COMPLETE, make_report, period
 from volunteers.models import Activity
@@ -70,7 +71,7 @@ def test_staff_records_activity_and_submits_report_with_attachment(page, login, 
     assert Activity.objects.get().unit == city["unit"]
 
     # The quarterly report: start the first quarter's, attach a PDF, fill it, submit.
-    page.get_by_role("link", name="季度报告").first.click()
+    menu(page, "季度报告", "季度报告")
     expect(page.get_by_role("heading", name=re.compile("季度报告"))).to_be_visible()
     first_quarter = page.get_by_role("listitem").filter(has_text="2019年第1季度")
     with page.expect_navigation():
@@ -131,7 +132,7 @@ def test_review_return_fix_resubmit_accept_and_score(page, login, city):
 
     # The office returns it with a comment.
     login("reviewer", PASSWORD)
-    page.get_by_role("link", name="报告审核").click()
+    menu(page, "季度报告", "报告审核")
     expect(page.get_by_role("heading", name="报告审核")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="相山区总工会")
     expect(row).to_contain_text("已提交")
@@ -145,7 +146,7 @@ def test_review_return_fix_resubmit_accept_and_score(page, login, city):
 
     # The staff sees the comment, fixes the report and resubmits.
     switch_user(page, login, "xiangshan")
-    page.get_by_role("link", name="季度报告").first.click()
+    menu(page, "季度报告", "季度报告")
     with page.expect_navigation():
         page.get_by_role("link", name="2019年第1季度").click()
     expect(page.locator(".badge").filter(has_text="已退回")).to_be_visible()
@@ -182,7 +183,7 @@ def test_review_return_fix_resubmit_accept_and_score(page, login, city):
     assert report.transitions.count() == 5  # created, submitted, returned, submitted, accepted
 
     # ...and scores an entry of that unit on the four criteria.
-    page.get_by_role("link", name="参赛项目").click()
+    menu(page, "竞赛评分", "参赛项目")
     with page.expect_navigation():
         page.get_by_role("link", name="劳模带富石榴种植").click()
     expect(page.get_by_role("heading", name=re.compile("劳模带富石榴种植"))).to_be_visible()

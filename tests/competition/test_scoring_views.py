@@ -181,3 +181,15 @@ def test_draw_detail_confirms_replay(client_for, office_user, year, unit_a, unit
     page = client_for(office_user).get(draw_url)
     assert page.context["replay_matches"] is True
     assert "结果一致" in page.content.decode()
+
+
+def test_standings_normalised_column_only_when_asked(client_for, office_user, year, scored):
+    client = client_for(office_user)
+    plain = client.get(reverse("competition:standings"))
+    assert plain.context["normalised"] is False
+    assert "标准化总分</th>" not in plain.content.decode()
+    asked = client.get(reverse("competition:standings"), {"normalised": "on"})
+    assert asked.context["normalised"] is True
+    assert "标准化总分</th>" in asked.content.decode()
+    rows = {row.pk: row for row in asked.context["page"]}
+    assert all(hasattr(row, "normalised_total") for row in rows.values())

@@ -10,7 +10,7 @@ from . import selectors
 def home_panels(request):
     if not permissions.may(request.user, "awards.view_evaluation"):
         return []
-    year = competition_selectors.current_year()
+    year = competition_selectors.current_year_for(request)
     if year is None:
         return []
     context = {

@@ -11,7 +11,7 @@ OVERVIEW_UNITS = 10
 
 def home_panels(request):
     user = request.user
-    period = selectors.current_period()
+    period = selectors.current_period_for(request)
     today = timezone.localdate()
     days_left = (period.deadline - today).days if period else None
     if permissions.may(user, "competition.view_all_units"):

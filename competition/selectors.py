@@ -102,6 +102,20 @@ def current_period(today: datetime.date | None = None) -> ReportingPeriod | None
     )
 
 
+def current_year_for(request) -> CompetitionYear | None:
+    """`current_year()`, asked once per request: several panels of one page need it."""
+    if not hasattr(request, "_current_year"):
+        request._current_year = current_year()
+    return request._current_year
+
+
+def current_period_for(request) -> ReportingPeriod | None:
+    """`current_period()`, asked once per request."""
+    if not hasattr(request, "_current_period"):
+        request._current_period = current_period()
+    return request._current_period
+
+
 def years() -> QuerySet[CompetitionYear]:
     return CompetitionYear.objects.all()
 

@@ -9,7 +9,7 @@ from . import selectors
 
 def home_panels(request):
     user = request.user
-    period = competition_selectors.current_period()
+    period = competition_selectors.current_period_for(request)
     if permissions.may(user, "reports.view_queue"):
         missing = selectors.units_missing_report(period).count() if period else 0
         context = {
@@ -41,7 +41,7 @@ def evidence_panels(request, unit, year):
 
 def unit_panels(request, unit):
     """A unit's page lists its reports of the current year."""
-    year = competition_selectors.current_year()
+    year = competition_selectors.current_year_for(request)
     if year is None:
         return []
     return evidence_panels(request, unit, year)

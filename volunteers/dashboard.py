@@ -19,7 +19,7 @@ from . import selectors
 
 
 def home_panels(request):
-    year = competition_selectors.current_year()
+    year = competition_selectors.current_year_for(request)
     user = request.user
     if year is None:
         return []
@@ -35,7 +35,7 @@ def home_panels(request):
 
 
 def unit_panels(request, unit):
-    year = competition_selectors.current_year()
+    year = competition_selectors.current_year_for(request)
     context = {
         "unit": unit,
         "year": year,

@@ -1,13 +1,17 @@
 """The main pages measured by bench/run.py: (label, username, url), resolved on the bench data.
 
 Pages are seen by the users who use them at scale: a unit's staff of the scaled city
-(`seed_demo --scale N`) with a report to correct, and an office reviewer. The rankings and
-shortlist pages come with the awards app.
+(`seed_demo --scale N`) with a report to correct, an office reviewer, and the admin for the
+rankings and shortlist of an evaluation run covering every entry of the scaled city.
 """
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from awards import selectors as award_selectors
+from awards import services as award_services
 from competition.demo import scaled_units
+from competition.models import CompetitionYear, Entry
 from reports.enums import EDITABLE_STATUSES
 from reports.models import Report
 
@@ -24,8 +28,20 @@ def _staff_report():
     return report["unit__memberships__user__username"], report["pk"]
 
 
+def _full_run():
+    """The latest finished run of 2019, built anew if it predates the scaled entries."""
+    year = CompetitionYear.objects.get(year=2019)
+    run = award_selectors.latest_done_run(year)
+    if run is None or run.entry_rankings.count() < Entry.objects.filter(year=year).count():
+        admin = get_user_model().objects.get(username="admin")
+        run = award_services.evaluation_run_create(actor=admin, year=year)
+        award_services.evaluation_run_build(run=run)
+    return run
+
+
 def main_pages():
     staff, report_pk = _staff_report()
+    run = _full_run()
     return [
         ("unit dashboard (staff home)", staff, reverse("home")),
         ("report form (edit)", staff, reverse("reports:report_edit", args=[report_pk])),
@@ -37,4 +53,6 @@ def main_pages():
         ("scoring matrix (progress)", "office1", reverse("competition:progress")),
         ("entry list", "office1", reverse("competition:entry_list")),
         ("standings", "office1", reverse("competition:standings")),
+        ("rankings (evaluation run)", "admin", reverse("awards:run_detail", args=[run.pk])),
+        ("shortlist", "admin", reverse("awards:shortlist", args=[run.pk])),
     ]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from competition.models import CompetitionYear
 from competition.selectors import entry_standings, units_active_between
 from reports.selectors import timeliness_by_unit
-from volunteers.selectors import quota_progress
+from volunteers.selectors import activity_count_for_outer_unit
 
 from .enums import TieBreak
 from .models import EntryRanking, Nomination
@@ -130,7 +130,6 @@ def unit_rows(run, chain):
             output_field=field or FloatField(),
         )
 
-    quota = quota_progress(year).filter(pk=OuterRef("pk"))
     due = Greatest(F("expected"), F("on_time") + F("late"))
     units = (
         timeliness_by_unit(year)
@@ -143,8 +142,10 @@ def unit_rows(run, chain):
             mean_income=entry_stat(Avg("mean_income")),
             mean_satisfaction=entry_stat(Avg("mean_satisfaction")),
             submitted=entry_stat(Min("submitted_at"), EntryRanking._meta.get_field("submitted_at")),
-            activity_count=Subquery(quota.values("activity_count"), output_field=IntegerField()),
-            quota=Subquery(quota.values("effective_quota"), output_field=IntegerField()),
+            # Plain expressions, not quota_progress() as a subquery: the composite refers to
+            # them several times and the database would run the subquery each time.
+            activity_count=activity_count_for_outer_unit(year),
+            quota=Coalesce(F("quota_override"), F("kind__default_quota")),
         )
         .annotate(
             timeliness=Case(

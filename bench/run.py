@@ -71,6 +71,11 @@ def setup_data():
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("seed_demo", "--scale", str(SCALE))
+    # Fresh statistics after the bulk load, as autovacuum keeps them in production.
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 class Server:

@@ -14,9 +14,12 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -189,6 +192,22 @@ def activities_for_unit_year(unit, year) -> QuerySet[Activity]:
 def type_count_name(activity_type: str) -> str:
     """The annotation name of a per-type count in `quota_progress`: e.g. `count_skills`."""
     return f"count_{activity_type}"
+
+
+def activity_count_for_outer_unit(year):
+    """An expression: the number of activities of the outer query's unit (`OuterRef("pk")`)
+    dated inside the year. A correlated count on the unit's index, for queries over units
+    that need the count once per unit (the awards ranking) without `quota_progress`'s join.
+    """
+    start, end = year_bounds(year)
+    counts = (
+        Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def quota_progress(year) -> QuerySet[QuotaUnit]:

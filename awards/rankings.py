@@ -115,7 +115,8 @@ def _weights(settings: dict) -> dict[str, float]:
 
 def unit_rows(run, chain):
     """The year's active units: the mean of their entries' totals in this run, their report
-    timeliness and quota fulfilment (0–100 each), the weighted composite and its place.
+    timeliness and quota fulfilment (0–100 each) and the weighted composite (placed by
+    `unit_places` once stored).
 
     Timeliness is (on time + ½ late) ÷ the reports due (100 when none was due); quota
     fulfilment is activities ÷ quota, at most 100 (100 when the quota is 0).
@@ -172,25 +173,33 @@ def unit_rows(run, chain):
             )
         )
     )
-    windows = rank_windows(chain)
+    return units.values(
+        "pk",
+        "name",
+        "kind__name",
+        "entry_count",
+        "entry_score",
+        "timeliness",
+        "quota_rate",
+        "activity_count",
+        "quota",
+        "submitted",
+        "total",
+        *MEAN_FIELDS,
+    )
+
+
+def unit_places(run, chain):
+    """Places of the run's stored unit rows: (pk, new_rank, new_peers…, total) per row.
+
+    Ranked over the stored columns rather than in `unit_rows`: there the windows' sort keys
+    would evaluate every correlated per-unit count again for each window.
+    """
+    windows = rank_windows(chain, prefix="new_")
     return (
-        units.annotate(**windows)
-        .values(
-            "pk",
-            "name",
-            "kind__name",
-            "entry_count",
-            "entry_score",
-            "timeliness",
-            "quota_rate",
-            "activity_count",
-            "quota",
-            "submitted",
-            "total",
-            *MEAN_FIELDS,
-            *windows,
-        )
-        .order_by("rank")
+        run.unit_rankings.annotate(submitted=F("first_submitted_at"))
+        .annotate(**windows)
+        .values("pk", "total", *windows)
     )
 
 

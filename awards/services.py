@@ -292,13 +292,20 @@ def _build_units(run, chain) -> None:
             quota=row["quota"] or 0,
             first_submitted_at=row["submitted"],
             total=row["total"],
-            rank=row["rank"],
-            tie_note=rankings.tie_note(row, chain),
+            rank=0,  # placed below, over the stored rows
             **_means(row),
         )
         for row in rankings.unit_rows(run, chain)
     ]
-    UnitRanking.objects.bulk_create(rows)
+    stored = {row.pk: row for row in UnitRanking.objects.bulk_create(rows)}
+    if stored and None in stored:
+        # A database that does not return primary keys from bulk inserts: read them back.
+        stored = {row.pk: row for row in run.unit_rankings.all()}
+    for place in rankings.unit_places(run, chain):
+        row = stored[place["pk"]]
+        row.rank = place["new_rank"]
+        row.tie_note = rankings.tie_note(place, chain, prefix="new_")
+    UnitRanking.objects.bulk_update(stored.values(), ["rank", "tie_note"], batch_size=500)
 
 
 def _build_nominations(run, chain) -> None:

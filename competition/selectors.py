@@ -1,6 +1,7 @@
 """Reads for the competition core, always scoped to what the user may see."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -100,6 +101,22 @@ def current_period(today: datetime.date | None = None) -> ReportingPeriod | None
         )
         .first()
     )
+
+
+def unit_staff_by_unit(unit_ids) -> dict[int, list]:
+    """Active unit staff users (单位填报员) of the given units, by unit id. One query."""
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, membership__role=Role.UNIT_STAFF, membership__unit_id__in=list(unit_ids)
+        )
+        .select_related("membership")
+        .order_by("username")
+    )
+    by_unit = defaultdict(list)
+    for user in users:
+        by_unit[user.membership.unit_id].append(user)
+    return by_unit
 
 
 def current_year_for(request) -> CompetitionYear | None:

@@ -25,10 +25,8 @@ units sent in chunks through `common.services.reminder_deliver`.
 
 import datetime
 import logging
-from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,8 +36,9 @@ from common import mail
 from common import selectors as common_selectors
 from common import services as common_services
 from common.services import Delivery
-from competition.enums import Role, YearStatus
+from competition.enums import YearStatus
 from competition.models import ReportingPeriod
+from competition.selectors import unit_staff_by_unit
 
 from . import selectors
 from .enums import ReportStatus
@@ -77,17 +76,6 @@ def due_periods(today: datetime.date) -> list[tuple[ReportingPeriod, str]]:
 
 def reminder_key(unit_id: int, period_id: int, kind: str) -> str:
     return f"deadline:unit={unit_id}:period={period_id}:{kind}"
-
-
-def staff_by_unit(unit_ids) -> dict[int, list]:
-    """Active unit staff users of the given units, by unit id. One query."""
-    users = get_user_model().objects.filter(
-        is_active=True, membership__role=Role.UNIT_STAFF, membership__unit_id__in=list(unit_ids)
-    )
-    by_unit = defaultdict(list)
-    for user in users.select_related("membership").order_by("username"):
-        by_unit[user.membership.unit_id].append(user)
-    return by_unit
 
 
 def one_per_recipient(message: EmailMultiAlternatives, users) -> list[EmailMultiAlternatives]:
@@ -156,7 +144,7 @@ def deadline_deliveries(*, today: datetime.date) -> list[Delivery]:
         KIND, [reminder_key(unit.pk, period.pk, kind) for unit, period, kind in candidates]
     )
     candidates = [c for c in candidates if reminder_key(c[0].pk, c[1].pk, c[2]) in pending]
-    staff = staff_by_unit({unit.pk for unit, _period, _kind in candidates})
+    staff = unit_staff_by_unit({unit.pk for unit, _period, _kind in candidates})
     deliveries = []
     with translation.override(settings.LANGUAGE_CODE):
         for unit, period, kind in candidates:

@@ -15,10 +15,8 @@ number per unit sent (`common.services.reminder_deliver`).
 
 import datetime
 import logging
-from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
@@ -29,8 +27,9 @@ from common import mail
 from common import selectors as common_selectors
 from common import services as common_services
 from common.services import Delivery
-from competition.enums import Role, YearStatus
+from competition.enums import YearStatus
 from competition.models import CompetitionYear, ReportingPeriod
+from competition.selectors import unit_staff_by_unit
 
 from . import selectors
 
@@ -62,17 +61,6 @@ def week_label(today: datetime.date) -> str:
 
 def reminder_key(unit_id: int, year_number: int, today: datetime.date) -> str:
     return f"quota:unit={unit_id}:year={year_number}:week={week_label(today)}"
-
-
-def staff_by_unit(unit_ids) -> dict[int, list]:
-    """Active unit staff users of the given units, by unit id. One query."""
-    users = get_user_model().objects.filter(
-        is_active=True, membership__role=Role.UNIT_STAFF, membership__unit_id__in=list(unit_ids)
-    )
-    by_unit = defaultdict(list)
-    for user in users.select_related("membership").order_by("username"):
-        by_unit[user.membership.unit_id].append(user)
-    return by_unit
 
 
 def _delivery(unit, year: CompetitionYear, staff: list, today: datetime.date) -> Delivery:
@@ -125,7 +113,7 @@ def quota_deliveries(*, today: datetime.date) -> list[Delivery]:
         KIND, [reminder_key(unit.pk, year.year, today) for unit, year in candidates]
     )
     candidates = [c for c in candidates if reminder_key(c[0].pk, c[1].year, today) in pending]
-    staff = staff_by_unit({unit.pk for unit, _year in candidates})
+    staff = unit_staff_by_unit({unit.pk for unit, _year in candidates})
     deliveries = []
     with translation.override(settings.LANGUAGE_CODE):
         for unit, year in candidates:

@@ -112,3 +112,17 @@ def test_current_period_takes_one_query(django_assert_num_queries):
     with django_assert_num_queries(1):
         period = selectors.current_period(datetime.date(2019, 7, 1))
     assert (period.year.year, period.quarter) == (2019, 2)
+
+
+def test_unit_staff_by_unit_only_active_staff(unit_a, unit_b):
+    from tests.factories import user_with_role
+
+    first = user_with_role("unit_staff", unit=unit_a, username="a1")
+    second = user_with_role("unit_staff", unit=unit_a, username="a2")
+    gone = user_with_role("unit_staff", unit=unit_a, username="a3")
+    gone.is_active = False
+    gone.save()
+    user_with_role("office", unit=unit_a, username="reviewer_a")
+    user_with_role("unit_staff", unit=unit_b, username="b1")
+    staff = selectors.unit_staff_by_unit([unit_a.pk])
+    assert dict(staff) == {unit_a.pk: [first, second]}

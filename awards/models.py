@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import UploadedFile
 from common.uploads import upload_path
 from competition.models import CompetitionYear, Entry, NineProject, Unit
 from volunteers.enums import Gender
@@ -157,28 +158,15 @@ def nomination_attachment_path(instance, filename):
     return upload_path("nominations", filename)
 
 
-class NominationAttachment(models.Model):
+class NominationAttachment(UploadedFile):
     nomination = models.ForeignKey(
         Nomination, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("申报")
     )
     file = models.FileField(_("文件"), upload_to=nomination_attachment_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=255)
-    uploaded_by = models.ForeignKey(
-        django_settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("申报附件")
         verbose_name_plural = _("申报附件")
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def unit_id(self):

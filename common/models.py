@@ -12,6 +12,32 @@ def validate_link(value: str) -> None:
         raise ValidationError(_("链接必须以 / 或 http(s):// 开头。"))
 
 
+class UploadedFile(models.Model):
+    """What every stored upload keeps besides its file: the user's file name, who and when.
+
+    Subclasses add the `file` field (with their own `upload_to`, see `common.uploads`), the
+    owning object, and a `unit_id` property for the permission rules.
+    """
+
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class Notification(models.Model):
     """An in-portal message to one user; unread while `read_at` is empty."""
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import UploadedFile
 from common.uploads import upload_path
 from competition.models import NineProject, ReportingPeriod, Unit
 
@@ -80,29 +81,16 @@ def _attachment_path(instance, filename):
     return upload_path("reports", filename)
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(UploadedFile):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("报告")
     )
     file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("原文件名"), max_length=255)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("报告附件")
         verbose_name_plural = _("报告附件")
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def unit_id(self):

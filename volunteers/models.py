@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.models import UploadedFile
 from common.uploads import upload_path
 from competition.models import NineProject, Unit
 
@@ -235,30 +236,17 @@ def activity_photo_path(instance, filename):
     return upload_path("activity_photos", filename)
 
 
-class ActivityPhoto(models.Model):
+class ActivityPhoto(UploadedFile):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动")
     )
     file = models.FileField(_("文件"), upload_to=activity_photo_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     caption = models.CharField(_("说明"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("上传人"),
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "id"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("活动照片")
         verbose_name_plural = _("活动照片")
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def unit_id(self):

@@ -201,6 +201,7 @@ def entry_standings(
     nine_project: NineProject | None = None,
     normalised: bool = False,
     queryset: QuerySet[Entry] | None = None,
+    pks: list[int] | None = None,
 ) -> QuerySet[Entry]:
     """The year's entries with their aggregated scores, computed in ONE SQL query.
 
@@ -221,10 +222,12 @@ def entry_standings(
 
     Ordered by weighted total (unscored last), then title. Weights and maxima are read from the
     Criterion rows first (one small query) and enter the SQL as constants. Pass `queryset` to
-    start from a user-scoped set of entries.
+    start from a user-scoped set of entries, `pks` to compute one page's entries only.
     """
     criteria = criteria_by_code()
     entries = (queryset if queryset is not None else Entry.objects.all()).filter(year=year)
+    if pks is not None:
+        entries = entries.filter(pk__in=pks)
     if nine_project is not None:
         entries = entries.filter(nine_project=nine_project)
     total = sheet_total_expression(criteria, prefix="sheets__")

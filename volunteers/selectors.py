@@ -210,8 +210,18 @@ def activity_count_for_outer_unit(year):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def quota_progress(year) -> QuerySet[QuotaUnit]:
-    """Each unit active in `year` against its quota, in ONE query.
+def quota_units(year) -> QuerySet[QuotaUnit]:
+    """The units `quota_progress` covers, in its order, without the counts: cheap to count
+    and to page (a page of 50 then aggregates only its own units' activities)."""
+    start, end = year_bounds(year)
+    return QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk")).order_by(
+        "kind__order", "name"
+    )
+
+
+def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
+    """Each unit active in `year` against its quota, in ONE query (only `units`, a list of
+    primary keys or a queryset of units, when given).
 
     `year` is a CompetitionYear or a year number. Units are those active during the year
     (units that joined or left mid-year are included; deactivated ones are not). Each unit is
@@ -235,9 +245,11 @@ def quota_progress(year) -> QuerySet[QuotaUnit]:
         )
         for value in ActivityType.values
     }
+    scope = quota_units(year)
+    if units is not None:
+        scope = scope.filter(pk__in=units)
     return (
-        QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
-        .select_related("kind")
+        scope.select_related("kind")
         .annotate(
             activity_count=Count("volunteer_activities", filter=in_year),
             effective_quota=Coalesce("quota_override", "kind__default_quota"),

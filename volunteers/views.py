@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.paging import page_of
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
@@ -353,10 +354,14 @@ def _quota_rows(year, rows=None):
 def quota(request):
     require(request.user, "volunteers.view_quota")
     year = _year(request)
-    progress = selectors.quota_progress(year)
-    # Paginated at 50 like every list: at city scale (500 units) one page of every unit cost
-    # 20× a bare view; the chart shows the units of the page, the count covers them all.
-    page = _page(request, progress)
+    # Paginated at 50 like every list, over the bare units: counting and cutting the page
+    # before aggregating spares two scans of the city's activities (the chart shows the
+    # units of the page, the units-behind count covers them all).
+    page = page_of(
+        request,
+        selectors.quota_units(year).values_list("pk", flat=True),
+        details=lambda keys: selectors.quota_progress(year, units=keys),
+    )
     rows = _quota_rows(year, page.object_list)
     chart = {
         "labels": [row.name for row in rows],
@@ -370,7 +375,7 @@ def quota(request):
         "page": page,
         "rows": rows,
         "types": ActivityType.labels,
-        "behind_count": progress.filter(behind=True).count(),
+        "behind_count": selectors.quota_progress(year).filter(behind=True).count(),
         "chart": chart,
     }
     return render(request, "volunteers/quota.html", context)

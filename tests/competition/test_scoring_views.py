@@ -193,3 +193,40 @@ def test_standings_normalised_column_only_when_asked(client_for, office_user, ye
     assert "标准化总分</th>" in asked.content.decode()
     rows = {row.pk: row for row in asked.context["page"]}
     assert all(hasattr(row, "normalised_total") for row in rows.values())
+
+
+def test_standings_pages_keep_the_order_of_the_whole_year(
+    client_for, office_user, year, django_assert_max_num_queries
+):
+    # 55 entries, scored 1..55 points by one reviewer: page 1 shows 55..6, page 2 5..1 and
+    # the unscored entry last, each row with its own aggregates (computed for the page only).
+    judge = scoring.reviewer("judge")
+    unit = UnitFactory()
+    for points in range(1, 56):
+        scoring.sheet(
+            scoring.entry(unit, year, title=f"项目{points:02d}"),
+            judge,
+            points / 4,
+            points / 4,
+            points / 4,
+            points / 4,
+        )
+    scoring.entry(unit, year, title="未评分项目")
+    client = client_for(office_user)
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("competition:standings") + "?normalised=1")
+    second = client.get(reverse("competition:standings") + "?page=2")
+    totals = [row.weighted_total for row in first.context["page"]]
+    assert totals == pytest.approx([float(p) for p in range(55, 5, -1)])
+    assert all(row.normalised_total is not None for row in first.context["page"])
+    rows = list(second.context["page"])
+    assert [row.title for row in rows] == [
+        "项目05",
+        "项目04",
+        "项目03",
+        "项目02",
+        "项目01",
+        "未评分项目",
+    ]
+    assert rows[0].sheet_count == 1 and rows[-1].sheet_count == 0
+    assert "55.00" in first.content.decode()

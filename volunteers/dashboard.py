@@ -24,7 +24,7 @@ def home_panels(request):
     if year is None:
         return []
     if permissions.may(user, "volunteers.view_quota"):
-        behind = selectors.quota_progress(year).filter(behind=True).count()
+        behind = selectors.units_behind(year).count()
         context = {"year": year, "behind": behind}
         return [Panel("volunteers/_panel_quota_overview.html", context, order=20)]
     unit_id = permissions.unit_id_of(user)

@@ -200,14 +200,16 @@ def activity_count_for_outer_unit(year):
     that need the count once per unit (the awards ranking) without `quota_progress`'s join.
     """
     start, end = year_bounds(year)
-    counts = (
-        Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
-        .order_by()
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    rows = Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
+    return RowCount(rows.order_by().values("unit"))
+
+
+class RowCount(Subquery):
+    """COUNT(*) of a (correlated) subquery's rows. Without the GROUP BY that
+    `.values().annotate(Count())` adds, PostgreSQL counts on an index-only scan."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
 
 
 def quota_units(year) -> QuerySet[QuotaUnit]:
@@ -263,6 +265,20 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
             )
         )
         .order_by("kind__order", "name")
+    )
+
+
+def units_behind(year) -> QuerySet[QuotaUnit]:
+    """The units of `quota_progress` that are behind their quota, for counting: one
+    correlated count per unit on the (unit, date) index instead of grouping every activity
+    of the city (the home page and the quota page show how many)."""
+    return (
+        quota_units(year)
+        .annotate(
+            activity_count=activity_count_for_outer_unit(year),
+            effective_quota=Coalesce("quota_override", "kind__default_quota"),
+        )
+        .filter(activity_count__lt=F("effective_quota"))
     )
 
 

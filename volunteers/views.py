@@ -375,7 +375,7 @@ def quota(request):
         "page": page,
         "rows": rows,
         "types": ActivityType.labels,
-        "behind_count": selectors.quota_progress(year).filter(behind=True).count(),
+        "behind_count": selectors.units_behind(year).count(),
         "chart": chart,
     }
     return render(request, "volunteers/quota.html", context)

@@ -92,6 +92,21 @@ def test_quota_progress_filters_behind(unit_a, unit_b):
     assert selectors.quota_progress(2019).filter(behind=True).count() == 1
 
 
+def test_units_behind_agrees_with_quota_progress(unit_a, unit_b):
+    # Quotas 3 (district unions), 1 (override), 0 (never behind); activities outside the
+    # year do not count.
+    zero = UnitFactory(quota_override=0)
+    override = UnitFactory(quota_override=1)
+    _activities(unit_a, 3)
+    _activities(unit_b, 2)
+    ActivityFactory(unit=override, date=datetime.date(2018, 12, 31))
+    expected = {u.pk for u in selectors.quota_progress(2019).filter(behind=True)}
+    assert {u.pk for u in selectors.units_behind(2019)} == expected
+    assert expected == {unit_b.pk, override.pk} and zero.pk not in expected
+    ActivityFactory(unit=override, date=datetime.date(2019, 6, 1))
+    assert selectors.units_behind(2019).count() == 1
+
+
 def test_activities_for_unit_period(unit_a, unit_b, year):
     q2 = year.periods.get(quarter=2)
     inside = ActivityFactory(unit=unit_a, date=datetime.date(2019, 4, 1))

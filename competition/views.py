@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -213,12 +214,31 @@ def results_publish(request):
     return redirect(f"{reverse('competition:standings')}?year={year.year}")
 
 
+def _progress_badges() -> dict[str, str]:
+    """The four cells of the scoring matrix, built once per page: a page has 50 entries ×
+    every reviewer, and a template `if` with a translation per cell cost a third of it."""
+    badges = {
+        "scored": ("success", _("已评分"), "✓"),
+        "pending": ("danger", _("未评分"), "…"),
+        "conflict": ("secondary", _("回避"), "—"),
+        "unassigned": ("light", _("未分配"), "×"),
+    }
+    return {
+        status: format_html('<span class="badge text-bg-{}" title="{}">{}</span>', *badge)
+        for status, badge in badges.items()
+    }
+
+
 @login_required
 def progress(request):
     year = _year(request)
     permissions.require(request.user, "competition.view_progress", year)
     page = _page(request, selectors.entry_list(request.user, year))
     rows = selectors.scoring_progress(year, page.object_list)
+    badges = _progress_badges()
+    for _entry, cells in rows:
+        for cell in cells:
+            cell.badge = badges[cell.status]
     reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []
     return render(
         request,

@@ -133,6 +133,9 @@ def test_progress_matrix_marks_states(client_for, office_user, unit_a, year, sco
     }
     assert rows[entry_b.pk]["insider"] == "pending" and rows[entry_b.pk]["r2"] == "pending"
     assert insider.pk
+    body = response.content.decode()
+    assert body.count('<span class="badge text-bg-success" title="已评分">✓</span>') == 3
+    assert body.count('<span class="badge text-bg-secondary" title="回避">—</span>') == 1
 
 
 def _populate(year, n_entries, n_reviewers):

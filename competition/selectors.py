@@ -237,22 +237,11 @@ def entry_standings(
     aggregates["_mean_total_sq"] = Avg(ExpressionWrapper(total * total, output_field=FloatField()))
     if normalised:
         aggregates["_mean_z"] = Avg(_reviewer_z_expression(year, criteria, total))
-    factors = _weight_factors(criteria)
-    weighted = [
-        F(f"mean_{code}") * Value(factor, output_field=FloatField())
-        for code, factor in factors.items()
-    ]
-    weighted_total = weighted[0]
-    for term in weighted[1:]:
-        weighted_total = weighted_total + term
     spread = _std_dev(F("_mean_total_sq"), F("_mean_total"))
     entries = (
         entries.select_related("unit", "nine_project", "year")
         .annotate(**aggregates)
-        .annotate(
-            weighted_total=ExpressionWrapper(weighted_total, output_field=FloatField()),
-            spread=spread,
-        )
+        .annotate(weighted_total=_weighted_total(criteria), spread=spread)
         .annotate(
             disputed=Case(
                 When(
@@ -282,7 +271,46 @@ def entry_standings(
                 Value(mean) + Value(std) * F("_mean_z"), output_field=FloatField()
             )
         )
-    return entries.order_by(F("weighted_total").desc(nulls_last=True), "title", "pk")
+    return entries.order_by(*STANDINGS_ORDER)
+
+
+STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
+
+
+def _weighted_total(criteria):
+    """The expression of `weighted_total` over the `mean_<code>` annotations."""
+    terms = [
+        F(f"mean_{code}") * Value(factor, output_field=FloatField())
+        for code, factor in _weight_factors(criteria).items()
+    ]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return ExpressionWrapper(total, output_field=FloatField())
+
+
+def entries_of_year(year: CompetitionYear, *, nine_project: NineProject | None = None):
+    """The year's entries (of one nine-project), as the standings rank them: not user-scoped,
+    the standings page checks its permission first."""
+    entries = Entry.objects.filter(year=year)
+    return entries if nine_project is None else entries.filter(nine_project=nine_project)
+
+
+def entry_standings_order(
+    year: CompetitionYear, *, nine_project: NineProject | None = None
+) -> QuerySet:
+    """The primary keys of `entry_standings(year, nine_project=…)` in its order, computed
+    with the criterion means only (no joins, no spreads): what a page of the standings needs
+    to know before computing its own 50 rows."""
+    criteria = criteria_by_code()
+    entries = entries_of_year(year, nine_project=nine_project)
+    means = {f"mean_{code}": Avg(Cast(f"sheets__{code}", FloatField())) for code in criteria}
+    return (
+        entries.annotate(**means)
+        .annotate(weighted_total=_weighted_total(criteria))
+        .order_by(*STANDINGS_ORDER)
+        .values_list("pk", flat=True)
+    )
 
 
 def _reviewer_z_expression(year, criteria, outer_total):

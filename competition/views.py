@@ -185,13 +185,14 @@ def standings(request):
     valid = form.is_valid()
     nine_project = form.cleaned_data["nine_project"] if valid else None
     normalised = valid and form.cleaned_data["normalised"]
-    order = selectors.entry_standings(year, nine_project=nine_project)
-    # The order needs every sheet of the year; the joins and the normalised totals only the
-    # page's 50 entries (the aggregate without joins is a third of the cost).
+    # The order needs every sheet of the year; the joins, spreads and normalised totals only
+    # the page's 50 entries.
+    order = selectors.entry_standings_order(year, nine_project=nine_project)
     page = page_of(
         request,
-        order.values_list("pk", flat=True),
+        order,
         details=lambda keys: selectors.entry_standings(year, normalised=normalised, pks=keys),
+        count=selectors.entries_of_year(year, nine_project=nine_project).count(),
     )
     return render(
         request,

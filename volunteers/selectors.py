@@ -199,15 +199,20 @@ def activity_count_for_outer_unit(year):
     dated inside the year. A correlated count on the unit's index, for queries over units
     that need the count once per unit (the awards ranking) without `quota_progress`'s join.
     """
+    counts = activity_counts_by_unit(year).filter(unit=OuterRef("pk")).values("activity_count")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def activity_counts_by_unit(year) -> QuerySet[Activity]:
+    """Per `unit`: `activity_count`, its activities dated inside the year, for every unit in
+    ONE grouped query (to join; the awards unit ranking)."""
     start, end = year_bounds(year)
-    counts = (
-        Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
+    return (
+        Activity.objects.filter(date__gte=start, date__lte=end)
         .order_by()
         .values("unit")
-        .annotate(n=Count("pk"))
-        .values("n")
+        .annotate(activity_count=Count("pk"))
     )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def quota_progress(year) -> QuerySet[QuotaUnit]:

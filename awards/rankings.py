@@ -66,7 +66,7 @@ def rank_windows(chain, *, total="total", partition=(), prefix=""):
     return windows
 
 
-def _tie_texts(chain) -> tuple[str, list[str], str]:
+def tie_texts(chain) -> tuple[str, list[str], str]:
     """The notes a row can get: unscored, separated by each rule of the chain, by order."""
     by_rule = [_("并列，按%(rule)s区分") % {"rule": TieBreak(rule).label} for rule in chain]
     return _("未评分"), by_rule, _("并列，按登记顺序区分")
@@ -77,7 +77,7 @@ def tie_note(row, chain, *, total="total", prefix="") -> str:
 
     The rule of `tie_note_expression`, row by row in Python (the tests hold them equal).
     """
-    unscored, by_rule, fallback = _tie_texts(chain)
+    unscored, by_rule, fallback = tie_texts(chain)
     if row[total] is None:
         return unscored
     if row[f"{prefix}peers0"] == 1:
@@ -91,7 +91,7 @@ def tie_note(row, chain, *, total="total", prefix="") -> str:
 def tie_note_expression(chain, *, total="total", prefix=""):
     """`tie_note` as an SQL CASE over the `rank_windows` annotations; the texts are
     translated now, in the active language, as the Python rule would."""
-    unscored, by_rule, fallback = _tie_texts(chain)
+    unscored, by_rule, fallback = tie_texts(chain)
     whens = [
         When(**{f"{total}__isnull": True}, then=Value(unscored)),
         When(**{f"{prefix}peers0": 1}, then=Value("")),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .enums import CRITERIA, MIN_SERVICE_YEARS, Category
+from .enums import CRITERIA, EVIDENCE_CODES, MIN_SERVICE_YEARS, Category
 
 
 @dataclass(frozen=True)
@@ -102,14 +102,34 @@ def assess(
     )
 
 
+# The Nomination fields `assess_fields` reads.
+NOMINATION_FIELDS = (
+    "category",
+    "work_started_on",
+    "has_disciplinary_record",
+    "override",
+    "override_reason",
+    *(f"evidence_{code}" for code in EVIDENCE_CODES),
+)
+
+
+def assess_fields(fields: Mapping, evaluation_date: datetime.date) -> Eligibility:
+    """`assess` for a nomination's field values (NOMINATION_FIELDS), e.g. a `.values()` row."""
+    category = fields["category"]
+    return assess(
+        category=category,
+        evidence={code: fields[f"evidence_{code}"] for code, _name in CRITERIA[category]},
+        evaluation_date=evaluation_date,
+        started_on=fields["work_started_on"],
+        has_disciplinary_record=fields["has_disciplinary_record"],
+        overridden=fields["override"],
+        override_reason=fields["override_reason"],
+    )
+
+
 def assess_nomination(nomination, evaluation_date: datetime.date | None = None) -> Eligibility:
     """`assess` for a Nomination (its year must be loaded for the default evaluation date)."""
-    return assess(
-        category=nomination.category,
-        evidence=nomination.evidence,
-        evaluation_date=evaluation_date or nomination.year.evaluation_date,
-        started_on=nomination.work_started_on,
-        has_disciplinary_record=nomination.has_disciplinary_record,
-        overridden=nomination.override,
-        override_reason=nomination.override_reason,
+    return assess_fields(
+        {name: getattr(nomination, name) for name in NOMINATION_FIELDS},
+        evaluation_date or nomination.year.evaluation_date,
     )

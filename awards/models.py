@@ -6,7 +6,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from common.models import UploadedFile
@@ -152,6 +152,17 @@ class Nomination(models.Model):
             errors["team_name"] = _("以团队申报时须填写团队名称。")
         if errors:
             raise ValidationError(errors)
+
+
+def recipient_expression():
+    """`Nomination.recipient` as an SQL expression over nominations (the tests hold the two
+    equal), for the rankings built by INSERT … SELECT."""
+    return Case(
+        When(category=Category.INDIVIDUAL, then=F("person_name")),
+        When(Q(collective_kind=CollectiveKind.TEAM) & ~Q(team_name=""), then=F("team_name")),
+        default=F("unit__name"),
+        output_field=models.CharField(),
+    )
 
 
 def nomination_attachment_path(instance, filename):

@@ -10,30 +10,29 @@ which the row stands alone is the rule that broke its tie (`tie_note`). Nothing 
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
     FilteredRelation,
     FloatField,
-    IntegerField,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
+from common.db import cte
 from competition.models import CompetitionYear
 from competition.selectors import entry_standings, units_active_between
-from reports.selectors import timeliness_by_unit
-from volunteers.selectors import activity_count_for_outer_unit
+from reports.selectors import expected_reports, report_counts_by_unit
+from volunteers.selectors import activity_counts_by_unit
 
 from .enums import TieBreak
-from .models import EntryRanking, Nomination
+from .models import EntryRanking, Nomination, UnitRanking, recipient_expression
 
 MEAN_FIELDS = ("mean_work", "mean_effect", "mean_income", "mean_satisfaction")
 # The annotation each tie-break rule compares, and whether the larger value wins.
@@ -67,42 +66,78 @@ def rank_windows(chain, *, total="total", partition=(), prefix=""):
     return windows
 
 
+def tie_texts(chain) -> tuple[str, list[str], str]:
+    """The notes a row can get: unscored, separated by each rule of the chain, by order."""
+    by_rule = [_("并列，按%(rule)s区分") % {"rule": TieBreak(rule).label} for rule in chain]
+    return _("未评分"), by_rule, _("并列，按登记顺序区分")
+
+
 def tie_note(row, chain, *, total="total", prefix="") -> str:
-    """Which rule separated the row from the rows with its total ("" when it had none)."""
+    """Which rule separated the row from the rows with its total ("" when it had none).
+
+    The rule of `tie_note_expression`, row by row in Python (the tests hold them equal).
+    """
+    unscored, by_rule, fallback = tie_texts(chain)
     if row[total] is None:
-        return _("未评分")
+        return unscored
     if row[f"{prefix}peers0"] == 1:
         return ""
-    for index, rule in enumerate(chain, start=1):
+    for index, text in enumerate(by_rule, start=1):
         if row[f"{prefix}peers{index}"] == 1:
-            return _("并列，按%(rule)s区分") % {"rule": TieBreak(rule).label}
-    return _("并列，按登记顺序区分")
+            return text
+    return fallback
+
+
+def tie_note_expression(chain, *, total="total", prefix=""):
+    """`tie_note` as an SQL CASE over the `rank_windows` annotations; the texts are
+    translated now, in the active language, as the Python rule would."""
+    unscored, by_rule, fallback = tie_texts(chain)
+    whens = [
+        When(**{f"{total}__isnull": True}, then=Value(unscored)),
+        When(**{f"{prefix}peers0": 1}, then=Value("")),
+        *(
+            When(**{f"{prefix}peers{index}": 1}, then=Value(text))
+            for index, text in enumerate(by_rule, start=1)
+        ),
+    ]
+    return Case(*whens, default=Value(fallback), output_field=CharField())
 
 
 def entry_rows(year: CompetitionYear, chain):
-    """Every entry of the year with its means, total, overall and per-project place."""
-    windows = {
-        **rank_windows(chain),
-        **rank_windows(chain, partition=["nine_project_id"], prefix="project_"),
-    }
+    """Every entry of the year with its means, total, overall and per-project place and the
+    tie notes of both, ordered by place: all computed by the database."""
     return (
         entry_standings(year)
         .annotate(total=F("weighted_total"), submitted=F("created_at"))
-        .annotate(**windows)
-        .values(
-            "pk",
-            "unit_id",
-            "unit__name",
-            "nine_project_id",
-            "title",
-            "created_at",
-            "sheet_count",
-            "total",
-            *MEAN_FIELDS,
-            *windows,
+        .annotate(
+            **rank_windows(chain),
+            **rank_windows(chain, partition=["nine_project_id"], prefix="project_"),
+        )
+        .annotate(
+            tie_note=tie_note_expression(chain),
+            project_tie_note=tie_note_expression(chain, prefix="project_"),
         )
         .order_by("rank")
     )
+
+
+# EntryRanking's fields, filled from `entry_rows` (with `run_ref` annotated).
+ENTRY_FIELDS = {
+    "run": "run_ref",
+    "entry": "pk",
+    "unit": "unit_id",
+    "nine_project": "nine_project_id",
+    "title": "title",
+    "unit_name": "unit__name",
+    "sheet_count": "sheet_count",
+    "submitted_at": "created_at",
+    "total": "total",
+    **{name: name for name in MEAN_FIELDS},
+    "rank": "rank",
+    "tie_note": "tie_note",
+    "project_rank": "project_rank",
+    "project_tie_note": "project_tie_note",
+}
 
 
 def _weights(settings: dict) -> dict[str, float]:
@@ -113,115 +148,155 @@ def _weights(settings: dict) -> dict[str, float]:
     return {key: value / total for key, value in weights.items()}
 
 
-def unit_rows(run, chain):
-    """The year's active units: the mean of their entries' totals in this run, their report
-    timeliness and quota fulfilment (0–100 each) and the weighted composite (placed by
-    `unit_places` once stored).
+def unit_rows_sql(run) -> tuple[str, str, list]:
+    """The year's active units with the mean of their entries' totals in this run, their
+    report timeliness and quota fulfilment (0–100 each) and the weighted composite: a WITH
+    clause, a SELECT in `UNIT_FIELDS` order and their params; placed by `unit_places` once
+    stored.
 
     Timeliness is (on time + ½ late) ÷ the reports due (100 when none was due); quota
     fulfilment is activities ÷ quota, at most 100 (100 when the quota is 0).
+
+    Each source is grouped by unit once (a WITH item compiled from its app's selector) and
+    joined: no per-unit subquery. Only the arithmetic of the composite is written here, in
+    the order the ORM expressions had, so the floats come out the same.
     """
     year = run.year
     weights = _weights(run.settings)
-    own_entries = EntryRanking.objects.filter(run=run, unit=OuterRef("pk")).order_by()
-
-    def entry_stat(aggregate, field=None):
-        return Subquery(
-            own_entries.values("unit").annotate(v=aggregate).values("v"),
-            output_field=field or FloatField(),
-        )
-
-    due = Greatest(F("expected"), F("on_time") + F("late"))
-    units = (
-        timeliness_by_unit(year)
-        .filter(pk__in=units_active_between(year.start_date, year.end_date).values("pk"))
+    units = units_active_between(year.start_date, year.end_date).annotate(
+        quota_value=Coalesce(F("quota_override"), F("kind__default_quota")),
+        # Every unit here is active: `timeliness_by_unit`'s `expected` is the period count.
+        expected=expected_reports(year),
+    )
+    entries = (
+        EntryRanking.objects.filter(run=run)
+        .order_by()
+        .values("unit")
         .annotate(
-            entry_count=Coalesce(entry_stat(Count("pk"), IntegerField()), 0),
-            entry_score=Coalesce(entry_stat(Avg("total")), 0.0),
-            mean_work=entry_stat(Avg("mean_work")),
-            mean_effect=entry_stat(Avg("mean_effect")),
-            mean_income=entry_stat(Avg("mean_income")),
-            mean_satisfaction=entry_stat(Avg("mean_satisfaction")),
-            submitted=entry_stat(Min("submitted_at"), EntryRanking._meta.get_field("submitted_at")),
-            # Plain expressions, not quota_progress() as a subquery: the composite refers to
-            # them several times and the database would run the subquery each time.
-            activity_count=activity_count_for_outer_unit(year),
-            quota=Coalesce(F("quota_override"), F("kind__default_quota")),
-        )
-        .annotate(
-            timeliness=Case(
-                When(Q(expected=0) & Q(on_time=0) & Q(late=0), then=Value(100.0)),
-                default=_float(
-                    Value(100.0) * (Cast("on_time", FloatField()) + Value(0.5) * F("late")) / due
-                ),
-                output_field=FloatField(),
-            ),
-            quota_rate=Case(
-                When(Q(quota=0) | Q(quota__isnull=True), then=Value(100.0)),
-                default=_float(
-                    Value(100.0)
-                    * Least(Cast("activity_count", FloatField()) / F("quota"), Value(1.0))
-                ),
-                output_field=FloatField(),
-            ),
-        )
-        .annotate(
-            total=_float(
-                Value(weights["entries"]) * F("entry_score")
-                + Value(weights["timeliness"]) * F("timeliness")
-                + Value(weights["quota"]) * F("quota_rate")
-            )
+            entry_count=Count("pk"),
+            entry_score=Avg("total"),
+            **{f"unit_{name}": Avg(name) for name in MEAN_FIELDS},
+            first_submitted=Min("submitted_at"),
         )
     )
-    return units.values(
-        "pk",
-        "name",
-        "kind__name",
-        "entry_count",
-        "entry_score",
-        "timeliness",
-        "quota_rate",
-        "activity_count",
-        "quota",
-        "submitted",
-        "total",
-        *MEAN_FIELDS,
+    means = [f"unit_{name}" for name in MEAN_FIELDS]
+    parts = [
+        cte("u", units, ["pk", "name", "kind__name", "quota_value", "expected"]),
+        cte("e", entries, ["unit", "entry_count", "entry_score", *means, "first_submitted"]),
+        cte("r", report_counts_by_unit(year), ["unit", "on_time", "late"]),
+        cte("a", activity_counts_by_unit(year), ["unit", "activity_count"]),
+    ]
+    on_time, late = "COALESCE(r.on_time, 0)", "COALESCE(r.late, 0)"
+    reported = f"({on_time} + {late})"
+    due = f"(CASE WHEN u.expected >= {reported} THEN u.expected ELSE {reported} END)"
+    fulfilled = "(CAST(COALESCE(a.activity_count, 0) AS DOUBLE PRECISION) / u.quota_value)"
+    composite = f"""
+        c AS (
+            SELECT u.pk AS unit_id, u.name AS unit_name, u."kind__name" AS kind_name,
+                COALESCE(e.entry_count, 0) AS entry_count,
+                COALESCE(e.entry_score, %s) AS entry_score,
+                {", ".join(f"e.{mean} AS {name}" for mean, name in zip(means, MEAN_FIELDS, strict=True))},
+                CASE WHEN u.expected = 0 AND {on_time} = 0 AND {late} = 0 THEN %s
+                    ELSE ((%s * (CAST({on_time} AS DOUBLE PRECISION) + (%s * {late}))) / {due})
+                END AS timeliness,
+                CASE WHEN u.quota_value = 0 OR u.quota_value IS NULL THEN %s
+                    ELSE (%s * (CASE WHEN {fulfilled} <= %s THEN {fulfilled} ELSE %s END))
+                END AS quota_rate,
+                COALESCE(a.activity_count, 0) AS activity_count,
+                COALESCE(u.quota_value, 0) AS quota,
+                e.first_submitted AS first_submitted_at
+            FROM u
+            LEFT JOIN e ON e.unit = u.pk
+            LEFT JOIN r ON r.unit = u.pk
+            LEFT JOIN a ON a.unit = u.pk
+        )"""
+    composite_params = [0.0, 100.0, 100.0, 0.5, 100.0, 100.0, 1.0, 1.0]
+    columns = [
+        UnitRanking._meta.get_field(name).column
+        for name in UNIT_FIELDS
+        if name not in ("run", "total", "rank", "tie_note")
+    ]
+    select = (
+        f"SELECT %s, {', '.join(columns)}, "
+        "(((%s * entry_score) + (%s * timeliness)) + (%s * quota_rate)), 0, '' FROM c"
     )
+    weights_params = [weights["entries"], weights["timeliness"], weights["quota"]]
+    with_ = "WITH " + ", ".join([text for text, _params in parts] + [composite])
+    params = [p for _text, part in parts for p in part]
+    return with_, select, [*params, *composite_params, run.pk, *weights_params]
+
+
+# UnitRanking's fields in the column order of `unit_rows_sql`.
+UNIT_FIELDS = (
+    "run",
+    "unit",
+    "unit_name",
+    "kind_name",
+    "entry_count",
+    "entry_score",
+    *MEAN_FIELDS,
+    "timeliness",
+    "quota_rate",
+    "activity_count",
+    "quota",
+    "first_submitted_at",
+    "total",
+    "rank",
+    "tie_note",
+)
 
 
 def unit_places(run, chain):
-    """Places of the run's stored unit rows: (pk, new_rank, new_peers…, total) per row.
+    """Places and tie notes of the run's stored unit rows (`new_rank`, `new_tie_note`).
 
-    Ranked over the stored columns rather than in `unit_rows`: there the windows' sort keys
-    would evaluate every correlated per-unit count again for each window.
+    Ranked over the stored columns rather than in `unit_rows_sql`, where the windows would
+    sort the joined composite; here they sort 515 plain rows.
     """
-    windows = rank_windows(chain, prefix="new_")
     return (
         run.unit_rankings.annotate(submitted=F("first_submitted_at"))
-        .annotate(**windows)
-        .values("pk", "total", *windows)
+        .annotate(**rank_windows(chain, prefix="new_"))
+        .annotate(new_tie_note=tie_note_expression(chain, prefix="new_"))
     )
 
 
 def nomination_rows(run, chain):
-    """The year's nominations with their entry's scores in this run, placed per category.
-
-    Model instances (the eligibility check reads their fields), with `year`, `unit` and
-    `entry` joined; the entry's ranking row of this run is joined with a FilteredRelation.
-    """
-    windows = rank_windows(chain, partition=["category"])
+    """The year's nominations with their entry's scores in this run, placed per category,
+    with their tie notes and recipients; the entry's ranking row of this run is joined with
+    a FilteredRelation. Eligibility is not here: `eligibility` decides it, in Python."""
     return (
         Nomination.objects.filter(year=run.year)
-        .select_related("year", "unit", "entry")
         .alias(ranked=FilteredRelation("entry__rankings", condition=Q(entry__rankings__run=run)))
         .annotate(
             total=F("ranked__total"),
-            mean_work=F("ranked__mean_work"),
-            mean_effect=F("ranked__mean_effect"),
-            mean_income=F("ranked__mean_income"),
-            mean_satisfaction=F("ranked__mean_satisfaction"),
+            **{name: F(f"ranked__{name}") for name in MEAN_FIELDS},
             submitted=F("created_at"),
         )
-        .annotate(**windows)
+        .annotate(**rank_windows(chain, partition=["category"]))
+        .annotate(
+            tie_note=tie_note_expression(chain),
+            recipient_text=recipient_expression(),
+            # Decided after the insert, in Python: not eligible until then.
+            eligible_pending=Value(False),
+            note_pending=Value(""),
+        )
         .order_by("category", "rank")
     )
+
+
+# NominationRanking's fields, filled from `nomination_rows` (with `run_ref` annotated).
+NOMINATION_FIELDS = {
+    "run": "run_ref",
+    "nomination": "pk",
+    "category": "category",
+    "recipient": "recipient_text",
+    "unit": "unit_id",
+    "unit_name": "unit__name",
+    "nine_project": "entry__nine_project_id",
+    "entry_title": "entry__title",
+    "total": "total",
+    **{name: name for name in MEAN_FIELDS},
+    "rank": "rank",
+    "tie_note": "tie_note",
+    "eligible": "eligible_pending",
+    "eligibility_note": "note_pending",
+}

@@ -9,10 +9,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.services import reminder_claim
 from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
@@ -250,89 +251,39 @@ def evaluation_run_build(*, run: EvaluationRun) -> EvaluationRun:
     return run
 
 
-def _means(row) -> dict:
-    return {name: row[name] for name in rankings.MEAN_FIELDS}
-
-
 def _build_entries(run, chain) -> None:
-    rows = [
-        EntryRanking(
-            run=run,
-            entry_id=row["pk"],
-            unit_id=row["unit_id"],
-            nine_project_id=row["nine_project_id"],
-            title=row["title"],
-            unit_name=row["unit__name"],
-            sheet_count=row["sheet_count"],
-            submitted_at=row["created_at"],
-            total=row["total"],
-            rank=row["rank"],
-            tie_note=rankings.tie_note(row, chain),
-            project_rank=row["project_rank"],
-            project_tie_note=rankings.tie_note(row, chain, prefix="project_"),
-            **_means(row),
-        )
-        for row in rankings.entry_rows(run.year, chain)
-    ]
-    EntryRanking.objects.bulk_create(rows)
+    """The entry rows in ONE INSERT … SELECT: places and tie notes come from the database."""
+    rows = rankings.entry_rows(run.year, chain).annotate(run_ref=Value(run.pk))
+    insert_from_select(EntryRanking, rows, rankings.ENTRY_FIELDS)
 
 
 def _build_units(run, chain) -> None:
-    rows = [
-        UnitRanking(
-            run=run,
-            unit_id=row["pk"],
-            unit_name=row["name"],
-            kind_name=row["kind__name"],
-            entry_count=row["entry_count"],
-            entry_score=row["entry_score"],
-            timeliness=row["timeliness"],
-            quota_rate=row["quota_rate"],
-            activity_count=row["activity_count"] or 0,
-            quota=row["quota"] or 0,
-            first_submitted_at=row["submitted"],
-            total=row["total"],
-            rank=0,  # placed below, over the stored rows
-            **_means(row),
-        )
-        for row in rankings.unit_rows(run, chain)
-    ]
-    stored = {row.pk: row for row in UnitRanking.objects.bulk_create(rows)}
-    if stored and None in stored:
-        # A database that does not return primary keys from bulk inserts: read them back.
-        stored = {row.pk: row for row in run.unit_rankings.all()}
-    for place in rankings.unit_places(run, chain):
-        row = stored[place["pk"]]
-        row.rank = place["new_rank"]
-        row.tie_note = rankings.tie_note(place, chain, prefix="new_")
-    UnitRanking.objects.bulk_update(stored.values(), ["rank", "tie_note"], batch_size=500)
+    """The unit rows in one INSERT … SELECT, then placed by one UPDATE over the stored rows."""
+    with_, select, params = rankings.unit_rows_sql(run)
+    insert_sql(UnitRanking, rankings.UNIT_FIELDS, select, params, with_=with_)
+    places = rankings.unit_places(run, chain)
+    update_from_select(UnitRanking, places, {"rank": "new_rank", "tie_note": "new_tie_note"})
 
 
 def _build_nominations(run, chain) -> None:
+    """The nomination rows in one INSERT … SELECT; then eligibility, decided in Python by
+    `eligibility` (the one statement of the rules), written by one UPDATE per batch."""
+    rows = rankings.nomination_rows(run, chain).annotate(run_ref=Value(run.pk))
+    insert_from_select(NominationRanking, rows, rankings.NOMINATION_FIELDS)
     evaluation_date = run.year.evaluation_date
-    rows = []
-    for nomination in rankings.nomination_rows(run, chain):
-        verdict = eligibility.assess_nomination(nomination, evaluation_date)
-        values = {name: getattr(nomination, name) for name in rankings.MEAN_FIELDS}
-        rows.append(
-            NominationRanking(
-                run=run,
-                nomination=nomination,
-                category=nomination.category,
-                recipient=nomination.recipient[:100],
-                unit_id=nomination.unit_id,
-                unit_name=nomination.unit.name,
-                nine_project_id=nomination.entry.nine_project_id,
-                entry_title=nomination.entry.title,
-                total=nomination.total,
-                rank=nomination.rank,
-                tie_note=rankings.tie_note(vars(nomination), chain),
-                eligible=verdict.shortlistable,
-                eligibility_note=verdict.note[:500],
-                **values,
-            )
-        )
-    NominationRanking.objects.bulk_create(rows)
+    verdicts = []
+    for fields in Nomination.objects.filter(year=run.year).values(
+        "pk", *eligibility.NOMINATION_FIELDS
+    ):
+        verdict = eligibility.assess_fields(fields, evaluation_date)
+        verdicts.append((fields["pk"], verdict.shortlistable, verdict.note[:500]))
+    update_from_values(
+        NominationRanking,
+        key="nomination",
+        fields=["eligible", "eligibility_note"],
+        rows=verdicts,
+        where={"run": run.pk},
+    )
 
 
 def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:

@@ -4,15 +4,21 @@ The aggregate computes the same per-entry weighted totals (0–100 scale, the cr
 and maxima) straight from the score sheets; `evaluation_run_build` does that plus the ranks,
 tie-break notes, unit composites and nomination rankings, and writes the snapshot rows.
 Each build uses a fresh run, deleted afterwards; median of 3.
+
+A second, stricter reference (`hand_sql_entry_insert_median_ms`): the entry rows of the
+snapshot (totals, both places, both tie notes) written by ONE hand-written INSERT … SELECT
+with windows, timed inside a transaction that is rolled back. It covers only the entry rows
+(about half of the rows the build writes), so the build's ratio over it is an upper bound on
+what a hand-written build of the whole snapshot would show.
 """
 
 import statistics
 import time
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from awards import services
+from awards import rankings, services
 from awards.models import EvaluationRun
 from competition.models import CompetitionYear, Criterion
 
@@ -49,6 +55,68 @@ def _time_aggregate(year) -> tuple[float, dict]:
     return statistics.median(samples), totals
 
 
+def _entry_insert_sql(year_id: int, run_id: int, chain) -> tuple[str, list]:
+    """The entry rows, places and tie notes by hand: the aggregate above, then windows."""
+    aggregate, params = _aggregate_sql(year_id)
+    codes = [c.code for c in Criterion.objects.order_by("number")]
+    aggregate = (
+        aggregate.replace(
+            "SELECT e.id,",
+            "SELECT e.id, e.unit_id, e.nine_project_id, e.title, e.created_at, u.name AS unit_name, "
+            "COUNT(s.id) AS sheet_count, "
+            + "".join(f"AVG(CAST(s.{c} AS FLOAT)) AS mean_{c}, " for c in codes),
+        )
+        .replace("LEFT JOIN", "JOIN competition_unit u ON u.id = e.unit_id LEFT JOIN")
+        .replace("GROUP BY e.id", "GROUP BY e.id, u.name")
+    )
+    keys = ["total"] + [rankings.RULE_FIELDS[rule][0] for rule in chain]
+    keys = ["created_at" if key == "submitted" else key for key in keys]
+    order = ", ".join(
+        f"{key} ASC" if key == "created_at" else f"{key} DESC NULLS LAST" for key in keys
+    )
+    unscored, by_rule, fallback = rankings.tie_texts(chain)
+
+    def note(partition):
+        whens = ["WHEN total IS NULL THEN %s"]
+        note_params = [unscored]
+        for index, text in enumerate(["", *by_rule]):
+            over = ", ".join(partition + keys[: index + 1])
+            whens.append(f"WHEN COUNT(*) OVER (PARTITION BY {over}) = 1 THEN %s")
+            note_params.append(text)
+        return f"CASE {' '.join(whens)} ELSE %s END", [*note_params, fallback]
+
+    overall, overall_params = note([])
+    project, project_params = note(["nine_project_id"])
+    means = ", ".join(f"mean_{c}" for c in codes)
+    sql = (
+        "INSERT INTO awards_entryranking (run_id, entry_id, unit_id, nine_project_id, title, "
+        f"unit_name, sheet_count, submitted_at, total, {means}, rank, tie_note, project_rank, "
+        "project_tie_note) "
+        f"SELECT %s, id, unit_id, nine_project_id, title, unit_name, sheet_count, created_at, "
+        f"total, {means}, ROW_NUMBER() OVER (ORDER BY {order}, id), {overall}, "
+        f"ROW_NUMBER() OVER (PARTITION BY nine_project_id ORDER BY {order}, id), {project} "
+        f"FROM ({aggregate}) t"
+    )
+    return sql, [run_id, *overall_params, *project_params, *params]
+
+
+def _time_hand_insert(year) -> tuple[float, int]:
+    samples, rows = [], 0
+    for _ in range(REPEAT):
+        with transaction.atomic():
+            evaluation = services.evaluation_run_create(actor=None, year=year)
+            sql, params = _entry_insert_sql(
+                year.pk, evaluation.pk, evaluation.settings["tie_break"]
+            )
+            start = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.rowcount
+            samples.append(time.perf_counter() - start)
+            transaction.set_rollback(True)
+    return statistics.median(samples), rows
+
+
 def run() -> dict:
     year = CompetitionYear.objects.filter(year=2019).first() or CompetitionYear.objects.first()
     if year is None:
@@ -70,6 +138,7 @@ def run() -> dict:
         EvaluationRun.objects.filter(pk=evaluation.pk).delete()
     build = statistics.median(samples)
     aggregate, totals = _time_aggregate(year)
+    hand_insert, hand_rows = _time_hand_insert(year)
     mismatches = sum(
         1
         for pk, total in totals.items()
@@ -84,4 +153,7 @@ def run() -> dict:
         "target_ratio": TARGET_RATIO,
         "queries": max(queries),
         "totals_differing_from_sql": mismatches,
+        "hand_sql_entry_insert_median_ms": round(hand_insert * 1000, 2),
+        "hand_sql_entry_insert_rows": hand_rows,
+        "ratio_over_hand_sql_entry_insert": round(build / hand_insert, 2) if hand_insert else None,
     }

@@ -226,6 +226,47 @@ def _count(queryset) -> Subquery:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _year_number(year) -> int:
+    return year.year if isinstance(year, CompetitionYear) else int(year)
+
+
+def _reported(number: int) -> QuerySet[Report]:
+    return Report.objects.filter(period__year__year=number, status__in=REPORTED_STATUSES)
+
+
+def report_counts_by_unit(year) -> QuerySet[Report]:
+    """Per `unit`: `on_time` and `late`, `timeliness_by_unit`'s counts for every unit in ONE
+    grouped query, to join rather than to run once per unit."""
+    return (
+        _reported(_year_number(year))
+        .order_by()
+        .values("unit")
+        .annotate(
+            on_time=Count("pk", filter=Q(is_late=False)), late=Count("pk", filter=Q(is_late=True))
+        )
+    )
+
+
+def expected_reports(year, *, today: datetime.date | None = None):
+    """An expression over units: `timeliness_by_unit`'s `expected` for an active unit (the
+    year's periods past their deadline that overlap the unit's active dates), with the
+    periods read first (one small query) and entering the SQL as constants."""
+    today = today or timezone.localdate()
+    periods = ReportingPeriod.objects.filter(year__year=_year_number(year), deadline__lt=today)
+    terms = [
+        Case(
+            When(
+                (Q(active_from__isnull=True) | Q(active_from__lte=end))
+                & (Q(active_until__isnull=True) | Q(active_until__gte=start)),
+                then=Value(1),
+            ),
+            default=Value(0),
+        )
+        for start, end in periods.order_by("start").values_list("start", "end")
+    ]
+    return sum(terms[1:], terms[0]) if terms else Value(0)
+
+
 def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[Unit]:
     """Every unit annotated, by the database, with its timeliness over a year's periods.
 
@@ -235,10 +276,8 @@ def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[
     `missing` (`expected` minus the reported ones among them, never below 0).
     """
     today = today or timezone.localdate()
-    number = year.year if isinstance(year, CompetitionYear) else int(year)
-    reported = Report.objects.filter(
-        unit=OuterRef("pk"), period__year__year=number, status__in=REPORTED_STATUSES
-    )
+    number = _year_number(year)
+    reported = _reported(number).filter(unit=OuterRef("pk"))
     due = Q(period__deadline__lt=today)
     expected_periods = ReportingPeriod.objects.filter(
         year__year=number,

@@ -196,8 +196,8 @@ def type_count_name(activity_type: str) -> str:
 
 def activity_count_for_outer_unit(year):
     """An expression: the number of activities of the outer query's unit (`OuterRef("pk")`)
-    dated inside the year. A correlated count on the unit's index, for queries over units
-    that need the count once per unit (the awards ranking) without `quota_progress`'s join.
+    dated inside the year: a correlated COUNT(*) on the (unit, date) index, for counting
+    units by their activities (`units_behind`) without grouping every activity of the city.
     """
     start, end = year_bounds(year)
     rows = Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
@@ -210,6 +210,18 @@ class RowCount(Subquery):
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
     output_field = IntegerField()
+
+
+def activity_counts_by_unit(year) -> QuerySet[Activity]:
+    """Per `unit`: `activity_count`, its activities dated inside the year, for every unit in
+    ONE grouped query (to join; the awards unit ranking)."""
+    start, end = year_bounds(year)
+    return (
+        Activity.objects.filter(date__gte=start, date__lte=end)
+        .order_by()
+        .values("unit")
+        .annotate(activity_count=Count("pk"))
+    )
 
 
 def quota_units(year) -> QuerySet[QuotaUnit]:

@@ -101,3 +101,21 @@ def test_demo_has_every_state():
     assert ShowcaseItem.objects.filter(report__status=ReportStatus.ACCEPTED).count() == 1
     period_4 = rf.period(reports.first().period.year, 4)
     assert selectors.units_missing_report(period_4).filter(report_status="").exists()
+
+
+def test_grouped_counts_agree_with_timeliness_by_unit(city, year, unit_a, unit_b):
+    # The awards ranking joins these instead of running timeliness_by_unit's per-unit counts.
+    rf.make_report(unit_a, rf.period(year, 2), status=ReportStatus.SUBMITTED, is_late=True)
+    UnitFactory(name="年中加入单位", kind_code="direct", active_from=datetime.date(2019, 5, 1))
+    today = datetime.date(2019, 7, 20)
+    counts = {row["unit"]: (row["on_time"], row["late"]) for row in
+              selectors.report_counts_by_unit(2019)}  # fmt: skip
+    units = selectors.timeliness_by_unit(2019, today=today).filter(is_active=True)
+    per_unit = {u.name: (u.on_time, u.late, u.expected) for u in units}
+    grouped = {
+        u.name: (*counts.get(u.pk, (0, 0)), u.grouped_expected)
+        for u in units.annotate(grouped_expected=selectors.expected_reports(2019, today=today))
+    }
+    assert grouped == per_unit
+    assert per_unit["年中加入单位"] == (0, 0, 1)
+    assert per_unit["相山区总工会"] == (1, 1, 2)

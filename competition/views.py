@@ -191,7 +191,9 @@ def standings(request):
     page = page_of(
         request,
         order,
-        details=lambda keys: selectors.entry_standings(year, normalised=normalised, pks=keys),
+        details=lambda keys: selectors.entry_standings(
+            year, normalised=normalised, pks=keys
+        ).order_by(),  # page_of puts them in the keys' order
         count=selectors.entries_of_year(year, nine_project=nine_project).count(),
     )
     return render(

@@ -95,7 +95,11 @@ def review_queue(
     if late is not None:
         reports = reports.filter(is_late=late)
     order = F("submitted_at").desc(nulls_last=True) if newest_first else F("submitted_at").asc()
-    return reports.order_by(order, "unit__name")
+    # The queue lists reports; their four text sections and the comment stay in the database.
+    return reports.order_by(order, "unit__name").defer(*TEXT_FIELDS)
+
+
+TEXT_FIELDS = ("progress", "results", "practices", "experience", "review_comment")
 
 
 def count_waiting_review(user) -> int:

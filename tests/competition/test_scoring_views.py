@@ -206,14 +206,11 @@ def test_standings_pages_keep_the_order_of_the_whole_year(
     judge = scoring.reviewer("judge")
     unit = UnitFactory()
     for points in range(1, 56):
-        scoring.sheet(
-            scoring.entry(unit, year, title=f"项目{points:02d}"),
-            judge,
-            points / 4,
-            points / 4,
-            points / 4,
-            points / 4,
-        )
+        # Whole points (the database keeps one decimal), 25 at most per criterion.
+        work, effect = min(points, 25), min(max(points - 25, 0), 25)
+        income = points - work - effect
+        entry = scoring.entry(unit, year, title=f"项目{points:02d}")
+        scoring.sheet(entry, judge, work, effect, income, 0)
     scoring.entry(unit, year, title="未评分项目")
     client = client_for(office_user)
     with django_assert_max_num_queries(12):

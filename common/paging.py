@@ -19,8 +19,8 @@ def page_of(
     """The page of `rows` that the request's `?page=` asks for (the last one when too large).
 
     With `details`, `rows` lists only primary keys, already in the page order (cheap to
-    count, sort and cut), and `details(keys)` returns the objects of one page's keys in any
-    order; the page shows them in the keys' order. Joins and per-row aggregates then run for
+    count, sort and cut), and `details(keys)` returns the rows (objects, or dicts with a
+    "pk") of one page's keys in any order; the page shows them in the keys' order. Joins and per-row aggregates then run for
     the rows shown, not for every row of the city. `count`, when the caller knows the number
     of rows more cheaply than `rows.count()` (a grouped query), saves that query's work.
     """
@@ -30,6 +30,10 @@ def page_of(
     page = paginator.get_page(request.GET.get("page"))
     if details is not None:
         keys = list(page.object_list)
-        by_key = {row.pk: row for row in details(keys)}
+        by_key = {_key(row): row for row in details(keys)}
         page.object_list = [by_key[key] for key in keys if key in by_key]
     return page
+
+
+def _key(row):
+    return row["pk"] if isinstance(row, dict) else row.pk

@@ -256,8 +256,10 @@ def test_quota_page_flags_units_behind(client_for, office_user, unit_a, unit_b, 
     for day in (1, 2, 3):
         ActivityFactory(unit=unit_a, date=datetime.date(2019, 3, day))
     response = client_for(office_user).get(reverse("volunteers:quota") + "?year=2019")
-    rows = {row.name: row for row in response.context["rows"]}
-    assert (rows["相山区总工会"].behind, rows["濉溪县总工会"].behind) == (False, True)
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert (rows["相山区总工会"]["behind"], rows["濉溪县总工会"]["behind"]) == (False, True)
+    assert sum(rows["相山区总工会"]["type_counts"]) == 3
+    assert rows["相山区总工会"]["kind__name"] == "县区总工会"
     assert response.context["behind_count"] == 1
     assert response.context["chart"]["counts"] == [0, 3] or response.context["chart"]["counts"] == [
         3,

@@ -161,7 +161,7 @@ def paired_latencies(bare, page):
     requests: the page is compared with the bare view of the same minute, so the ratio
     does not move with the drift of a shared machine's speed (±30 % within a minute) while
     the warm-up keeps the page's garbage collection out of the bare view's figure."""
-    return median_latency(*bare, max(REQUESTS // 2, 5)), median_latency(*page, REQUESTS)
+    return median_latency(*bare, REQUESTS), median_latency(*page, REQUESTS)
 
 
 def query_count(url, username):

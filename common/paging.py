@@ -20,9 +20,10 @@ def page_of(
 
     With `details`, `rows` lists only primary keys, already in the page order (cheap to
     count, sort and cut), and `details(keys)` returns the rows (objects, or dicts with a
-    "pk") of one page's keys in any order; the page shows them in the keys' order. Joins and per-row aggregates then run for
-    the rows shown, not for every row of the city. `count`, when the caller knows the number
-    of rows more cheaply than `rows.count()` (a grouped query), saves that query's work.
+    "pk") of one page's keys in any order; the page shows them in the keys' order. Joins
+    and per-row aggregates then run for the rows shown, not for every row of the city.
+    `count`, when the caller can count the rows more cheaply than `rows.count()` (a query
+    with every annotation built), saves that work.
     """
     paginator = Paginator(rows, per_page)
     if count is not None:

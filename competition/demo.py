@@ -433,6 +433,7 @@ def _scale_scoring(units, reviewers) -> None:
                 )
             )
     ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
+    services.entry_scores_refresh(entries=[entry.pk for entry in entries])
     ratings = list(SpotCheckRating)
     SpotCheck.objects.bulk_create(
         [

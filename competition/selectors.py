@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Sqrt
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Sqrt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -42,6 +42,7 @@ from .models import (
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
+    criterion_pairs,
 )
 
 
@@ -201,9 +202,8 @@ def entry_standings(
     nine_project: NineProject | None = None,
     normalised: bool = False,
     queryset: QuerySet[Entry] | None = None,
-    pks: list[int] | None = None,
 ) -> QuerySet[Entry]:
-    """The year's entries with their aggregated scores, computed in ONE SQL query.
+    """The year's entries with their scores, in ONE SQL query over one row per entry.
 
     Each entry is annotated with:
     - `mean_work`, `mean_effect`, `mean_income`, `mean_satisfaction`: the mean points of each
@@ -218,30 +218,40 @@ def entry_standings(
       reviewer's z-score (the sheet total standardised by that reviewer's mean and standard
       deviation over the year), rescaled to the mean and standard deviation of all the year's
       sheet totals, so that a harsh and a lenient reviewer count alike. A reviewer whose totals
-      do not vary contributes z = 0. This costs one small extra aggregate query.
+      do not vary contributes z = 0. This joins the sheets and costs one small extra query.
 
-    Ordered by weighted total (unscored last), then title. Weights and maxima are read from the
-    Criterion rows first (one small query) and enter the SQL as constants. Pass `queryset` to
-    start from a user-scoped set of entries, `pks` to compute one page's entries only.
+    The means and the spread come from the entry's EntryScore row (sheet count, sums and
+    sums of products of the points, kept by `services.entry_scores_refresh`): the mean of
+    the totals is Σ_c f_c·mean_c and the mean of their squares Σ_a Σ_b f_a·f_b·mean(x_a·x_b),
+    with the factors f of the criteria as they are now. Ordered by weighted total (unscored
+    last), then title. Weights and maxima are read from the Criterion rows first (one small
+    query) and enter the SQL as constants. Pass `queryset` to start from a user-scoped set.
     """
     criteria = criteria_by_code()
-    entries = (queryset if queryset is not None else Entry.objects.all()).filter(year=year)
-    if pks is not None:
-        entries = entries.filter(pk__in=pks)
-    if nine_project is not None:
-        entries = entries.filter(nine_project=nine_project)
-    total = sheet_total_expression(criteria, prefix="sheets__")
-    aggregates = {f"mean_{code}": Avg(Cast(f"sheets__{code}", FloatField())) for code in criteria}
-    aggregates["sheet_count"] = Count("sheets")
-    aggregates["_mean_total"] = Avg(total)
-    aggregates["_mean_total_sq"] = Avg(ExpressionWrapper(total * total, output_field=FloatField()))
-    if normalised:
-        aggregates["_mean_z"] = Avg(_reviewer_z_expression(year, criteria, total))
-    spread = _std_dev(F("_mean_total_sq"), F("_mean_total"))
+    entries = standings_entries(year, nine_project=nine_project, queryset=queryset)
+    factors = _weight_factors(criteria)
+    sheets = NullIf(F("score__sheet_count"), Value(0))
+
+    def mean(name):
+        return ExpressionWrapper(F(f"score__{name}") / sheets, output_field=FloatField())
+
+    # Σ_a Σ_b f_a·f_b·Σ(x_a·x_b), each pair once (twice its factor when a ≠ b), ÷ n once.
+    squares = [
+        Value((1.0 if a == b else 2.0) * factors[a] * factors[b]) * F(f"score__prod_{a}_{b}")
+        for a, b in criterion_pairs()
+    ]
+    sum_of_squares = squares[0]
+    for term in squares[1:]:
+        sum_of_squares = sum_of_squares + term
+    mean_square = ExpressionWrapper(sum_of_squares / sheets, output_field=FloatField())
     entries = (
         entries.select_related("unit", "nine_project", "year")
-        .annotate(**aggregates)
-        .annotate(weighted_total=_weighted_total(criteria), spread=spread)
+        .annotate(
+            sheet_count=Coalesce(F("score__sheet_count"), 0),
+            **{f"mean_{code}": mean(f"sum_{code}") for code in criteria},
+        )
+        .annotate(weighted_total=_weighted_total(criteria))
+        .annotate(spread=_std_dev(mean_square, F("weighted_total")))
         .annotate(
             disputed=Case(
                 When(
@@ -255,6 +265,7 @@ def entry_standings(
         )
     )
     if normalised:
+        total = sheet_total_expression(criteria, prefix="sheets__")
         overall = ScoreSheet.objects.filter(entry__year=year).aggregate(
             mean=Avg(sheet_total_expression(criteria)),
             mean_sq=Avg(
@@ -264,17 +275,30 @@ def entry_standings(
                 )
             ),
         )
-        mean = overall["mean"] or 0.0
-        std = max((overall["mean_sq"] or 0.0) - mean * mean, 0.0) ** 0.5
+        overall_mean = overall["mean"] or 0.0
+        std = max((overall["mean_sq"] or 0.0) - overall_mean * overall_mean, 0.0) ** 0.5
         entries = entries.annotate(
+            _mean_z=Avg(_reviewer_z_expression(year, criteria, total))
+        ).annotate(
             normalised_total=ExpressionWrapper(
-                Value(mean) + Value(std) * F("_mean_z"), output_field=FloatField()
+                Value(overall_mean) + Value(std) * F("_mean_z"), output_field=FloatField()
             )
         )
     return entries.order_by(*STANDINGS_ORDER)
 
 
 STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
+
+
+def standings_entries(
+    year: CompetitionYear,
+    *,
+    nine_project: NineProject | None = None,
+    queryset: QuerySet[Entry] | None = None,
+) -> QuerySet[Entry]:
+    """The entries `entry_standings` ranks, without the scores: to count them cheaply."""
+    entries = (queryset if queryset is not None else Entry.objects.all()).filter(year=year)
+    return entries if nine_project is None else entries.filter(nine_project=nine_project)
 
 
 def _weighted_total(criteria):
@@ -287,30 +311,6 @@ def _weighted_total(criteria):
     for term in terms[1:]:
         total = total + term
     return ExpressionWrapper(total, output_field=FloatField())
-
-
-def entries_of_year(year: CompetitionYear, *, nine_project: NineProject | None = None):
-    """The year's entries (of one nine-project), as the standings rank them: not user-scoped,
-    the standings page checks its permission first."""
-    entries = Entry.objects.filter(year=year)
-    return entries if nine_project is None else entries.filter(nine_project=nine_project)
-
-
-def entry_standings_order(
-    year: CompetitionYear, *, nine_project: NineProject | None = None
-) -> QuerySet:
-    """The primary keys of `entry_standings(year, nine_project=…)` in its order, computed
-    with the criterion means only (no joins, no spreads): what a page of the standings needs
-    to know before computing its own 50 rows."""
-    criteria = criteria_by_code()
-    entries = entries_of_year(year, nine_project=nine_project)
-    means = {f"mean_{code}": Avg(Cast(f"sheets__{code}", FloatField())) for code in criteria}
-    return (
-        entries.annotate(**means)
-        .annotate(weighted_total=_weighted_total(criteria))
-        .order_by(*STANDINGS_ORDER)
-        .values_list("pk", flat=True)
-    )
 
 
 def _reviewer_z_expression(year, criteria, outer_total):

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, FloatField, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.db import insert_from_select
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from .enums import CRITERION_CODES, Role, YearStatus
@@ -19,6 +21,7 @@ from .models import (
     ConflictDeclaration,
     Criterion,
     Entry,
+    EntryScore,
     Membership,
     Notice,
     ReportingPeriod,
@@ -28,6 +31,7 @@ from .models import (
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
+    criterion_pairs,
     default_evaluation_date,
 )
 
@@ -178,6 +182,12 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
     if errors:
         raise ValidationError(errors)
     values = {code: Decimal(points[code]) for code in CRITERION_CODES}
+    sheet = _sheet_write(entry, actor, values, comment)
+    entry_scores_refresh(entries=[entry.pk])
+    return sheet
+
+
+def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
     sheet = _existing_sheet(entry, actor)
     if sheet is None:
         sheet = ScoreSheet(entry=entry, reviewer=actor, comment=comment, **values)
@@ -197,6 +207,26 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
     sheet.full_clean(validate_constraints=False)
     sheet.save(update_fields=[*CRITERION_CODES, "comment", "updated_at"])
     return sheet
+
+
+@transaction.atomic
+def entry_scores_refresh(*, entries) -> None:
+    """Recompute the EntryScore rows of `entries` (primary keys, or a queryset of entries)
+    from their score sheets: derived data, so no actor and no history.
+
+    Idempotent (recomputed, never incremented). The entries are locked first, so that two
+    reviewers saving sheets of one entry at once refresh its row one after the other.
+    """
+    list(Entry.objects.select_for_update().filter(pk__in=entries).values_list("pk"))
+    EntryScore.objects.filter(entry__in=entries).delete()
+    points = {code: Cast(code, FloatField()) for code in CRITERION_CODES}
+    sums = {
+        "sheet_count": Count("pk"),
+        **{f"sum_{code}": Sum(points[code]) for code in CRITERION_CODES},
+        **{f"prod_{a}_{b}": Sum(points[a] * points[b]) for a, b in criterion_pairs()},
+    }
+    rows = ScoreSheet.objects.filter(entry__in=entries).values("entry").annotate(**sums)
+    insert_from_select(EntryScore, rows, {"entry": "entry", **{name: name for name in sums}})
 
 
 @transaction.atomic

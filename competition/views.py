@@ -201,20 +201,11 @@ def standings(request):
     valid = form.is_valid()
     nine_project = form.cleaned_data["nine_project"] if valid else None
     normalised = valid and form.cleaned_data["normalised"]
-    # The order needs every sheet of the year; the joins, spreads and normalised totals only
-    # the page's 50 entries.
-    order = selectors.entry_standings_order(year, nine_project=nine_project)
-    page = page_of(
-        request,
-        order,
-        # Plain rows (dicts): cheaper to build and for the template to read than models.
-        details=lambda keys: (
-            selectors.entry_standings(year, normalised=normalised, pks=keys)
-            .order_by()  # page_of puts them in the keys' order
-            .values(*STANDINGS_COLUMNS, *(["normalised_total"] if normalised else []))
-        ),
-        count=selectors.entries_of_year(year, nine_project=nine_project).count(),
-    )
+    rows = selectors.entry_standings(year, nine_project=nine_project, normalised=normalised)
+    # Plain rows (dicts): cheaper to build and for the template to read than models.
+    columns = [*STANDINGS_COLUMNS, *(["normalised_total"] if normalised else [])]
+    count = selectors.standings_entries(year, nine_project=nine_project).count()
+    page = page_of(request, rows.values(*columns), count=count)
     return render(
         request,
         "competition/standings.html",

@@ -14,12 +14,14 @@ from .core import (
 from .scoring import (
     ConflictDeclaration,
     Entry,
+    EntryScore,
     Notice,
     ReviewerAssignment,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
+    criterion_pairs,
     spot_check_photo_path,
 )
 
@@ -28,6 +30,7 @@ __all__ = [
     "ConflictDeclaration",
     "Criterion",
     "Entry",
+    "EntryScore",
     "Membership",
     "NineProject",
     "Notice",
@@ -39,6 +42,7 @@ __all__ = [
     "SpotCheckPhoto",
     "Unit",
     "UnitKind",
+    "criterion_pairs",
     "default_evaluation_date",
     "spot_check_photo_path",
 ]

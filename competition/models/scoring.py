@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from common.uploads import upload_path
 
-from ..enums import SpotCheckRating
+from ..enums import CRITERION_CODES, SpotCheckRating
 from .core import CompetitionYear, NineProject, Unit
 
 
@@ -109,6 +109,47 @@ class ScoreSheet(models.Model):
 
     def __str__(self):
         return f"{self.entry} · {self.reviewer}"
+
+
+class EntryScore(models.Model):
+    """What the standings need of an entry's score sheets, kept by `entry_scores_refresh`.
+
+    The number of sheets, the sum of each criterion's points (`sum_<code>`) and the sum of
+    the product of every two criteria's points (`prod_<a>_<b>`). A sheet's total is a
+    weighted sum of its points, so the mean and the spread of the totals follow exactly from
+    these for whatever weights and maxima the criteria have when they are read: the standings
+    read one row per entry instead of grouping every sheet of the year. The sheets stay the
+    record; the scoring service recomputes this row from them whenever one is written.
+    """
+
+    entry = models.OneToOneField(
+        Entry,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="score",
+        verbose_name=_("参赛项目"),
+    )
+    sheet_count = models.PositiveIntegerField(_("评分表数"), default=0)
+
+    class Meta:
+        verbose_name = _("评分汇总")
+        verbose_name_plural = _("评分汇总")
+
+    def __str__(self):
+        return str(self.entry_id)
+
+
+def criterion_pairs() -> list[tuple[str, str]]:
+    """(a, b) for every two criteria, a before or equal to b: the `prod_<a>_<b>` fields."""
+    return [(a, b) for i, a in enumerate(CRITERION_CODES) for b in CRITERION_CODES[i:]]
+
+
+# Fourteen float columns named after the criteria (4 sums, 10 products), declared from the
+# criterion codes rather than written out.
+for _code in CRITERION_CODES:
+    EntryScore.add_to_class(f"sum_{_code}", models.FloatField(default=0))
+for _a, _b in criterion_pairs():
+    EntryScore.add_to_class(f"prod_{_a}_{_b}", models.FloatField(default=0))
 
 
 class ConflictDeclaration(models.Model):

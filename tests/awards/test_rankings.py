@@ -12,6 +12,7 @@ from awards import rankings, services, tasks
 from awards.enums import RunStatus
 from awards.models import EntryRanking, EvaluationRun, EvaluationSettings, Nomination
 from common.models import ReminderLog
+from competition import services as competition_services
 from competition.models import Entry, NineProject, ScoreSheet, Unit, UnitKind
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -319,6 +320,7 @@ def _city(year, units: int, reviewers):
         for i, entry in enumerate(entries)
         for k, reviewer in enumerate(reviewers)
     )  # fmt: skip
+    competition_services.entry_scores_refresh(entries=[entry.pk for entry in entries])
     af_rows = [
         af.Nomination(
             year=year, unit_id=entry.unit_id, entry=entry, category="collective",

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from competition import services
 from competition.models import Entry, ScoreSheet
 from tests import factories
 
@@ -20,8 +21,9 @@ def entry(unit, year, *, title=None, number=1, **kwargs) -> Entry:
 
 
 def sheet(entry, reviewer, work, effect, income, satisfaction, comment="") -> ScoreSheet:
-    """A sheet written straight to the database (no rule checks): for arranging aggregates."""
-    return ScoreSheet.objects.create(
+    """A sheet written straight to the database (no rule checks): for arranging aggregates.
+    The entry's score summary is refreshed as the scoring service does."""
+    sheet = ScoreSheet.objects.create(
         entry=entry,
         reviewer=reviewer,
         work=Decimal(work),
@@ -30,6 +32,8 @@ def sheet(entry, reviewer, work, effect, income, satisfaction, comment="") -> Sc
         satisfaction=Decimal(satisfaction),
         comment=comment,
     )
+    services.entry_scores_refresh(entries=[entry.pk])
+    return sheet
 
 
 def reviewer(username, unit=None):

@@ -1,15 +1,24 @@
 """Scoring writes: ranges, the one-sheet rule, conflicts, assignments, draws, notices."""
 
+import importlib
 import threading
 from decimal import Decimal
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from competition import services
-from competition.enums import YearStatus
-from competition.models import Criterion, ReviewerAssignment, ScoreSheet, SpotCheckDraw
+from competition.enums import CRITERION_CODES, YearStatus
+from competition.models import (
+    Criterion,
+    EntryScore,
+    ReviewerAssignment,
+    ScoreSheet,
+    SpotCheckDraw,
+    criterion_pairs,
+)
 from tests.competition import factories as scoring
 from tests.factories import UnitFactory
 
@@ -249,3 +258,48 @@ def test_two_concurrent_first_submissions_make_one_sheet(
         "~",
     ]
     assert sheet.work in (Decimal(10), Decimal(11))
+
+
+def _summary_from_sheets(entry) -> dict:
+    sheets = list(ScoreSheet.objects.filter(entry=entry).values(*CRITERION_CODES))
+    expected = {"sheet_count": len(sheets)}
+    for code in CRITERION_CODES:
+        expected[f"sum_{code}"] = sum(float(s[code]) for s in sheets)
+    for a, b in criterion_pairs():
+        expected[f"prod_{a}_{b}"] = sum(float(s[a]) * float(s[b]) for s in sheets)
+    return expected
+
+
+def _summary(entry) -> dict:
+    row = EntryScore.objects.get(entry=entry)
+    return {name: getattr(row, name) for name in _summary_from_sheets(entry)}
+
+
+def test_entry_score_follows_every_sheet_saved_and_revised(office_user, entry_a):
+    assert not EntryScore.objects.filter(entry=entry_a).exists()
+    points = {"work": "20", "effect": "18.5", "income": "15", "satisfaction": "25"}
+    services.score_sheet_save(actor=office_user, entry=entry_a, points=points)
+    assert _summary(entry_a) == pytest.approx(_summary_from_sheets(entry_a))
+    other = scoring.reviewer("second")
+    services.score_sheet_save(actor=other, entry=entry_a, points={**points, "work": "10"})
+    services.score_sheet_save(actor=office_user, entry=entry_a, points={**points, "income": "5"})
+    summary = _summary(entry_a)
+    assert summary == pytest.approx(_summary_from_sheets(entry_a))
+    assert summary["sheet_count"] == 2 and summary["sum_income"] == pytest.approx(20)
+    assert summary["prod_work_effect"] == pytest.approx(10 * 18.5 + 20 * 18.5)
+
+
+def test_entry_scores_refresh_is_idempotent_and_the_migration_fills_the_same(entry_a, entry_b):
+    scoring.sheet(entry_a, scoring.reviewer("r1"), 20, 21, 22, 23)
+    scoring.sheet(entry_a, scoring.reviewer("r2"), 10, 11.5, 12, 13)
+    scoring.sheet(entry_b, scoring.reviewer("r3"), 5, 6, 7, 8)
+    services.entry_scores_refresh(entries=[entry_a.pk, entry_b.pk])
+    services.entry_scores_refresh(entries=[entry_a.pk])
+    expected = {entry.pk: _summary_from_sheets(entry) for entry in (entry_a, entry_b)}
+    assert EntryScore.objects.count() == 2
+    assert _summary(entry_a) == pytest.approx(expected[entry_a.pk])
+    EntryScore.objects.all().delete()
+    fill = importlib.import_module("competition.migrations.0004_entry_score").fill
+    fill(django_apps, None)
+    assert _summary(entry_a) == pytest.approx(expected[entry_a.pk])
+    assert _summary(entry_b) == pytest.approx(expected[entry_b.pk])

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -379,7 +380,11 @@ def quota(request):
     )
     rows = page.object_list
     for row in rows:
-        row["type_counts"] = [row[name] for name in counts]
+        # One string of cells per row: a template loop over seven counts × 50 rows cost
+        # more than the rest of the table.
+        row["type_cells"] = format_html_join(
+            "", '<td class="text-end">{}</td>', ((row[name],) for name in counts)
+        )
     chart = {
         "labels": [row["name"] for row in rows],
         "counts": [row["activity_count"] for row in rows],

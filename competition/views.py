@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -249,10 +249,14 @@ def progress(request):
     page = _page(request, selectors.entry_list(request.user, year))
     rows = selectors.scoring_progress(year, page.object_list)
     badges = _progress_badges()
-    for _entry, cells in rows:
-        for cell in cells:
-            cell.badge = badges[cell.status]
     reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []
+    # One string of cells per entry: a template loop over 50 entries × every reviewer cost
+    # most of the page.
+    cell = '<td class="text-center">{}</td>'
+    rows = [
+        (entry, cells, format_html_join("", cell, ((badges[c.status],) for c in cells)))
+        for entry, cells in rows
+    ]
     return render(
         request,
         "competition/progress.html",

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -188,7 +189,20 @@ def review_queue(request):
     form = QueueFilterForm(request.GET or None)
     reports = selectors.review_queue(request.user, **form.filters())
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    _attach_status_badges(page.object_list)
     return render(request, "reports/review_queue.html", {"form": form, "page": page})
+
+
+def _attach_status_badges(reports) -> None:
+    """`report.status_badge`: reports/_status.html rendered once per (status, late) of the
+    page rather than included once per row (50 includes were a fifth of the queue page)."""
+    badges = {}
+    for report in reports:
+        key = (report.status, report.is_late)
+        if key not in badges:
+            context = {"status": report.status, "label": report.get_status_display()}
+            badges[key] = render_to_string("reports/_status.html", {**context, "late": key[1]})
+        report.status_badge = badges[key]
 
 
 def _period_from(request) -> ReportingPeriod | None:

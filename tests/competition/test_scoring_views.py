@@ -123,7 +123,7 @@ def test_progress_matrix_marks_states(client_for, office_user, unit_a, year, sco
     response = client_for(office_user).get(reverse("competition:progress"))
     rows = {
         entry.pk: {c.reviewer.username: c.status for c in cells}
-        for entry, cells in response.context["rows"]
+        for entry, cells, _html in response.context["rows"]
     }
     assert rows[entry_a.pk] == {
         "insider": "conflict",

@@ -195,6 +195,10 @@ def test_queue_filters_by_late_and_unit_kind(client_for, office_user, unit_a, ye
     assert [r.unit for r in late] == [unit_a]
     kind = client.get(reverse("reports:review_queue"), {"kind": system.kind_id}).context["page"]
     assert [r.unit for r in kind] == [system]
+    body = client.get(reverse("reports:review_queue")).content.decode()
+    submitted = '<span class="badge text-bg-primary">已提交</span>'
+    assert body.count(submitted) == 2
+    assert body.count(submitted + ' <span class="badge text-bg-danger">逾期</span>') == 1
 
 
 def test_showcase_lists_only_accepted(client_for, staff_b, office_user, accepted_a, admin_user):

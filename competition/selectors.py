@@ -1,6 +1,8 @@
 """Reads for the competition core, always scoped to what the user may see."""
 
 import datetime
+import functools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -167,6 +169,11 @@ def _weight_factors(criteria: dict[str, Criterion]) -> dict[str, float]:
     }
 
 
+def added(terms):
+    """One SQL expression: the sum of `terms` (expressions; at least one)."""
+    return functools.reduce(operator.add, terms)
+
+
 def sheet_total_expression(criteria: dict[str, Criterion], prefix: str = ""):
     """SQL expression: a score sheet's weighted total on the 0–100 scale (see `_weight_factors`).
 
@@ -177,10 +184,7 @@ def sheet_total_expression(criteria: dict[str, Criterion], prefix: str = ""):
         Cast(F(f"{prefix}{code}"), FloatField()) * Value(factor, output_field=FloatField())
         for code, factor in factors.items()
     ]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return ExpressionWrapper(total, output_field=FloatField())
+    return ExpressionWrapper(added(terms), output_field=FloatField())
 
 
 def _std_dev(mean_of_squares, mean):
@@ -240,10 +244,7 @@ def entry_standings(
         Value((1.0 if a == b else 2.0) * factors[a] * factors[b]) * F(f"score__prod_{a}_{b}")
         for a, b in criterion_pairs()
     ]
-    sum_of_squares = squares[0]
-    for term in squares[1:]:
-        sum_of_squares = sum_of_squares + term
-    mean_square = ExpressionWrapper(sum_of_squares / sheets, output_field=FloatField())
+    mean_square = ExpressionWrapper(added(squares) / sheets, output_field=FloatField())
     entries = (
         entries.select_related("unit", "nine_project", "year")
         .annotate(
@@ -307,10 +308,7 @@ def _weighted_total(criteria):
         F(f"mean_{code}") * Value(factor, output_field=FloatField())
         for code, factor in _weight_factors(criteria).items()
     ]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return ExpressionWrapper(total, output_field=FloatField())
+    return ExpressionWrapper(added(terms), output_field=FloatField())
 
 
 def _reviewer_z_expression(year, criteria, outer_total):

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from competition import permissions
 from competition.models import CompetitionYear, ReportingPeriod, Unit
-from competition.selectors import units_active_between
+from competition.selectors import added, units_active_between
 
 from .enums import REPORTED_STATUSES, Completeness, ReportStatus
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
@@ -268,7 +268,7 @@ def expected_reports(year, *, today: datetime.date | None = None):
         )
         for start, end in periods.order_by("start").values_list("start", "end")
     ]
-    return sum(terms[1:], terms[0]) if terms else Value(0)
+    return added(terms) if terms else Value(0)
 
 
 def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[Unit]:

@@ -303,6 +303,25 @@ def _mean(label):
     return models.FloatField(label, null=True, blank=True)
 
 
+def snapshot_reference(to, *, on_delete, related_name="+", index=False, **options):
+    """A ranking row's reference to what it ranks (entry, unit, nine-project, nomination).
+
+    A snapshot copies the names it shows, so it needs no database constraint on them: like
+    django-simple-history's records, the reference has no FOREIGN KEY (Django's `on_delete`
+    still applies on deletes through the ORM). Without it a build writes its ~2,000 rows
+    without one deferred key check per row and reference at COMMIT (about a third of the
+    build at scale 1, bench/README.md). Indexed only where a query looks rows up by it.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        related_name=related_name,
+        db_constraint=False,
+        db_index=index,
+        **options,
+    )
+
+
 class RankingRow(models.Model):
     """What every ranking row has: the four criterion means, a total, its place and tie note."""
 
@@ -329,18 +348,19 @@ class EntryRanking(RankingRow):
         related_name="entry_rankings",
         verbose_name=_("评选排名"),
     )
-    entry = models.ForeignKey(
+    entry = snapshot_reference(
         Entry,
         on_delete=models.SET_NULL,
         null=True,
         related_name="rankings",
+        index=True,
         verbose_name=_("参赛项目"),
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("参赛单位")
+    unit = snapshot_reference(
+        Unit, on_delete=models.SET_NULL, null=True, verbose_name=_("参赛单位")
     )
-    nine_project = models.ForeignKey(
-        NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
+    nine_project = snapshot_reference(
+        NineProject, on_delete=models.PROTECT, verbose_name=_("九大工程")
     )
     title = models.CharField(_("项目名称"), max_length=200)
     unit_name = models.CharField(_("单位名称"), max_length=100)
@@ -365,14 +385,16 @@ class EntryRanking(RankingRow):
 class UnitRanking(RankingRow):
     """A unit's composite of its entries' scores, report timeliness and quota fulfilment."""
 
+    # Indexed by the unique (run, unit) below.
     run = models.ForeignKey(
         EvaluationRun,
         on_delete=models.CASCADE,
+        db_index=False,
         related_name="unit_rankings",
         verbose_name=_("评选排名"),
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("参赛单位")
+    unit = snapshot_reference(
+        Unit, on_delete=models.SET_NULL, null=True, verbose_name=_("参赛单位")
     )
     unit_name = models.CharField(_("单位名称"), max_length=100)
     kind_name = models.CharField(_("单位类别"), max_length=50)
@@ -398,27 +420,30 @@ class UnitRanking(RankingRow):
 class NominationRanking(RankingRow):
     """A nomination ranked within its category by its entry's score."""
 
+    # Indexed by the unique (run, nomination) below.
     run = models.ForeignKey(
         EvaluationRun,
         on_delete=models.CASCADE,
+        db_index=False,
         related_name="nomination_rankings",
         verbose_name=_("评选排名"),
     )
-    nomination = models.ForeignKey(
+    nomination = snapshot_reference(
         Nomination,
         on_delete=models.SET_NULL,
         null=True,
         related_name="rankings",
+        index=True,
         verbose_name=_("申报"),
     )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     recipient = models.CharField(_("推荐对象"), max_length=100)
-    unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("申报单位")
+    unit = snapshot_reference(
+        Unit, on_delete=models.SET_NULL, null=True, verbose_name=_("申报单位")
     )
     unit_name = models.CharField(_("单位名称"), max_length=100)
-    nine_project = models.ForeignKey(
-        NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
+    nine_project = snapshot_reference(
+        NineProject, on_delete=models.PROTECT, verbose_name=_("九大工程")
     )
     entry_title = models.CharField(_("依托项目"), max_length=200)
     eligible = models.BooleanField(_("可入围"), default=False)

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -169,6 +170,23 @@ def test_finished_run_is_never_changed(year, unit_a, admin_user, reviewers):
     # The task leaves it alone too; a new run makes a new snapshot.
     assert tasks.build_evaluation_run.delay(run_id=run.pk).get() == "finished"
     assert _run(year, admin_user).entry_rankings.count() == 2
+
+
+def test_snapshot_outlives_what_it_ranked(year, unit_a, admin_user, reviewers):
+    """The rows keep their copied names when the entry and nomination go (SET NULL through
+    the ORM, no database constraint), and a nine-project they show stays protected."""
+    entry = _scored(unit_a, year, (20, 20, 20, 20), reviewers, title="甲")
+    nomination = af.nomination(unit_a, year, entry=entry)
+    run = _run(year, admin_user)
+    nomination.delete()
+    ScoreSheet.objects.filter(entry=entry).delete()
+    entry.delete()
+    assert list(run.entry_rankings.values_list("entry", "title", "unit_name", "rank")) == [
+        (None, "甲", unit_a.name, 1)
+    ]
+    assert list(run.nomination_rankings.values_list("nomination", "entry_title")) == [(None, "甲")]
+    with pytest.raises(ProtectedError):
+        NineProject.objects.filter(pk=entry.nine_project_id).delete()
 
 
 def test_failed_run_is_refused_too(year, admin_user):

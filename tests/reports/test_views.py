@@ -239,6 +239,27 @@ def test_dashboard_chart_data(client_for, office_user, unit_a, year):
     assert response.context["chart"]["labels"] == ["县区总工会"]
 
 
+def test_dashboard_rows_show_each_units_state_and_report(
+    client_for, office_user, unit_a, unit_b, year
+):
+    period = rf.period(year, 1)
+    report = rf.make_report(unit_a, period, status=ReportStatus.SUBMITTED)
+    body = client_for(office_user).get(reverse("reports:dashboard"), {"period": period.pk})
+    rows = {
+        name: row
+        for row in body.content.decode().split("<tr>")
+        for name in (unit_a.name, unit_b.name)
+        if row.strip().startswith(f"<td>{name}</td>")
+    }
+    css, label = (
+        ("text-bg-warning", "逾期报送") if report.is_late else ("text-bg-success", "按时报送")
+    )
+    assert f'<span class="badge {css}">{label}</span>' in rows[unit_a.name]
+    assert reverse("reports:report_detail", args=[report.pk]) in rows[unit_a.name]
+    assert '<span class="badge text-bg-danger">未报</span>' in rows[unit_b.name]
+    assert "reports/" not in rows[unit_b.name]
+
+
 def test_overdue_lists_contact_of_missing_unit(client_for, office_user, unit_a, unit_b, year):
     rf.make_report(unit_a, rf.period(year, 1), status=ReportStatus.SUBMITTED)
     body = client_for(office_user).get(reverse("reports:overdue"), {"year": 2019}).content.decode()

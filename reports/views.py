@@ -13,10 +13,11 @@ from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, NineProject, ReportingPeriod
+from competition.models.core import period_label
 from competition.permissions import require, unit_id_of
 
 from . import selectors, services
-from .enums import Completeness
+from .enums import Completeness, ReportStatus
 from .forms import (
     AttachmentForm,
     QueueFilterForm,
@@ -189,21 +190,29 @@ def review_queue(request):
     require(request.user, "reports.view_queue")
     form = QueueFilterForm(request.GET or None)
     reports = selectors.review_queue(request.user, **form.filters())
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    _attach_status_badges(page.object_list)
+    page = Paginator(reports.values(*QUEUE_COLUMNS), 50).get_page(request.GET.get("page"))
+    _attach_queue_cells(page.object_list)
     return render(request, "reports/review_queue.html", {"form": form, "page": page})
 
 
-def _attach_status_badges(reports) -> None:
-    """`report.status_badge`: reports/_status.html rendered once per (status, late) of the
-    page rather than included once per row (50 includes were a fifth of the queue page)."""
+# A row of the review queue: a dict, not a Report with its unit, kind, period and year.
+QUEUE_COLUMNS = (
+    "pk", "unit__name", "unit__kind__name", "period__year__year", "period__quarter",
+    "period__deadline", "status", "is_late", "submitted_at",
+)  # fmt: skip
+
+
+def _attach_queue_cells(rows) -> None:
+    """Each row's `period` name and `status_badge`: reports/_status.html rendered once per
+    (status, late) of the page rather than included once per row."""
     badges = {}
-    for report in reports:
-        key = (report.status, report.is_late)
+    for row in rows:
+        key = (row["status"], row["is_late"])
         if key not in badges:
-            context = {"status": report.status, "label": report.get_status_display()}
-            badges[key] = render_to_string("reports/_status.html", {**context, "late": key[1]})
-        report.status_badge = badges[key]
+            context = {"status": key[0], "label": ReportStatus(key[0]).label, "late": key[1]}
+            badges[key] = render_to_string("reports/_status.html", context)
+        row["status_badge"] = badges[key]
+        row["period"] = period_label(row["period__year__year"], row["period__quarter"])
 
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).

@@ -239,7 +239,12 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        return _("%(year)s年第%(quarter)s季度") % {"year": self.year.year, "quarter": self.quarter}
+        return period_label(self.year.year, self.quarter)
+
+
+def period_label(year: int, quarter: int) -> str:
+    """A reporting period's name ("2019年第3季度"), also for rows read without the model."""
+    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
 
 
 class Membership(models.Model):

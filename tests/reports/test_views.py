@@ -192,9 +192,9 @@ def test_queue_filters_by_late_and_unit_kind(client_for, office_user, unit_a, ye
     rf.make_report(system, rf.period(year, 1), status=ReportStatus.SUBMITTED)
     client = client_for(office_user)
     late = client.get(reverse("reports:review_queue"), {"late": "1"}).context["page"]
-    assert [r.unit for r in late] == [unit_a]
+    assert [r["unit__name"] for r in late] == [unit_a.name]
     kind = client.get(reverse("reports:review_queue"), {"kind": system.kind_id}).context["page"]
-    assert [r.unit for r in kind] == [system]
+    assert [r["unit__name"] for r in kind] == [system.name]
     body = client.get(reverse("reports:review_queue")).content.decode()
     submitted = '<span class="badge text-bg-primary">已提交</span>'
     assert body.count(submitted) == 2

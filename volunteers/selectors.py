@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -252,20 +253,26 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     for the units behind. Ordered like the unit list (kind, then name); `kind` is joined.
     """
     start, end = year_bounds(year)
-    in_year = Q(volunteer_activities__date__gte=start, volunteer_activities__date__lte=end)
-    per_type = {
-        type_count_name(value): Count(
-            "volunteer_activities", filter=in_year & Q(volunteer_activities__activity_type=value)
-        )
-        for value in ActivityType.values
-    }
+    joined = Q(volunteer_activities__date__gte=start, volunteer_activities__date__lte=end)
     scope = quota_units(year)
     if units is not None:
         scope = scope.filter(pk__in=units)
+    if units is not None and not isinstance(units, QuerySet):
+        # Keys said of the activities too: PostgreSQL does not carry `unit.id IN (…)` across
+        # the join, and without it hashes every activity of the city for a page of 50 units.
+        # (A FilteredRelation cannot hold a queryset: a queryset of units only scopes.)
+        joined &= Q(volunteer_activities__unit__in=list(units))
+    # The activities counted, joined with their conditions in the ON clause.
+    counted = FilteredRelation("volunteer_activities", condition=joined)
+    per_type = {
+        type_count_name(value): Count("counted", filter=Q(counted__activity_type=value))
+        for value in ActivityType.values
+    }
     return (
         scope.select_related("kind")
+        .alias(counted=counted)
         .annotate(
-            activity_count=Count("volunteer_activities", filter=in_year),
+            activity_count=Count("counted"),
             effective_quota=Coalesce("quota_override", "kind__default_quota"),
             **per_type,
         )

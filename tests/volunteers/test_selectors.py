@@ -138,3 +138,24 @@ def test_service_totals_per_member_and_unit(staff_a, office_user, member_a, unit
     assert selectors.memberships_for_user(staff_a).get().total_hours == 13.5
     unit = selectors.service_totals_by_unit(office_user, year=2019).get()
     assert (unit, unit.record_count, unit.total_hours) == (unit_a, 2, 5.5)
+
+
+@pytest.mark.parametrize("as_queryset", [False, True])
+def test_quota_progress_of_some_units_counts_as_for_the_city(unit_a, unit_b, as_queryset):
+    """A page of units (keys or a queryset) gets the same counts, per type too, as the whole
+    city's query; the other units' activities do not leak into them."""
+    types = ActivityType.values
+    for index, unit in enumerate((unit_a, unit_b)):
+        for number, activity_type in enumerate(types[: 3 + index]):
+            _activities(unit, number + 1, activity_type=activity_type)
+    _activities(unit_b, 2, activity_type=types[0])
+    ActivityFactory(unit=unit_a, date=datetime.date(2018, 12, 31))
+    names = ["pk", "activity_count", "behind", *map(selectors.type_count_name, types)]
+    city = {row["pk"]: row for row in selectors.quota_progress(2019).values(*names)}
+    units = [unit_a.pk]
+    if as_queryset:
+        units = selectors.quota_units(2019).filter(pk=unit_a.pk).values("pk")
+    page = list(selectors.quota_progress(2019, units=units).values(*names))
+    assert page == [city[unit_a.pk]]
+    assert city[unit_a.pk]["activity_count"] == 1 + 2 + 3
+    assert city[unit_b.pk]["activity_count"] == 1 + 2 + 3 + 4 + 2

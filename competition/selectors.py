@@ -391,7 +391,23 @@ def entry_list(user, year: CompetitionYear | None, *, nine_project=None) -> Quer
         scored_by_me=Exists(
             ScoreSheet.objects.filter(entry=OuterRef("pk"), reviewer_id=user.pk or 0)
         ),
-    ).order_by("nine_project__number", "unit__name", "pk")
+    ).order_by(*ENTRY_LIST_ORDER)
+
+
+ENTRY_LIST_ORDER = ("nine_project__number", "unit__name", "pk")
+
+
+def progress_entries(user, year: CompetitionYear) -> QuerySet[Entry]:
+    """The scoring matrix's entries, in the entry list's order, with only what its rows show
+    (title, unit name; the unit's id decides conflicts): no sheet counts, no texts."""
+    return (
+        entries_for_user(user)
+        .filter(year=year)
+        .select_related(None)
+        .select_related("unit")
+        .only("title", "unit__name")
+        .order_by(*ENTRY_LIST_ORDER)
+    )
 
 
 def reviewers() -> QuerySet:
@@ -419,15 +435,13 @@ def scoring_progress(year: CompetitionYear, entries) -> list[tuple[Entry, list[P
     entries = list(entries)
     reviewer_list = list(reviewers())
     entry_ids = [entry.pk for entry in entries]
-    scored = set(
-        ScoreSheet.objects.filter(entry_id__in=entry_ids).values_list("entry_id", "reviewer_id")
-    )
+    # Sets of pairs: unordered (the models' default orderings would join and sort).
+    pairs = ("entry_id", "reviewer_id")
+    scored = set(ScoreSheet.objects.filter(entry_id__in=entry_ids).order_by().values_list(*pairs))
     assigned = set(
-        ReviewerAssignment.objects.filter(entry_id__in=entry_ids).values_list(
-            "entry_id", "reviewer_id"
-        )
+        ReviewerAssignment.objects.filter(entry_id__in=entry_ids).order_by().values_list(*pairs)
     )
-    conflicts = set(ConflictDeclaration.objects.values_list("reviewer_id", "unit_id"))
+    conflicts = set(ConflictDeclaration.objects.order_by().values_list("reviewer_id", "unit_id"))
     rows = []
     for entry in entries:
         cells = []

@@ -246,7 +246,7 @@ def _progress_badges() -> dict[str, str]:
 def progress(request):
     year = _year(request)
     permissions.require(request.user, "competition.view_progress", year)
-    page = _page(request, selectors.entry_list(request.user, year))
+    page = _page(request, selectors.progress_entries(request.user, year))
     rows = selectors.scoring_progress(year, page.object_list)
     badges = _progress_badges()
     reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []

@@ -136,6 +136,8 @@ def test_progress_matrix_marks_states(client_for, office_user, unit_a, year, sco
     body = response.content.decode()
     assert body.count('<span class="badge text-bg-success" title="已评分">✓</span>') == 3
     assert body.count('<span class="badge text-bg-secondary" title="回避">—</span>') == 1
+    detail = reverse("competition:entry_detail", args=[entry_a.pk])
+    assert f'<a href="{detail}">{entry_a.title}</a></td><td>{unit_a.name}</td>' in body
 
 
 def _populate(year, n_entries, n_reviewers):

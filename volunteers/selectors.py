@@ -287,18 +287,28 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     )
 
 
-def units_behind(year) -> QuerySet[QuotaUnit]:
-    """The units of `quota_progress` that are behind their quota, for counting: one
-    correlated count per unit on the (unit, date) index instead of grouping every activity
-    of the city (the home page and the quota page show how many)."""
-    return (
-        quota_units(year)
-        .annotate(
-            activity_count=activity_count_for_outer_unit(year),
-            effective_quota=Coalesce("quota_override", "kind__default_quota"),
-        )
-        .filter(activity_count__lt=F("effective_quota"))
+def _counted_units(year) -> QuerySet[QuotaUnit]:
+    """`quota_units` with `activity_count` (one correlated count per unit on the (unit,
+    date) index, instead of grouping every activity of the city) and `effective_quota`."""
+    return quota_units(year).annotate(
+        activity_count=activity_count_for_outer_unit(year),
+        effective_quota=Coalesce("quota_override", "kind__default_quota"),
     )
+
+
+BEHIND = Q(activity_count__lt=F("effective_quota"))
+
+
+def units_behind(year) -> QuerySet[QuotaUnit]:
+    """The units of `quota_progress` that are behind their quota, for counting (the home
+    page shows how many)."""
+    return _counted_units(year).filter(BEHIND)
+
+
+def quota_summary(year) -> dict[str, int]:
+    """How many units `quota_progress` covers (`units`) and how many of them are behind
+    their quota (`behind`): one query, for the quota page's pager and heading."""
+    return _counted_units(year).aggregate(units=Count("pk"), behind=Count("pk", filter=BEHIND))
 
 
 def quota_for_unit(unit, year) -> QuotaUnit | None:

@@ -370,6 +370,7 @@ def quota(request):
     # before aggregating spares two scans of the city's activities (the chart shows the
     # units of the page, the units-behind count covers them all).
     counts = [selectors.type_count_name(value) for value in ActivityType.values]
+    summary = selectors.quota_summary(year)
     page = page_of(
         request,
         selectors.quota_units(year).values_list("pk", flat=True),
@@ -377,6 +378,7 @@ def quota(request):
         details=lambda keys: selectors.quota_progress(year, units=keys).values(
             *QUOTA_COLUMNS, *counts
         ),
+        count=summary["units"],
     )
     rows = page.object_list
     for row in rows:
@@ -397,7 +399,7 @@ def quota(request):
         "page": page,
         "rows": rows,
         "types": ActivityType.labels,
-        "behind_count": selectors.units_behind(year).count(),
+        "behind_count": summary["behind"],
         "chart": chart,
     }
     return render(request, "volunteers/quota.html", context)

@@ -103,8 +103,11 @@ def test_units_behind_agrees_with_quota_progress(unit_a, unit_b):
     expected = {u.pk for u in selectors.quota_progress(2019).filter(behind=True)}
     assert {u.pk for u in selectors.units_behind(2019)} == expected
     assert expected == {unit_b.pk, override.pk} and zero.pk not in expected
+    units = selectors.quota_progress(2019).count()
+    assert selectors.quota_summary(2019) == {"units": units, "behind": 2}
     ActivityFactory(unit=override, date=datetime.date(2019, 6, 1))
     assert selectors.units_behind(2019).count() == 1
+    assert selectors.quota_summary(2019) == {"units": units, "behind": 1}
 
 
 def test_activities_for_unit_period(unit_a, unit_b, year):

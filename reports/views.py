@@ -12,8 +12,7 @@ from common import panels
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
-from competition.models import CompetitionYear, NineProject, ReportingPeriod
-from competition.models.core import period_label
+from competition.models import CompetitionYear, NineProject, ReportingPeriod, period_label
 from competition.permissions import require, unit_id_of
 
 from . import selectors, services

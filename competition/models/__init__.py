@@ -10,6 +10,7 @@ from .core import (
     Unit,
     UnitKind,
     default_evaluation_date,
+    period_label,
 )
 from .scoring import (
     ConflictDeclaration,
@@ -44,5 +45,6 @@ __all__ = [
     "UnitKind",
     "criterion_pairs",
     "default_evaluation_date",
+    "period_label",
     "spot_check_photo_path",
 ]

@@ -257,11 +257,11 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     scope = quota_units(year)
     if units is not None:
         scope = scope.filter(pk__in=units)
-    if units is not None and not isinstance(units, QuerySet):
-        # Keys said of the activities too: PostgreSQL does not carry `unit.id IN (…)` across
-        # the join, and without it hashes every activity of the city for a page of 50 units.
-        # (A FilteredRelation cannot hold a queryset: a queryset of units only scopes.)
-        joined &= Q(volunteer_activities__unit__in=list(units))
+        if not isinstance(units, QuerySet):
+            # Keys said of the activities too: PostgreSQL does not carry `unit.id IN (…)`
+            # across the join, and without it hashes every activity of the city for a page
+            # of 50 units. (A FilteredRelation cannot hold a queryset: one only scopes.)
+            joined &= Q(volunteer_activities__unit__in=list(units))
     # The activities counted, joined with their conditions in the ON clause.
     counted = FilteredRelation("volunteer_activities", condition=joined)
     per_type = {

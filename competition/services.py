@@ -78,6 +78,80 @@ def competition_year_create(
     return competition_year
 
 
+# --- sealed years -----------------------------------------------------------------------------
+
+SEALED_CODE = "year_sealed"
+
+
+def year_is_sealed(year: CompetitionYear | None) -> bool:
+    """A closed year is sealed. The status is read from the database, not from the (possibly
+    stale) object the caller holds: a year closed a moment ago is sealed for everyone."""
+    if year is None:
+        return False
+    return CompetitionYear.objects.filter(pk=year.pk, status=YearStatus.CLOSED).exists()
+
+
+def year_require_unsealed(year: CompetitionYear | None) -> None:
+    """The one check every write of a per-year record calls first: refuse a closed year."""
+    if year_is_sealed(year):
+        raise ValidationError(_("该竞赛年度已结束并封存，记录不能再修改。"), code=SEALED_CODE)
+
+
+def date_require_unsealed(*dates: datetime.date | None) -> None:
+    """For records dated rather than tied to a year (activities, service records): the year is
+    the CompetitionYear numbered as the date's calendar year, if there is one."""
+    numbers = {date.year for date in dates if date is not None}
+    if CompetitionYear.objects.filter(year__in=numbers, status=YearStatus.CLOSED).exists():
+        raise ValidationError(_("该竞赛年度已结束并封存，记录不能再修改。"), code=SEALED_CODE)
+
+
+def _status_change(*, actor, year: CompetitionYear, to: str, reason: str) -> CompetitionYear:
+    # The change is recorded by the year's history (django-simple-history): who, when, the
+    # status before and after (consecutive history rows) and, for a reopening, why.
+    year = CompetitionYear.objects.select_for_update().get(pk=year.pk)
+    year.status = to
+    year._history_user = actor
+    year._change_reason = reason
+    year.full_clean()
+    year.save(update_fields=["status"])
+    return year
+
+
+@transaction.atomic
+def competition_year_close(*, actor, year: CompetitionYear) -> CompetitionYear:
+    """Close and seal a year: from now on no record of the year can be written."""
+    _require(actor, "competition.manage_years")
+    if year_is_sealed(year):
+        raise ValidationError(_("该竞赛年度已结束。"), code="already_closed")
+    return _status_change(actor=actor, year=year, to=YearStatus.CLOSED, reason=_("结束并封存"))
+
+
+REOPEN_REASON_MAX = 90  # history_change_reason holds 100 characters; "重新开放：" takes 5
+
+
+@transaction.atomic
+def competition_year_reopen(*, actor, year: CompetitionYear, reason: str) -> CompetitionYear:
+    """Reopen a closed year, back to the status it had before closing; a reason is required."""
+    _require(actor, "competition.manage_years")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("重新开放时必须填写原因。")}, code="reason_required")
+    if len(reason) > REOPEN_REASON_MAX:
+        raise ValidationError(
+            {"reason": _("原因不能超过 %(n)s 个字。") % {"n": REOPEN_REASON_MAX}},
+            code="reason_too_long",
+        )
+    if not year_is_sealed(year):
+        raise ValidationError(_("只有已结束的竞赛年度可以重新开放。"), code="not_closed")
+    before = year.history.exclude(status=YearStatus.CLOSED).values_list("status", flat=True)
+    return _status_change(
+        actor=actor,
+        year=year,
+        to=before.first() or YearStatus.EVALUATING,
+        reason=_("重新开放：%(reason)s") % {"reason": reason},
+    )
+
+
 @transaction.atomic
 def periods_ensure(
     *, actor, competition_year: CompetitionYear, deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER
@@ -129,6 +203,7 @@ ENTRY_FIELDS = ("nine_project", "title", "description", "target_villages", "targ
 @transaction.atomic
 def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry:
     """A unit enters the year's competition with an entry (参赛项目) while the year is open."""
+    year_require_unsealed(year)
     _require(actor, "competition.create_entry", unit)
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已停止报名。"))
@@ -140,6 +215,7 @@ def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry
 
 @transaction.atomic
 def entry_update(*, actor, entry: Entry, **fields) -> Entry:
+    year_require_unsealed(entry.year)
     _require(actor, "competition.edit_entry", entry, _("该参赛项目已不能修改。"))
     for name, value in _pick(fields, ENTRY_FIELDS).items():
         setattr(entry, name, value)
@@ -167,6 +243,7 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
     per reviewer and entry: when two submissions race, the loser's insert fails on that
     constraint and it revises the sheet the winner created instead (both keep their history).
     """
+    year_require_unsealed(entry.year)
     _require(actor, "competition.score_entry", entry, _("您不能为该参赛项目评分。"))
     criteria = Criterion.objects.filter(code__in=CRITERION_CODES)
     errors = {}
@@ -250,6 +327,7 @@ def _eligible(reviewer, entry: Entry, conflicts: set) -> bool:
 
 @transaction.atomic
 def assignment_add(*, actor, entry: Entry, reviewer) -> ReviewerAssignment:
+    year_require_unsealed(entry.year)
     _require(actor, "competition.manage_assignments")
     from . import selectors
 
@@ -266,6 +344,7 @@ def assignment_add(*, actor, entry: Entry, reviewer) -> ReviewerAssignment:
 
 @transaction.atomic
 def assignment_remove(*, actor, assignment: ReviewerAssignment) -> None:
+    year_require_unsealed(assignment.entry.year)
     _require(actor, "competition.manage_assignments")
     assignment.delete()
 
@@ -280,6 +359,7 @@ def assignments_spread(
     declared conflict, not yet assigned) are shuffled with `random.Random(seed)` and the least
     loaded are taken, so the same seed on the same data gives the same assignment.
     """
+    year_require_unsealed(year)
     _require(actor, "competition.manage_assignments")
     from . import selectors
 
@@ -313,6 +393,7 @@ def assignments_spread(
 @transaction.atomic
 def results_publish(*, actor, year: CompetitionYear, published: bool = True) -> CompetitionYear:
     """Publish (or withdraw) the year's scores to unit staff of every unit."""
+    year_require_unsealed(year)
     _require(actor, "competition.publish_results", year)
     year.results_published = published
     year.results_published_at = timezone.now() if published else None
@@ -349,6 +430,7 @@ def spot_check_draw_run(
     """
     from . import selectors
 
+    year_require_unsealed(year)
     _require(actor, "competition.draw_spot_check")
     if seed is None:
         seed = secrets.randbelow(2**31)
@@ -391,6 +473,7 @@ def spot_check_record(
     photos=(),
 ) -> SpotCheck:
     """Record a spot check (抽查) of a unit or one of its entries, with photos."""
+    year_require_unsealed(year)
     _require(actor, "competition.record_spot_check")
     if entry is not None and (entry.unit_id != unit.pk or entry.year_id != year.pk):
         raise ValidationError({"entry": _("参赛项目必须属于被抽查单位和该年度。")})
@@ -439,6 +522,7 @@ def standings_table(year: CompetitionYear) -> list[dict]:
 def notice_create(
     *, actor, year: CompetitionYear, title: str, body: str, include_standings: bool = False
 ) -> Notice:
+    year_require_unsealed(year)
     _require(actor, "competition.publish_notice")
     notice = Notice(
         year=year, title=title, body=body, include_standings=include_standings, author=actor
@@ -451,6 +535,7 @@ def notice_create(
 @transaction.atomic
 def notice_publish(*, actor, notice: Notice) -> Notice:
     """Publish a draft notice to every logged-in user, freezing its standings table."""
+    year_require_unsealed(notice.year)
     _require(actor, "competition.publish_notice", notice)
     if notice.published:
         raise ValidationError(_("该通报已发布。"))

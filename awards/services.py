@@ -17,8 +17,10 @@ from common.db import insert_from_select, insert_sql, update_from_select, update
 from common.services import reminder_claim
 from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
+from competition.enums import YearStatus
 from competition.models import CompetitionYear, Criterion
 from competition.permissions import require
+from competition.services import year_require_unsealed
 
 from . import eligibility, rankings
 from .enums import (
@@ -70,6 +72,7 @@ def _check_open(year: CompetitionYear) -> None:
 @transaction.atomic
 def nomination_create(*, actor, unit, year: CompetitionYear, data: dict) -> Nomination:
     """A unit's nomination; `data` holds the form's fields (see NOMINATION_FIELDS)."""
+    year_require_unsealed(year)
     require(actor, "awards.create_nomination", unit)
     _check_open(year)
     nomination = Nomination(unit=unit, year=year, created_by=actor)
@@ -83,6 +86,7 @@ def nomination_create(*, actor, unit, year: CompetitionYear, data: dict) -> Nomi
 
 @transaction.atomic
 def nomination_update(*, actor, nomination: Nomination, data: dict) -> Nomination:
+    year_require_unsealed(nomination.year)
     require(actor, "awards.edit_nomination", nomination)
     _check_open(nomination.year)
     changed = [name for name in NOMINATION_FIELDS if name in data]
@@ -97,6 +101,7 @@ def nomination_update(*, actor, nomination: Nomination, data: dict) -> Nominatio
 def nomination_override(*, actor, nomination: Nomination, override: bool, reason: str = ""):
     """The office lets an ineligible or incomplete nomination be shortlisted (or takes it back);
     who, when and why are recorded."""
+    year_require_unsealed(nomination.year)
     require(actor, "awards.override_eligibility", nomination)
     reason = reason.strip()
     if override and not reason:
@@ -114,6 +119,7 @@ def nomination_override(*, actor, nomination: Nomination, override: bool, reason
 
 @transaction.atomic
 def nomination_attachment_add(*, actor, nomination: Nomination, upload) -> NominationAttachment:
+    year_require_unsealed(nomination.year)
     require(actor, "awards.edit_nomination", nomination)
     validate_upload(upload)
     attachment = NominationAttachment(
@@ -145,6 +151,7 @@ def _check_chain(chain) -> list[str]:
 
 @transaction.atomic
 def evaluation_settings_save(*, actor, year: CompetitionYear, data: dict) -> EvaluationSettings:
+    year_require_unsealed(year)
     require(actor, "awards.run_evaluation", year)
     settings = evaluation_settings_for(year)
     for name in ("weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"):
@@ -182,6 +189,7 @@ def settings_snapshot(year: CompetitionYear) -> dict:
 def evaluation_run_create(*, actor, year) -> EvaluationRun:
     """A queued run with the year's settings; no permission check: for commands and the beat
     (views call `evaluation_run_start`)."""
+    year_require_unsealed(year)
     run = EvaluationRun(year=year, created_by=actor, settings=settings_snapshot(year))
     run.full_clean()
     run.save()
@@ -191,6 +199,7 @@ def evaluation_run_create(*, actor, year) -> EvaluationRun:
 @transaction.atomic
 def evaluation_run_start(*, actor, year: CompetitionYear) -> EvaluationRun:
     """Queue a new run of the year's rankings; the worker builds it after commit."""
+    year_require_unsealed(year)
     require(actor, "awards.run_evaluation", year)
     run = evaluation_run_create(actor=actor, year=year)
     from .tasks import build_evaluation_run  # tasks import services
@@ -291,7 +300,9 @@ def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:
     (the ledger makes a duplicated beat or a retried task a no-op)."""
     today = today or timezone.localdate()
     built = []
-    for year in CompetitionYear.objects.filter(evaluation_date=today):
+    # A sealed year gets no new run, even on its evaluation date.
+    years = CompetitionYear.objects.filter(evaluation_date=today).exclude(status=YearStatus.CLOSED)
+    for year in years:
         with transaction.atomic():
             if not reminder_claim("evaluation", f"year={year.year}:date={today.isoformat()}"):
                 continue
@@ -317,6 +328,7 @@ def shortlist_build(
     Nominations that are ineligible or incomplete are passed over unless the office overrode
     them; rows without a score and rows already on the list are skipped. Returns the new items.
     """
+    year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
     _check_done(run)
     if (top_n is None) == (threshold is None):
@@ -352,6 +364,7 @@ def shortlist_build(
 @transaction.atomic
 def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRanking):
     """Put one nomination on the list by hand (it must be shortlistable)."""
+    year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
     _check_done(run)
     nomination = nomination_ranking.nomination
@@ -377,6 +390,7 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
 
 @transaction.atomic
 def shortlist_remove(*, actor, item: ShortlistItem) -> None:
+    year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
     item.delete()
 
@@ -396,6 +410,7 @@ def shortlist_decide(
     recuperation_priority: bool = False,
 ) -> ShortlistItem:
     """Record the decisions on a shortlisted candidate, within the unit's award limit."""
+    year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
     item = ShortlistItem.objects.select_for_update().select_related("run__year").get(pk=item.pk)
     if award and award != AWARD_FOR_CATEGORY[item.category]:

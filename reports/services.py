@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
 from competition.enums import Role
+from competition.services import year_require_unsealed
 
 from .enums import EDITABLE_STATUSES, ReportStatus
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
@@ -95,6 +96,7 @@ def report_create(*, actor, unit, period, at=None) -> Report:
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
         return existing
+    year_require_unsealed(period.year)
     report = Report(unit=unit, period=period)
     report.full_clean()
     report.save()
@@ -128,6 +130,7 @@ def report_save(
 ) -> Report:
     """Save the staff's edits (draft or returned report only); with `submit`, submit it too."""
     report = _locked(report)
+    year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能修改。"), code="read_only")
     for name in (*TEXT_SECTIONS, *NUMBER_FIELDS):
@@ -146,6 +149,7 @@ def report_save(
 @transaction.atomic
 def report_submit(*, actor, report: Report, at=None) -> Report:
     report = _locked(report)
+    year_require_unsealed(report.period.year)
     check_complete(report)
     return _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
 
@@ -153,6 +157,7 @@ def report_submit(*, actor, report: Report, at=None) -> Report:
 @transaction.atomic
 def report_return(*, actor, report: Report, comment: str, at=None, notify=True) -> Report:
     """The office sends a submitted report back to the unit; a comment is required."""
+    year_require_unsealed(report.period.year)
     if not comment.strip():
         raise ValidationError({"comment": _("退回时必须填写审核意见。")}, code="comment_required")
     report = _locked(report)
@@ -164,6 +169,7 @@ def report_return(*, actor, report: Report, comment: str, at=None, notify=True) 
 @transaction.atomic
 def report_accept(*, actor, report: Report, comment: str = "", at=None, notify=True) -> Report:
     report = _locked(report)
+    year_require_unsealed(report.period.year)
     return _transition(
         report, actor=actor, to=ReportStatus.ACCEPTED, comment=comment.strip(), at=at, notify=notify
     )
@@ -172,6 +178,7 @@ def report_accept(*, actor, report: Report, comment: str = "", at=None, notify=T
 @transaction.atomic
 def report_reopen(*, actor, report: Report, reason: str) -> Report:
     """An admin reopens an accepted report (back to 已退回, so the unit can correct it)."""
+    year_require_unsealed(report.period.year)
     if not reason.strip():
         raise ValidationError({"reason": _("重新开放时必须填写原因。")}, code="reason_required")
     report = _locked(report)
@@ -189,6 +196,7 @@ def report_reopen(*, actor, report: Report, reason: str) -> Report:
 def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
     """Check the file (size, name, content) before anything is stored; refusal saves nothing."""
     report = _locked(report)
+    year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能再添加附件。"), code="read_only")
     validate_upload(upload)
@@ -206,6 +214,7 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
+    year_require_unsealed(attachment.report.period.year)
     if attachment.report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
     stored = attachment.file
@@ -217,6 +226,7 @@ def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
 def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> ShowcaseItem:
     """The office promotes an accepted report's typical practice (推广经验)."""
     report = _locked(report)
+    year_require_unsealed(report.period.year)
     if report.status != ReportStatus.ACCEPTED:
         raise ValidationError(_("只有已通过的报告可以列为推广经验。"), code="not_accepted")
     if not report.projects.filter(pk=project.pk).exists():
@@ -233,6 +243,7 @@ def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> Sho
 
 @transaction.atomic
 def showcase_unmark(*, actor, report: Report) -> None:
+    year_require_unsealed(report.period.year)
     ShowcaseItem.objects.filter(report=report).delete()
 
 

@@ -19,6 +19,7 @@ from import_export import fields, resources
 from openpyxl import load_workbook
 from tablib import Dataset
 
+from competition.enums import YearStatus
 from competition.models import CompetitionYear, NineProject, Unit
 
 from .enums import ActivityType, Expertise, Gender, HonourLevel
@@ -441,6 +442,9 @@ class ActivityResource(_ImportResource):
         self.existing = set(Activity.objects.values_list("unit_id", "date", "title"))
         self.seen = {}
         self.years = list(CompetitionYear.objects.values_list("start_date", "end_date"))
+        self.sealed = set(
+            CompetitionYear.objects.filter(status=YearStatus.CLOSED).values_list("year", flat=True)
+        )
 
     def parse_row(self, parser: RowParser, row_number: int) -> dict:
         col = {name: field.column_name for name, field in self.fields.items()}
@@ -461,6 +465,8 @@ class ActivityResource(_ImportResource):
                 _("活动日期 %(date)s 不在任何竞赛年度内，请检查年份。")
                 % {"date": date.isoformat()},
             )
+        elif date and date.year in self.sealed:
+            parser.error(col["date"], _("该竞赛年度已结束并封存，记录不能再修改。"))
         workers = []
         for name in re.split(r"[、，,;；\s]+", parser.text(col["model_workers"])):
             if not name or unit is None:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 from common.xlsx import check_xlsx_upload
 from competition import permissions
+from competition.services import date_require_unsealed
 
 from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
 from .resources import ActivityResource, ModelWorkerResource, RowError, read_xlsx
@@ -66,6 +67,7 @@ def service_record_add(
     content: str,
 ) -> ServiceRecord:
     """Record service by a team member, on a day they were in the team."""
+    date_require_unsealed(date)
     if date < membership.joined_on or (membership.left_on and date > membership.left_on):
         raise ValidationError({"date": _("服务日期不在该队员的在队期间内。")})
     record = ServiceRecord(
@@ -83,7 +85,12 @@ def service_record_add(
 
 @transaction.atomic
 def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
-    """Create or update an activity and its participants (model workers of its unit only)."""
+    """Create or update an activity and its participants (model workers of its unit only).
+
+    Refused when the activity's date, or the date it had before this edit, is in a closed year.
+    """
+    stored = Activity.objects.filter(pk=activity.pk).values_list("date", flat=True).first()
+    date_require_unsealed(activity.date, stored)
     foreign = [worker for worker in model_workers if worker.unit_id != activity.unit_id]
     if foreign:
         raise ValidationError(
@@ -103,6 +110,7 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
 @transaction.atomic
 def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
     """Attach a photo: images only, checked by size, name and content."""
+    date_require_unsealed(activity.date)
     validate_upload(upload, allowed=IMAGE_EXTENSIONS)
     photo = ActivityPhoto(
         activity=activity,

@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -16,3 +20,31 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SealedYearMiddleware:
+    """A write refused because its competition year is sealed answers with the message.
+
+    Most views show a service's ValidationError themselves; this catches the ones that do not
+    (one-click POSTs such as deleting an attachment), so the refusal is never a server error.
+    The code is `competition.services.SEALED_CODE` (common imports no app).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if getattr(exception, "code", None) != "year_sealed" or not isinstance(
+            exception, ValidationError
+        ):
+            return None
+        for message in exception.messages:
+            messages.error(request, message)
+        back = request.META.get("HTTP_REFERER", "")
+        allowed = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(back if back and allowed else "home")

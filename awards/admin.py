@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from competition.admin import SealedYearAdminMixin
+
 from .models import (
     EvaluationRun,
     EvaluationSettings,
@@ -17,7 +19,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "unit", "year", "category", "override", "created_at"]
     list_filter = ["year", "category", "override"]
     search_fields = ["person_name", "team_name", "unit__name"]
@@ -28,19 +30,19 @@ class NominationAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationSettings)
-class EvaluationSettingsAdmin(admin.ModelAdmin):
+class EvaluationSettingsAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ["year", "weight_entries", "weight_timeliness", "weight_quota"]
 
 
 @admin.register(UnitAwardLimit)
-class UnitAwardLimitAdmin(admin.ModelAdmin):
+class UnitAwardLimitAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ["year", "unit", "max_awards"]
     list_filter = ["year"]
     list_select_related = ["year", "unit"]
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(admin.ModelAdmin):
+class EvaluationRunAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     """Read-only: a run is a snapshot; new ones are started from the evaluation page."""
 
     list_display = ["__str__", "status", "progress", "created_by", "created_at", "finished_at"]
@@ -55,8 +57,11 @@ class EvaluationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShortlistItem)
-class ShortlistItemAdmin(admin.ModelAdmin):
+class ShortlistItemAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ["recipient", "category", "unit", "rank", "award", "recommend_province"]
     list_filter = ["category", "award"]
     list_select_related = ["unit"]
     readonly_fields = ["run", "nomination_ranking", "unit_ranking", "unit", "rank", "score"]
+
+    def year_of(self, obj):
+        return obj.run.year

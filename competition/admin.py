@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .enums import YearStatus
 from .models import (
     CompetitionYear,
     ConflictDeclaration,
@@ -25,6 +27,45 @@ from .models import (
     UnitKind,
 )
 from .resources import UnitResource, UserResource
+
+
+class SealedYearAdminMixin:
+    """Records of a closed (sealed) year are read-only here: no change, no delete; adding is
+    unaffected. An admin states how to find a record's year by overriding `year_of`."""
+
+    def year_of(self, obj) -> CompetitionYear | None:
+        return getattr(obj, "year", None)
+
+    def is_sealed(self, obj) -> bool:
+        if obj is None:
+            return False
+        year = self.year_of(obj)
+        return year is not None and year.status == YearStatus.CLOSED
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_sealed(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_sealed(obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history's "revert" saves on POST without asking for change permission.
+        if request.method == "POST" and self.is_sealed(self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        # The changelist's "delete selected" asks per queryset, not per object: a sealed
+        # record among them makes the whole deletion refused (as a missing permission).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(self.is_sealed(obj) for obj in objs):
+            perms_needed = {*perms_needed, _("已封存年度的记录")}
+        return deleted, counts, perms_needed, protected
+
+
+def year_of_date(date) -> CompetitionYear | None:
+    """The year of a dated record (activity, service record): the calendar year's number."""
+    return CompetitionYear.objects.filter(year=date.year).first() if date else None
 
 
 @admin.register(UnitKind)
@@ -82,6 +123,11 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
     )
     inlines = [ReportingPeriodInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Closing and reopening go through the years page (services record who and why).
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else (*readonly, "status")
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # A new year gets its four quarterly periods; periods edited inline are kept.
@@ -119,7 +165,7 @@ class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(SimpleHistoryAdmin):
+class EntryAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "unit", "year", "nine_project", "target_households", "created_at")
     list_filter = ("year", "nine_project")
     search_fields = ("title", "unit__name")
@@ -127,12 +173,15 @@ class EntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(SimpleHistoryAdmin):
+class ScoreSheetAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     """Read-only here: sheets change only through the scoring page (rules, ranges, history)."""
 
     list_display = ("entry", "reviewer", "work", "effect", "income", "satisfaction", "updated_at")
     list_filter = ("entry__year",)
     list_select_related = ("entry", "reviewer")
+
+    def year_of(self, obj):
+        return obj.entry.year
 
     def has_add_permission(self, request):
         return False
@@ -148,10 +197,13 @@ class ConflictDeclarationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerAssignment)
-class ReviewerAssignmentAdmin(admin.ModelAdmin):
+class ReviewerAssignmentAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ("entry", "reviewer", "assigned_by", "created_at")
     list_filter = ("entry__year",)
     list_select_related = ("entry", "reviewer", "assigned_by")
+
+    def year_of(self, obj):
+        return obj.entry.year
 
 
 class SpotCheckPhotoInline(admin.TabularInline):
@@ -163,7 +215,7 @@ class SpotCheckPhotoInline(admin.TabularInline):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(SimpleHistoryAdmin):
+class SpotCheckAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     list_display = ("unit", "date", "rating", "inspectors", "year")
     list_filter = ("year", "rating")
     list_select_related = ("unit", "year")
@@ -171,12 +223,12 @@ class SpotCheckAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(admin.ModelAdmin):
+class SpotCheckDrawAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "year", "seed", "count", "result", "drawn_by", "created_at")
     readonly_fields = ("year", "seed", "count", "pool", "result", "drawn_by")
 
 
 @admin.register(Notice)
-class NoticeAdmin(SimpleHistoryAdmin):
+class NoticeAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "year", "published", "published_at")
     list_filter = ("published", "year")

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from competition.admin import SealedYearAdminMixin
+
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
 
 # The workflow is changed only through the portal's pages (services); the admin shows it.
@@ -30,7 +32,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "period", "status", "submitted_at", "is_late")
     list_filter = ("status", "is_late", "period", "unit__kind")
     search_fields = ("unit__name",)
@@ -39,15 +41,21 @@ class ReportAdmin(admin.ModelAdmin):
     filter_horizontal = ("projects",)
     inlines = [AttachmentInline, TransitionInline]
 
+    def year_of(self, obj):
+        return obj.period.year
+
     def has_add_permission(self, request):
         return False
 
 
 @admin.register(ShowcaseItem)
-class ShowcaseItemAdmin(admin.ModelAdmin):
+class ShowcaseItemAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ("title", "project", "report", "marked_at")
     list_select_related = ("project", "report__unit", "report__period__year")
     readonly_fields = ("report", "marked_by", "marked_at")
+
+    def year_of(self, obj):
+        return obj.report.period.year
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
+
+from competition.admin import SealedYearAdminMixin, year_of_date
+from competition.services import date_require_unsealed
 
 from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
 from .resources import ActivityResource, ModelWorkerResource
@@ -20,8 +24,22 @@ class ModelWorkerAdmin(ImportExportModelAdmin):
         return False
 
 
+class ServiceRecordFormSet(BaseInlineFormSet):
+    """A membership is not per year, its service records are: a record dated in a closed year
+    cannot be added, changed or deleted here either."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not form.has_changed() and not self._should_delete_form(form):
+                continue
+            stored = form.initial.get("date") if form.instance.pk else None
+            date_require_unsealed(stored, getattr(form, "cleaned_data", {}).get("date"))
+
+
 class ServiceRecordInline(admin.TabularInline):
     model = ServiceRecord
+    formset = ServiceRecordFormSet
     extra = 0
     fields = ("date", "hours", "place", "content")
 
@@ -42,7 +60,7 @@ class ActivityPhotoInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ImportExportModelAdmin):
+class ActivityAdmin(SealedYearAdminMixin, ImportExportModelAdmin):
     resource_classes = [ActivityResource]
     formats = [XLSX]
     list_display = ("title", "unit", "activity_type", "nine_project", "date")
@@ -52,6 +70,9 @@ class ActivityAdmin(ImportExportModelAdmin):
     date_hierarchy = "date"
     filter_horizontal = ("model_workers",)
     inlines = [ActivityPhotoInline]
+
+    def year_of(self, obj):
+        return year_of_date(obj.date)
 
     def has_import_permission(self, request):
         return False

@@ -187,3 +187,11 @@ class StandingsFilterForm(forms.Form):
     )
     # Off by default: it needs every reviewer's statistics over the year (two more aggregates).
     normalised = forms.BooleanField(label=_("显示标准化总分"), required=False)
+
+
+class YearReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("重新开放的原因"),
+        max_length=90,
+        widget=forms.TextInput(attrs={"placeholder": _("必填，如：补录遗漏的报告")}),
+    )

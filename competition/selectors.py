@@ -515,3 +515,16 @@ def notices_for_user(user) -> QuerySet[Notice]:
     if not permissions.may(user, "competition.publish_notice"):
         notices = notices.filter(published=True)
     return notices.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-pk")
+
+
+def year_status_changes(years) -> list:
+    """The recorded closings and reopenings of `years` (history rows with a reason), newest
+    first, with who made them."""
+    return list(
+        CompetitionYear.history.filter(
+            id__in=[year.pk for year in years], history_change_reason__isnull=False
+        )
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("-history_date")
+    )

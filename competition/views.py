@@ -25,6 +25,7 @@ from .forms import (
     SpotCheckForm,
     SpreadForm,
     StandingsFilterForm,
+    YearReopenForm,
 )
 from .models import ReviewerAssignment, Unit
 
@@ -446,3 +447,51 @@ def notice_publish(request, pk):
     else:
         messages.success(request, _("通报已发布。"))
     return redirect("competition:notice_detail", pk=notice.pk)
+
+
+# --- competition years: closing (sealing) and reopening ---------------------------------------
+
+
+@login_required
+def year_list(request):
+    permissions.require(request.user, "competition.manage_years")
+    years = list(selectors.years())
+    context = {
+        "years": years,
+        "changes": selectors.year_status_changes(years),
+        "reopen_form": YearReopenForm(),
+    }
+    return render(request, "competition/year_list.html", context)
+
+
+@login_required
+@require_POST
+def year_close(request, pk):
+    permissions.require(request.user, "competition.manage_years")
+    year = get_object_or_404(selectors.years(), pk=pk)
+    try:
+        services.competition_year_close(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(year)s年度已结束并封存。") % {"year": year.year})
+    return redirect("competition:year_list")
+
+
+@login_required
+@require_POST
+def year_reopen(request, pk):
+    permissions.require(request.user, "competition.manage_years")
+    year = get_object_or_404(selectors.years(), pk=pk)
+    form = YearReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("重新开放时必须填写原因（不超过90个字）。"))
+        services.competition_year_reopen(
+            actor=request.user, year=year, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(year)s年度已重新开放。") % {"year": year.year})
+    return redirect("competition:year_list")

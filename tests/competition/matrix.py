@@ -168,4 +168,18 @@ def cases(world):
             kwargs=lambda w: _notice(w, False),
             method="post",
         ),
+        Case("competition:year_list", admin_only(200)),
+        Case(
+            "competition:year_close",
+            admin_only(302),
+            kwargs=lambda w: {"pk": w.year.pk},
+            method="post",
+        ),
+        Case(
+            "competition:year_reopen",
+            admin_only(302),
+            kwargs=lambda w: {"pk": w.year.pk},
+            method="post",
+            data=lambda w, k: {"reason": "补录"},
+        ),
     ]

@@ -178,3 +178,27 @@ def test_participation_start_for_a_new_unit(admin_user, year):
     assert participation.end is None and participation.history.count() == 1
     assert _expected(unit) == 3
     assert Participation.objects.filter(unit=unit).count() == 1
+
+
+# Admin ------------------------------------------------------------------------------------------
+
+
+def test_admin_pages_and_participation_action(client_for, admin_user, unit_a, year):
+    client = client_for(admin_user)
+    for name in ("kindquota", "unitquota", "unit"):
+        assert client.get(reverse(f"admin:competition_{name}_changelist")).status_code == 200
+    page = client.get(reverse("admin:competition_unit_change", args=[unit_a.pk]))
+    assert page.status_code == 200 and "参赛记录" in page.content.decode()
+    row = KindQuota.objects.get(year=year, kind__code="county")
+    response = client.post(
+        reverse("admin:competition_kindquota_change", args=[row.pk]), {"quota": 4}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.quota == 4 and row.history.first().history_user == admin_user
+    client.post(
+        reverse("admin:competition_unit_changelist"),
+        {"action": "participation_end_today", "_selected_action": [unit_a.pk]},
+    )
+    assert not unit_a.is_active
+    assert unit_a.participations.get().end is not None

@@ -22,12 +22,12 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from common.db import cte
 from competition.models import CompetitionYear
-from competition.selectors import entry_standings, units_active_between
+from competition.selectors import entry_standings, quota_for_year, units_active_between
 from reports.selectors import expected_reports, report_counts_by_unit
 from volunteers.selectors import activity_counts_by_unit
 
@@ -164,7 +164,7 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
     year = run.year
     weights = _weights(run.settings)
     units = units_active_between(year.start_date, year.end_date).annotate(
-        quota_value=Coalesce(F("quota_override"), F("kind__default_quota")),
+        quota_value=quota_for_year(year),
         # Every unit here is active: `timeliness_by_unit`'s `expected` is the period count.
         expected=expected_reports(year),
     )

@@ -62,13 +62,14 @@ def _ensure_staff() -> int:
     from django.contrib.auth import get_user_model
 
     from competition.enums import Role
-    from competition.models import Membership, Unit
+    from competition.models import Membership
+    from competition.selectors import units_taking_part
 
     User = get_user_model()
     staffed = Membership.objects.filter(
         unit=OuterRef("pk"), role=Role.UNIT_STAFF, user__is_active=True
     )
-    units = list(Unit.objects.filter(is_active=True).filter(~Exists(staffed)).values_list("pk"))
+    units = list(units_taking_part().filter(~Exists(staffed)).values_list("pk"))
     users = User.objects.bulk_create(
         User(username=f"bench-staff-{pk}", email=f"bench-staff-{pk}@example.org", password="!")
         for (pk,) in units

@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import XLSX
@@ -14,9 +15,11 @@ from .models import (
     ConflictDeclaration,
     Criterion,
     Entry,
+    KindQuota,
     Membership,
     NineProject,
     Notice,
+    Participation,
     ReportingPeriod,
     ReviewerAssignment,
     ScoreSheet,
@@ -25,6 +28,7 @@ from .models import (
     SpotCheckPhoto,
     Unit,
     UnitKind,
+    UnitQuota,
 )
 from .resources import UnitResource, UserResource
 
@@ -70,8 +74,65 @@ def year_of_date(date) -> CompetitionYear | None:
 
 @admin.register(UnitKind)
 class UnitKindAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "code", "default_quota", "order")
-    list_editable = ("default_quota",)
+    list_display = ("name", "code", "order")
+
+
+class ServiceAdminMixin:
+    """Writes through the services (permission check, validation, history with the user)."""
+
+    def _save(self, request, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = self._save(request, obj)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return
+        if saved is not None:
+            obj.pk = saved.pk
+
+    def get_readonly_fields(self, request, obj=None):
+        # The year and the kind/unit of an existing row are its key: change the quota only.
+        return ("year", *self.key_fields) if obj is not None else ()
+
+
+@admin.register(KindQuota)
+class KindQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    list_display = ("year", "kind", "quota")
+    list_filter = ("year", "kind")
+    list_select_related = ("year", "kind")
+    key_fields = ("kind",)
+
+    def _save(self, request, obj):
+        return services.kind_quota_set(
+            actor=request.user, year=obj.year, kind=obj.kind, quota=obj.quota
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # A year's kind without a quota would silently count 0.
+
+
+@admin.register(UnitQuota)
+class UnitQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+    list_display = ("year", "unit", "quota")
+    list_filter = ("year", "unit__kind")
+    list_select_related = ("year", "unit")
+    search_fields = ("unit__name",)
+    autocomplete_fields = ("unit",)
+    key_fields = ("unit",)
+
+    def _save(self, request, obj):
+        return services.unit_quota_set(
+            actor=request.user, year=obj.year, unit=obj.unit, quota=obj.quota
+        )
+
+    def delete_model(self, request, obj):
+        services.unit_quota_set(actor=request.user, year=obj.year, unit=obj.unit, quota=None)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("year", "unit"):
+            self.delete_model(request, obj)
 
 
 @admin.register(NineProject)
@@ -85,6 +146,20 @@ class CriterionAdmin(SimpleHistoryAdmin):
     list_editable = ("max_points", "weight")
 
 
+class ParticipationInline(admin.TabularInline):
+    """Read only: the dates change through the actions (services), never by editing a row,
+    so that no edit rewrites the periods already counted."""
+
+    model = Participation
+    extra = 0
+    can_delete = False
+    fields = ("start", "end", "end_reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [UnitResource]
@@ -95,13 +170,42 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         "parent",
         "contact_person",
         "phone",
-        "is_active",
-        "quota_override",
     )
-    list_filter = ("kind", "is_active")
+    list_filter = ("kind",)
     search_fields = ("name", "contact_person")
     list_select_related = ("kind", "parent")
     autocomplete_fields = ("parent",)
+    inlines = [ParticipationInline]
+    actions = ["participation_start_today", "participation_end_today"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new unit takes part from today; earlier periods never counted it.
+            services.participation_start(actor=request.user, unit=obj, date=timezone.localdate())
+
+    def _participation_action(self, request, queryset, service, done):
+        count = 0
+        for unit in queryset:
+            try:
+                service(actor=request.user, unit=unit, date=timezone.localdate())
+            except ValidationError as exc:
+                messages.warning(request, f"{unit}：{' '.join(exc.messages)}")
+            else:
+                count += 1
+        messages.success(request, done % {"n": count})
+
+    @admin.action(description=_("从今天起参赛"))
+    def participation_start_today(self, request, queryset):
+        self._participation_action(
+            request, queryset, services.participation_start, _("%(n)s 个单位从今天起参赛。")
+        )
+
+    @admin.action(description=_("从今天起退出竞赛（此前各期数据不变）"))
+    def participation_end_today(self, request, queryset):
+        self._participation_action(
+            request, queryset, services.participation_end, _("%(n)s 个单位从今天起退出竞赛。")
+        )
 
 
 class ReportingPeriodInline(admin.TabularInline):
@@ -132,6 +236,7 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         # A new year gets its four quarterly periods; periods edited inline are kept.
         services.periods_ensure(actor=request.user, competition_year=form.instance)
+        services.kind_quotas_ensure(actor=request.user, year=form.instance)
 
 
 class MembershipInline(admin.StackedInline):

@@ -15,7 +15,8 @@ def home_panels(request):
     today = timezone.localdate()
     days_left = (period.deadline - today).days if period else None
     if permissions.may(user, "competition.view_all_units"):
-        units = selectors.units_for_user(user).filter(is_active=True)
+        year = selectors.current_year_for(request)
+        units = selectors.units_with_status_for_user(user, year).filter(taking_part=True)
         # A city has hundreds of units: the panel shows the first few, the unit list pages.
         return [
             Panel(
@@ -29,7 +30,7 @@ def home_panels(request):
                 order=10,
             )
         ]
-    unit = selectors.units_for_user(user).first()
+    unit = selectors.units_with_status_for_user(user, selectors.current_year_for(request)).first()
     return [
         Panel(
             "competition/_panel_my_unit.html",

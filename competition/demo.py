@@ -20,6 +20,7 @@ from .models import (
     Membership,
     NineProject,
     Notice,
+    Participation,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
@@ -67,6 +68,7 @@ def seed(*, stdout=None, scale: int = 0) -> None:
             name=name,
             defaults={"kind": kinds[kind_code], "contact_person": contact, "phone": phone},
         )
+    _participations(Unit.objects.filter(name__in=[row[0] for row in UNITS]))
     admin_user = _account("admin", "系统管理员", Role.ADMIN, None, actor=None)
     for username, full_name, role, unit_name in ACCOUNTS[1:]:
         _account(username, full_name, role, unit_name, actor=admin_user)
@@ -77,6 +79,16 @@ def seed(*, stdout=None, scale: int = 0) -> None:
         seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(f"competition: {Unit.objects.count()} units, year {DEMO_YEAR}, demo accounts")
+
+
+# Every demo unit takes part from the start of the demo year on.
+DEMO_START = datetime.date(DEMO_YEAR, 1, 1)
+
+
+def _participations(units) -> None:
+    """One open participation for each of `units` that has none yet (idempotent)."""
+    missing = units.filter(participations__isnull=True).values_list("pk", flat=True)
+    Participation.objects.bulk_create(Participation(unit_id=pk, start=DEMO_START) for pk in missing)
 
 
 def _account(username, full_name, role, unit_name, *, actor):
@@ -346,7 +358,11 @@ def _scale_units(block: int) -> list[Unit]:
             )
         )
     Unit.objects.bulk_create(units, batch_size=BATCH)
-    return scale_block_units(block)
+    created = scale_block_units(block)
+    Participation.objects.bulk_create(
+        (Participation(unit=unit, start=DEMO_START) for unit in created), batch_size=BATCH
+    )
+    return created
 
 
 def _scale_users(rows, *, role) -> list:

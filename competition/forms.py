@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
+from . import selectors
 from .enums import CRITERION_CODES, SpotCheckRating
 from .models import CompetitionYear, Entry, NineProject, Notice, Unit
 
@@ -62,11 +63,12 @@ class ScoreSheetForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("回避单位"), queryset=Unit.objects.filter(is_active=True))
+    unit = forms.ModelChoiceField(label=_("回避单位"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("回避理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.units_taking_part()
         self.helper = _helper(_("申报回避"))
 
 
@@ -127,9 +129,7 @@ class MultipleImageField(forms.FileField):
 
 
 class SpotCheckForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("被抽查单位"), queryset=Unit.objects.filter(is_active=True)
-    )
+    unit = forms.ModelChoiceField(label=_("被抽查单位"), queryset=Unit.objects.none())
     entry = forms.ModelChoiceField(
         label=_("参赛项目"), queryset=Entry.objects.none(), required=False
     )
@@ -143,6 +143,9 @@ class SpotCheckForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.year = year
         self.fields["entry"].queryset = Entry.objects.filter(year=year).select_related("unit")
+        self.fields["unit"].queryset = selectors.units_active_between(
+            year.start_date, year.end_date
+        )
         self.helper = _helper(_("保存抽查记录"))
         self.helper.layout = Layout(
             "unit", "entry", Field("date"), "inspectors", "findings", "rating", "photos"

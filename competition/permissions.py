@@ -85,6 +85,7 @@ rules.add_rule("competition.view_all_units", is_office_or_admin)
 rules.add_rule("competition.edit_unit_data", is_staff_of_unit | is_admin)
 rules.add_rule("competition.review", is_office_or_admin)
 rules.add_rule("competition.manage", is_admin)
+# A year's rules (quotas) and the units' participation dates: configuration, admins only.
 rules.add_rule("competition.manage_years", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
 

@@ -1,10 +1,12 @@
 """Excel import/export of units and users for the Django admin (django-import-export)."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
+from . import services
 from .enums import Role
 from .models import Membership, Unit, UnitKind
 
@@ -20,19 +22,25 @@ class UnitResource(resources.ModelResource):
     contact_person = fields.Field(attribute="contact_person", column_name=str(_("联系人")))
     phone = fields.Field(attribute="phone", column_name=str(_("联系电话")))
     email = fields.Field(attribute="email", column_name=str(_("电子邮箱")))
-    quota_override = fields.Field(
-        attribute="quota_override", column_name=str(_("活动数要求（单独设定）"))
-    )
+    # Quotas are rules of each year (KindQuota, UnitQuota), set in their own admin pages.
 
     class Meta:
         model = Unit
         import_id_fields = ("name",)
-        fields = ("name", "kind", "parent", "contact_person", "phone", "email", "quota_override")
+        fields = ("name", "kind", "parent", "contact_person", "phone", "email")
         skip_unchanged = True
         use_transactions = True
 
     def get_queryset(self):
         return Unit.objects.select_related("kind", "parent")
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        if is_create:
+            # A newly imported unit takes part from today (a dry run rolls it back).
+            services.participation_start(
+                actor=kwargs.get("user"), unit=instance, date=timezone.localdate()
+            )
 
 
 class UserResource(resources.ModelResource):

@@ -35,8 +35,10 @@ from .models import (
     ConflictDeclaration,
     Criterion,
     Entry,
+    KindQuota,
     NineProject,
     Notice,
+    Participation,
     ReportingPeriod,
     ReviewerAssignment,
     ScoreSheet,
@@ -44,7 +46,9 @@ from .models import (
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
+    UnitQuota,
     criterion_pairs,
+    overlapping,
 )
 
 
@@ -64,12 +68,80 @@ def unit_for_user(user, pk) -> Unit:
     return get_object_or_404(units_for_user(user), pk=pk)
 
 
+def participations_overlapping(start, end, unit=None) -> QuerySet[Participation]:
+    """Participations of `unit` (by default the outer query's unit) overlapping [start, end];
+    `start` and `end` may be dates or outer references (a period's bounds)."""
+    unit = OuterRef("pk") if unit is None else unit
+    return Participation.objects.filter(overlapping(start, end), unit=unit)
+
+
 def units_active_between(start: datetime.date, end: datetime.date) -> QuerySet[Unit]:
-    """Units that took part during [start, end]: the denominators of reporting rates."""
-    return Unit.objects.filter(is_active=True).filter(
-        Q(active_from__isnull=True) | Q(active_from__lte=end),
-        Q(active_until__isnull=True) | Q(active_until__gte=start),
+    """Units with a participation overlapping [start, end]: the denominators of reporting
+    rates and the units a year's quotas apply to (an EXISTS subquery)."""
+    return Unit.objects.filter(Exists(participations_overlapping(start, end)))
+
+
+def units_taking_part(today: datetime.date | None = None) -> QuerySet[Unit]:
+    """Units taking part today (参赛中)."""
+    today = today or timezone.localdate()
+    return units_active_between(today, today)
+
+
+def taking_part(today: datetime.date | None = None) -> Exists:
+    """An expression over units: taking part today (annotated as `taking_part` in lists)."""
+    today = today or timezone.localdate()
+    return Exists(participations_overlapping(today, today))
+
+
+def _of_year(year) -> Q:
+    if isinstance(year, CompetitionYear):
+        return Q(year=year.pk)
+    return Q(year__year=int(year))
+
+
+def own_quota(year) -> Subquery:
+    """An expression over units: the unit's own quota for `year` (UnitQuota), else NULL."""
+    quota = UnitQuota.objects.filter(_of_year(year), unit=OuterRef("pk")).values("quota")[:1]
+    return Subquery(quota, output_field=IntegerField())
+
+
+def quota_for_year(year) -> Coalesce:
+    """An expression over units: the unit's activity quota for `year` (a CompetitionYear or a
+    year number), its own UnitQuota, else its kind's KindQuota, else 0. Each year has its
+    own rows, so changing one year's quota never changes another year's figures."""
+    kind = KindQuota.objects.filter(_of_year(year), kind=OuterRef("kind_id")).values("quota")[:1]
+    return Coalesce(
+        own_quota(year),
+        Subquery(kind, output_field=IntegerField()),
+        Value(0),
+        output_field=IntegerField(),
     )
+
+
+def with_quota(units: QuerySet[Unit], year) -> QuerySet[Unit]:
+    """`units` annotated with `effective_quota` for `year` and `quota_override` (the unit's
+    own quota, None when it follows its kind): for the unit pages."""
+    if year is None:
+        return units.annotate(
+            effective_quota=Value(None, output_field=IntegerField()),
+            quota_override=Value(None, output_field=IntegerField()),
+        )
+    return units.annotate(effective_quota=quota_for_year(year), quota_override=own_quota(year))
+
+
+def units_with_status_for_user(user, year) -> QuerySet[Unit]:
+    """`units_for_user` with `taking_part` (today) and `year`'s `effective_quota` and
+    `quota_override` (see `with_quota`): the unit list, the unit page, the home panels."""
+    return with_quota(units_for_user(user), year).annotate(taking_part=taking_part())
+
+
+def unit_with_status_for_user(user, pk, year) -> Unit:
+    """One unit of `units_with_status_for_user`, 404 when out of the user's scope."""
+    return get_object_or_404(units_with_status_for_user(user, year), pk=pk)
+
+
+def kind_quotas(year) -> QuerySet[KindQuota]:
+    return KindQuota.objects.filter(_of_year(year)).select_related("kind").order_by("kind__order")
 
 
 def _current_year_qs(today: datetime.date) -> QuerySet[CompetitionYear]:

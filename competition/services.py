@@ -3,11 +3,12 @@
 import datetime
 import random
 import secrets
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, FloatField, Sum
+from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +16,17 @@ from django.utils.translation import gettext as _
 from common.db import insert_from_select
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
-from .enums import CRITERION_CODES, Role, YearStatus
+from .enums import CRITERION_CODES, Role, UnitKindCode, YearStatus
 from .models import (
     CompetitionYear,
     ConflictDeclaration,
     Criterion,
     Entry,
     EntryScore,
+    KindQuota,
     Membership,
     Notice,
+    Participation,
     ReportingPeriod,
     ReviewerAssignment,
     ScoreSheet,
@@ -31,6 +34,8 @@ from .models import (
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
+    UnitKind,
+    UnitQuota,
     criterion_pairs,
     default_evaluation_date,
 )
@@ -56,11 +61,13 @@ def competition_year_create(
     theme: str | None = None,
     evaluation_date: datetime.date | None = None,
     deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER,
+    quotas: Mapping[str, int] | None = None,
 ) -> CompetitionYear:
-    """Create a competition year with its four quarterly reporting periods.
+    """Create a competition year with its four quarterly reporting periods and its quotas.
 
     Each deadline defaults to `deadline_days` after the quarter ends; the evaluation date to
-    15 April of the following year, so that rankings are ready before May Day.
+    15 April of the following year, so that rankings are ready before May Day. Each unit
+    kind's activity quota is `quotas[kind code]`, else the notice's default (`DEFAULT_QUOTAS`).
     """
     competition_year = CompetitionYear(
         year=year,
@@ -75,6 +82,7 @@ def competition_year_create(
     competition_year.full_clean()
     competition_year.save()
     periods_ensure(actor=actor, competition_year=competition_year, deadline_days=deadline_days)
+    kind_quotas_ensure(actor=actor, year=competition_year, quotas=quotas)
     return competition_year
 
 
@@ -150,6 +158,118 @@ def competition_year_reopen(*, actor, year: CompetitionYear, reason: str) -> Com
         to=before.first() or YearStatus.EVALUATING,
         reason=_("重新开放：%(reason)s") % {"reason": reason},
     )
+
+# The notice's yearly activity quotas (劳模扶贫活动) per unit kind, a new year's defaults.
+DEFAULT_QUOTAS = {
+    UnitKindCode.COUNTY: 3,
+    UnitKindCode.SYSTEM: 3,
+    UnitKindCode.DIRECT: 1,
+    UnitKindCode.POVERTY_OFFICE: 0,
+}
+
+
+@transaction.atomic
+def kind_quotas_ensure(
+    *, actor, year: CompetitionYear, quotas: Mapping[str, int] | None = None
+) -> list[KindQuota]:
+    """Give the year a quota for every unit kind that has none yet (`quotas[code]`, else
+    `DEFAULT_QUOTAS`, else 0); existing ones are kept. For a year being created."""
+    unknown = set(quotas or {}) - set(UnitKind.objects.values_list("code", flat=True))
+    quotas = {**DEFAULT_QUOTAS, **(quotas or {})}
+    if unknown:
+        raise ValidationError(
+            _("未知的单位类别：%(codes)s") % {"codes": ", ".join(sorted(unknown))}
+        )
+    rows = []
+    for kind in UnitKind.objects.all():
+        row, _created = KindQuota.objects.get_or_create(
+            year=year, kind=kind, defaults={"quota": quotas.get(kind.code, 0)}
+        )
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic
+def kind_quota_set(*, actor, year: CompetitionYear, kind: UnitKind, quota: int) -> KindQuota:
+    """Set the year's activity quota of a unit kind; other years keep theirs."""
+    _require(actor, "competition.manage_years", year)
+    row = KindQuota.objects.filter(year=year, kind=kind).first() or KindQuota(year=year, kind=kind)
+    row.quota = quota
+    row.full_clean()
+    _save_with_history(row, actor)
+    return row
+
+
+@transaction.atomic
+def unit_quota_set(
+    *, actor, year: CompetitionYear, unit: Unit, quota: int | None
+) -> UnitQuota | None:
+    """Give a unit its own activity quota for the year (单独设定), or with `quota=None` let it
+    follow its kind's quota again. Other years keep theirs."""
+    _require(actor, "competition.manage_years", year)
+    row = UnitQuota.objects.filter(year=year, unit=unit).first()
+    if quota is None:
+        if row is not None:
+            row._history_user = _user_or_none(actor)
+            row.delete()
+        return None
+    row = row or UnitQuota(year=year, unit=unit)
+    row.quota = quota
+    row.full_clean()
+    _save_with_history(row, actor)
+    return row
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _save_with_history(obj, actor, **kwargs) -> None:
+    # simple-history takes the user from the request; services record the acting user.
+    obj._history_user = _user_or_none(actor)
+    obj.save(**kwargs)
+
+
+@transaction.atomic
+def participation_start(*, actor, unit: Unit, date: datetime.date) -> Participation:
+    """The unit takes part from `date` on (a new participation, open-ended). Refused while
+    it still takes part on or after that date."""
+    _require(actor, "competition.manage_years", unit)
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    later = unit.participations.filter(Q(end__isnull=True) | Q(end__gte=date))
+    if later.exists():
+        raise ValidationError(
+            {"date": _("该单位在 %(date)s 及以后仍在参赛。") % {"date": date.isoformat()}},
+            code="overlap",
+        )
+    participation = Participation(unit=unit, start=date)
+    participation.full_clean()
+    _save_with_history(participation, actor)
+    return participation
+
+
+@transaction.atomic
+def participation_end(*, actor, unit: Unit, date: datetime.date, reason: str = "") -> Participation:
+    """The unit no longer takes part from `date` on: its participation containing `date`
+    ends the day before. The periods before `date` keep counting the unit (their expected
+    reports, quotas and rankings stay as they were); the periods from `date` on do not."""
+    _require(actor, "competition.manage_years", unit)
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    participation = (
+        unit.participations.filter(start__lt=date)
+        .filter(Q(end__isnull=True) | Q(end__gte=date))
+        .first()
+    )
+    if participation is None:
+        raise ValidationError(
+            {"date": _("该单位在 %(date)s 前后并未参赛。") % {"date": date.isoformat()}},
+            code="not_taking_part",
+        )
+    participation.end = date - datetime.timedelta(days=1)
+    participation.end_reason = reason
+    participation.full_clean()
+    _save_with_history(participation, actor, update_fields=["end", "end_reason"])
+    return participation
 
 
 @transaction.atomic

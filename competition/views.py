@@ -39,20 +39,24 @@ def home(request):
 
 @login_required
 def unit_list(request):
-    units = selectors.units_for_user(request.user)
+    year = selectors.current_year_for(request)
+    units = selectors.units_with_status_for_user(request.user, year)
     page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(request, "competition/unit_list.html", {"page": page})
+    return render(request, "competition/unit_list.html", {"page": page, "year": year})
 
 
 @login_required
 def unit_detail(request, pk):
-    unit = selectors.unit_for_user(request.user, pk)
+    year = selectors.current_year_for(request)
+    unit = selectors.unit_with_status_for_user(request.user, pk, year)
     permissions.require(request.user, "competition.view_unit", unit)
-    return render(
-        request,
-        "competition/unit_detail.html",
-        {"unit": unit, "panels": panels.collect("unit_panels", request, unit)},
-    )
+    context = {
+        "unit": unit,
+        "year": year,
+        "participations": unit.participations.all(),
+        "panels": panels.collect("unit_panels", request, unit),
+    }
+    return render(request, "competition/unit_detail.html", context)
 
 
 # --- 四比双争 scoring -------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     Exists,
     F,
     FilteredRelation,
@@ -26,7 +25,7 @@ from django.utils import timezone
 
 from competition import permissions
 from competition.models import CompetitionYear, ReportingPeriod, Unit
-from competition.selectors import added, units_active_between
+from competition.selectors import added, participations_overlapping, units_active_between
 
 from .enums import REPORTED_STATUSES, Completeness, ReportStatus
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
@@ -253,19 +252,12 @@ def report_counts_by_unit(year) -> QuerySet[Report]:
 
 def expected_reports(year, *, today: datetime.date | None = None):
     """An expression over units: `timeliness_by_unit`'s `expected` for an active unit (the
-    year's periods past their deadline that overlap the unit's active dates), with the
+    year's periods past their deadline that overlap one of its participations), with the
     periods read first (one small query) and entering the SQL as constants."""
     today = today or timezone.localdate()
     periods = ReportingPeriod.objects.filter(year__year=_year_number(year), deadline__lt=today)
     terms = [
-        Case(
-            When(
-                (Q(active_from__isnull=True) | Q(active_from__lte=end))
-                & (Q(active_until__isnull=True) | Q(active_until__gte=start)),
-                then=Value(1),
-            ),
-            default=Value(0),
-        )
+        Case(When(Exists(participations_overlapping(start, end)), then=Value(1)), default=Value(0))
         for start, end in periods.order_by("start").values_list("start", "end")
     ]
     return added(terms) if terms else Value(0)
@@ -276,22 +268,19 @@ def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[
 
     Annotations (integers): `on_time` and `late` (submitted/accepted reports of any of the
     year's periods, by the late mark), `expected` (the year's periods whose deadline has
-    passed by `today` and in which the unit was active; 0 for an inactive unit) and
+    passed by `today` that overlap one of the unit's participations) and
     `missing` (`expected` minus the reported ones among them, never below 0).
     """
     today = today or timezone.localdate()
     number = _year_number(year)
     reported = _reported(number).filter(unit=OuterRef("pk"))
     due = Q(period__deadline__lt=today)
+    # Periods during which the unit took part: a participation of the outer unit overlaps.
+    took_part = participations_overlapping(
+        OuterRef("start"), OuterRef("end"), unit=OuterRef(OuterRef("pk"))
+    )
     expected_periods = ReportingPeriod.objects.filter(
-        year__year=number,
-        deadline__lt=today,
-        end__gte=Coalesce(
-            OuterRef("active_from"), Value(datetime.date.min), output_field=DateField()
-        ),
-        start__lte=Coalesce(
-            OuterRef("active_until"), Value(datetime.date.max), output_field=DateField()
-        ),
+        Exists(took_part), year__year=number, deadline__lt=today
     )
     expected = Coalesce(
         Subquery(
@@ -305,7 +294,7 @@ def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[
         .annotate(
             on_time=_count(reported.filter(is_late=False)),
             late=_count(reported.filter(is_late=True)),
-            expected=Case(When(is_active=False, then=Value(0)), default=expected),
+            expected=expected,
             reported_due=_count(reported.filter(due)),
         )
         .annotate(missing=Greatest(F("expected") - F("reported_due"), 0))

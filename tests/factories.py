@@ -1,10 +1,20 @@
 """Factories for the tests (factory-boy). Reference data comes from the migrations."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
 
 from competition import services
-from competition.models import CompetitionYear, NineProject, Unit, UnitKind
+from competition.models import (
+    CompetitionYear,
+    KindQuota,
+    NineProject,
+    Participation,
+    Unit,
+    UnitKind,
+    UnitQuota,
+)
 
 PASSWORD = "pass-word-123"
 
@@ -38,6 +48,36 @@ class UnitFactory(factory.django.DjangoModelFactory):
     contact_person = "联系人"
     phone = "0561-0000000"
     email = factory.LazyAttribute(lambda o: f"unit{abs(hash(o.name)) % 100000}@example.org")
+    # Its participation (参赛记录): by default one from before every year, still running;
+    # `is_active=False` gives none, `active_from`/`active_until` bound the one it gets.
+    is_active = True
+    active_from = None
+    active_until = None
+
+    @classmethod
+    def _create(cls, model_class, *args, is_active, active_from, active_until, **kwargs):
+        unit = super()._create(model_class, *args, **kwargs)
+        if is_active and not unit.participations.exists():
+            Participation.objects.create(unit=unit, start=active_from or EARLIEST, end=active_until)
+        return unit
+
+
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def unit_quota(unit: Unit, year: CompetitionYear, quota: int) -> UnitQuota:
+    """A unit's own quota for a year, written straight to the database (no rule checks)."""
+    row, _created = UnitQuota.objects.update_or_create(
+        unit=unit, year=year, defaults={"quota": quota}
+    )
+    return row
+
+
+def kind_quota(code: str, year: CompetitionYear, quota: int) -> KindQuota:
+    row, _created = KindQuota.objects.update_or_create(
+        kind=UnitKind.objects.get(code=code), year=year, defaults={"quota": quota}
+    )
+    return row
 
 
 def user_with_role(role: str, *, unit: Unit | None = None, **kwargs):

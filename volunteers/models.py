@@ -212,24 +212,13 @@ class Activity(models.Model):
 class QuotaUnit(Unit):
     """A unit as `selectors.quota_progress` returns it.
 
-    `Unit.effective_quota` is a read-only property; here the value annotated by the database
-    takes its place (the property's own rule is the fallback when there is no annotation).
-    """
+    `effective_quota` is the year's quota annotated by the database (a unit's quota is a rule
+    of each year: `competition.selectors.quota_for_year`)."""
 
     class Meta:
         proxy = True
         verbose_name = _("活动数完成情况")
         verbose_name_plural = _("活动数完成情况")
-
-    @property
-    def effective_quota(self) -> int:
-        if "_effective_quota" in self.__dict__:
-            return self.__dict__["_effective_quota"]
-        return Unit.effective_quota.fget(self)
-
-    @effective_quota.setter
-    def effective_quota(self, value):
-        self.__dict__["_effective_quota"] = value
 
 
 def activity_photo_path(instance, filename):

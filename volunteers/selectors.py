@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 
 from competition import permissions
 from competition.models import CompetitionYear, Unit
-from competition.selectors import units_active_between
+from competition.selectors import own_quota, quota_for_year, units_active_between
 
 from .enums import ActivityType
 from .models import (
@@ -243,7 +243,8 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     annotated, in the database:
 
     - `activity_count`: its activities dated inside the year;
-    - `effective_quota`: `quota_override`, else its kind's `default_quota` (Coalesce);
+    - `effective_quota`: the year's quota (`competition.selectors.quota_for_year`: its own
+      UnitQuota, else its kind's KindQuota, else 0), and `quota_override` (its own, or None);
     - `behind`: True when `activity_count < effective_quota`;
     - `count_<type>` for each ActivityType value (`count_skills`, `count_health`, ...;
       see `type_count_name`).
@@ -273,7 +274,8 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
         .alias(counted=counted)
         .annotate(
             activity_count=Count("counted"),
-            effective_quota=Coalesce("quota_override", "kind__default_quota"),
+            effective_quota=quota_for_year(year),
+            quota_override=own_quota(year),
             **per_type,
         )
         .annotate(
@@ -292,7 +294,7 @@ def _counted_units(year) -> QuerySet[QuotaUnit]:
     date) index, instead of grouping every activity of the city) and `effective_quota`."""
     return quota_units(year).annotate(
         activity_count=activity_count_for_outer_unit(year),
-        effective_quota=Coalesce("quota_override", "kind__default_quota"),
+        effective_quota=quota_for_year(year),
     )
 
 

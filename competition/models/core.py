@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,15 +12,10 @@ from ..enums import Role, UnitKindCode, YearStatus
 
 
 class UnitKind(models.Model):
-    """县区总工会 / 系统工会 / 直属工会 / 扶贫办, with the yearly activity quota of each."""
+    """县区总工会 / 系统工会 / 直属工会 / 扶贫办 (their yearly activity quotas: `KindQuota`)."""
 
     code = models.CharField(_("代码"), max_length=20, choices=UnitKindCode.choices, unique=True)
     name = models.CharField(_("名称"), max_length=50, unique=True)
-    default_quota = models.PositiveSmallIntegerField(
-        _("每年劳模扶贫活动最低数"),
-        default=0,
-        help_text=_("该类单位每年至少组织的劳模扶贫活动数。"),
-    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     history = HistoricalRecords()
 
@@ -103,48 +99,63 @@ class Unit(models.Model):
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
-    is_active = models.BooleanField(_("参赛中"), default=True)
-    active_from = models.DateField(
-        _("参赛起始日"), null=True, blank=True, help_text=_("留空表示一直参赛。")
-    )
-    active_until = models.DateField(_("参赛截止日"), null=True, blank=True)
-    quota_override = models.PositiveSmallIntegerField(
-        _("活动数要求（单独设定）"),
-        null=True,
-        blank=True,
-        help_text=_("留空则按单位类别的默认要求。"),
-    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind__order", "name"]
         verbose_name = _("参赛单位")
         verbose_name_plural = _("参赛单位")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(active_until__isnull=True)
-                | Q(active_from__isnull=True)
-                | Q(active_until__gte=models.F("active_from")),
-                name="unit_active_range_ordered",
-            ),
-        ]
 
     def __str__(self):
         return self.name
 
     @property
-    def effective_quota(self) -> int:
-        if self.quota_override is not None:
-            return self.quota_override
-        return self.kind.default_quota
+    def is_active(self) -> bool:
+        """Taking part today (one query; lists annotate `taking_part` instead)."""
+        return self.is_active_between(timezone.localdate(), timezone.localdate())
 
     def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
-        """Whether the unit took part during any part of [start, end]."""
-        if not self.is_active:
-            return False
-        if self.active_from and self.active_from > end:
-            return False
-        return not (self.active_until and self.active_until < start)
+        """Whether the unit took part during any part of [start, end] (one query)."""
+        return self.participations.filter(overlapping(start, end)).exists()
+
+
+def overlapping(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """Participations (at `prefix`, e.g. "participations__") that overlap [start, end]."""
+    return Q(**{f"{prefix}start__lte": end}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": start})
+    )
+
+
+class Participation(models.Model):
+    """A stretch of time a unit took part in the competition (参赛记录). A unit may join and
+    leave several times; every figure of a period counts the units with a participation
+    overlapping it, so ending one leaves the periods before its end as they were."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="participations", verbose_name=_("参赛单位")
+    )
+    start = models.DateField(_("参赛起始日"))
+    end = models.DateField(
+        _("参赛截止日"), null=True, blank=True, help_text=_("留空表示仍在参赛。")
+    )
+    end_reason = models.CharField(_("退出原因"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "start"]
+        verbose_name = _("参赛记录")
+        verbose_name_plural = _("参赛记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="participation_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "start"], name="participation_unit_start")]
+
+    def __str__(self):
+        end = self.end.isoformat() if self.end else _("至今")
+        return f"{self.unit} · {self.start.isoformat()} – {end}"
 
 
 def default_evaluation_date(year: int) -> datetime.date:
@@ -206,6 +217,62 @@ class CompetitionYear(models.Model):
     def is_open(self) -> bool:
         """Entries and score sheets may change only while the year is open."""
         return self.status == YearStatus.OPEN
+
+
+class KindQuota(models.Model):
+    """A year's rule: the activities (劳模扶贫活动) each unit of a kind organises at least."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="kind_quotas",
+        verbose_name=_("竞赛年度"),
+    )
+    kind = models.ForeignKey(
+        UnitKind, on_delete=models.PROTECT, related_name="quotas", verbose_name=_("单位类别")
+    )
+    quota = models.PositiveSmallIntegerField(
+        _("每年劳模扶贫活动最低数"), help_text=_("该类单位本年度至少组织的劳模扶贫活动数。")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__year", "kind__order"]
+        verbose_name = _("单位类别活动数要求")
+        verbose_name_plural = _("单位类别活动数要求")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "kind"], name="kind_quota_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} · {self.kind} · {self.quota}"
+
+
+class UnitQuota(models.Model):
+    """A unit's own quota for one year, in place of its kind's (单独设定)."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="unit_quotas",
+        verbose_name=_("竞赛年度"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("参赛单位")
+    )
+    quota = models.PositiveSmallIntegerField(_("活动数要求（单独设定）"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year__year", "unit"]
+        verbose_name = _("单位活动数要求（单独设定）")
+        verbose_name_plural = _("单位活动数要求（单独设定）")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="unit_quota_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} · {self.unit} · {self.quota}"
 
 
 class ReportingPeriod(models.Model):

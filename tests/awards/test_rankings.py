@@ -14,7 +14,7 @@ from awards.enums import RunStatus
 from awards.models import EntryRanking, EvaluationRun, EvaluationSettings, Nomination
 from common.models import ReminderLog
 from competition import services as competition_services
-from competition.models import Entry, NineProject, ScoreSheet, Unit, UnitKind
+from competition.models import Entry, NineProject, Participation, ScoreSheet, Unit, UnitKind
 from tests.awards import factories as af
 from tests.competition import factories as scoring
 
@@ -321,6 +321,7 @@ def _city(year, units: int, reviewers):
     created = Unit.objects.bulk_create(
         Unit(name=f"规模单位{year.year}-{i}", kind=kind) for i in range(units)
     )
+    Participation.objects.bulk_create(Participation(unit=u, start=year.start_date) for u in created)
     projects = list(NineProject.objects.all())
     entries = Entry.objects.bulk_create(
         Entry(

@@ -1,34 +1,44 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from competition.models import Criterion, NineProject, Unit, UnitKind
+from competition.models import Criterion, NineProject, Participation, Unit
+from competition.selectors import quota_for_year
+from tests import factories
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def _quota(unit, year):
+    return Unit.objects.annotate(q=quota_for_year(year)).get(pk=unit.pk).q
+
+
 @pytest.mark.parametrize(
     ("kind_code", "expected"), [("county", 3), ("system", 3), ("direct", 1), ("poverty_office", 0)]
 )
-def test_effective_quota_follows_kind_default(kind_code, expected):
+def test_quota_for_year_follows_the_years_kind_quota(kind_code, expected, year):
     unit = UnitFactory(kind_code=kind_code)
-    assert unit.effective_quota == expected
+    assert _quota(unit, year) == expected
+    assert _quota(unit, 2019) == expected  # a year number works too
 
 
-def test_effective_quota_override_wins_even_when_zero():
-    unit = UnitFactory(kind_code="county", quota_override=0)
-    assert unit.effective_quota == 0
-    unit.quota_override = 5
-    assert unit.effective_quota == 5
+def test_quota_for_year_own_quota_wins_even_when_zero(year):
+    unit = UnitFactory(kind_code="county")
+    factories.unit_quota(unit, year, 0)
+    assert _quota(unit, year) == 0
+    factories.unit_quota(unit, year, 5)
+    assert _quota(unit, year) == 5
 
 
-def test_effective_quota_follows_admin_edit_of_kind_default():
-    kind = UnitKind.objects.get(code="direct")
-    kind.default_quota = 2
-    kind.save()
-    unit = Unit.objects.get(pk=UnitFactory(kind_code="direct").pk)
-    assert unit.effective_quota == 2
+def test_quota_for_year_follows_admin_edit_of_the_kind_quota(year):
+    factories.kind_quota("direct", year, 2)
+    assert _quota(UnitFactory(kind_code="direct"), year) == 2
+
+
+def test_quota_for_year_without_rows_is_zero(db):
+    assert _quota(UnitFactory(kind_code="county"), 2031) == 0
 
 
 def test_reference_data_nine_projects_and_criteria():
@@ -57,5 +67,27 @@ def test_unit_active_between_respects_dates():
     assert not unit.is_active_between(datetime.date(2019, 1, 1), datetime.date(2019, 3, 31))
     assert unit.is_active_between(datetime.date(2019, 4, 1), datetime.date(2019, 6, 30))
     assert not unit.is_active_between(datetime.date(2019, 10, 1), datetime.date(2019, 12, 31))
-    unit.is_active = False
-    assert not unit.is_active_between(datetime.date(2019, 4, 1), datetime.date(2019, 6, 30))
+    assert not unit.is_active  # today is long after
+    assert not UnitFactory(is_active=False).is_active_between(
+        datetime.date(2019, 4, 1), datetime.date(2019, 6, 30)
+    )
+
+
+def test_unit_with_several_participations_counts_in_each():
+    unit = UnitFactory(is_active=False)
+    Participation.objects.create(
+        unit=unit, start=datetime.date(2018, 1, 1), end=datetime.date(2018, 3, 31)
+    )
+    Participation.objects.create(unit=unit, start=datetime.date(2019, 7, 1))
+    assert unit.is_active_between(datetime.date(2018, 1, 1), datetime.date(2018, 3, 31))
+    assert not unit.is_active_between(datetime.date(2018, 4, 1), datetime.date(2019, 6, 30))
+    assert unit.is_active_between(datetime.date(2019, 7, 1), datetime.date(2019, 9, 30))
+    assert unit.is_active
+
+
+def test_participation_end_before_start_is_refused_by_the_database():
+    unit = UnitFactory(is_active=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participation.objects.create(
+            unit=unit, start=datetime.date(2019, 7, 1), end=datetime.date(2019, 6, 30)
+        )

@@ -98,11 +98,11 @@ def test_english_browser_still_gets_chinese_until_switched(client):
 
 
 def test_office_home_overview_shows_ten_units_and_links_to_all(client_for, office_user):
-    from competition.models import Unit
+    from competition.selectors import units_taking_part
     from tests.factories import UnitFactory
 
     UnitFactory.create_batch(15)
-    total = Unit.objects.filter(is_active=True).count()
+    total = units_taking_part().count()
     response = client_for(office_user).get(reverse("home"))
     overview = next(p for p in response.context["panels"] if "overview" in p.template)
     assert len(overview.context["units"]) == 10

@@ -198,8 +198,7 @@ def test_unit_without_staff_is_not_claimed(unit_a, q1):
 
 
 def test_unit_inactive_in_the_period_is_not_reminded(unit_a, staff_a, q1):
-    unit_a.active_from = datetime.date(2019, 5, 1)
-    unit_a.save()
+    unit_a.participations.update(start=datetime.date(2019, 5, 1))
     assert send(-7) == []
 
 

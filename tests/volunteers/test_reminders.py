@@ -64,9 +64,8 @@ def test_from_the_third_quarter_units_behind_are_reminded(behind_a, done_b, sett
     assert notification.link == "/volunteers/activities/new/"
 
 
-def test_quota_override_counts(behind_a, done_b):
-    done_b.quota_override = 5
-    done_b.save()
+def test_quota_override_counts(behind_a, done_b, year):
+    factories.unit_quota(done_b, year, 5)
     assert sorted(send(Q3_START)) == sorted([key(behind_a, "2019-W27"), key(done_b, "2019-W27")])
 
 

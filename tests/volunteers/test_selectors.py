@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from competition.models import UnitKind
+from tests import factories
 from tests.factories import UnitFactory
 from tests.volunteers.factories import ActivityFactory, ServiceRecordFactory
 from volunteers import selectors
@@ -29,7 +29,7 @@ def test_quota_county_needs_three(unit_a, unit_b, year):
     assert (rows["濉溪县总工会"].activity_count, rows["濉溪县总工会"].behind) == (2, True)
 
 
-def test_quota_system_union_needs_three_and_direct_one(db):
+def test_quota_system_union_needs_three_and_direct_one(year):
     system = UnitFactory(name="市教育工会", kind_code="system")
     direct = UnitFactory(name="市供电公司工会", kind_code="direct")
     _activities(system, 2)
@@ -39,20 +39,19 @@ def test_quota_system_union_needs_three_and_direct_one(db):
     assert (rows["市供电公司工会"].effective_quota, rows["市供电公司工会"].behind) == (1, False)
 
 
-def test_quota_override_beats_kind_default(unit_a, unit_b):
-    unit_a.quota_override = 5
-    unit_a.save()
-    unit_b.quota_override = 1
-    unit_b.save()
+def test_quota_override_beats_kind_default(unit_a, unit_b, year):
+    factories.unit_quota(unit_a, year, 5)
+    factories.unit_quota(unit_b, year, 1)
     _activities(unit_a, 4)
     _activities(unit_b, 1)
     rows = _progress()
     assert (rows["相山区总工会"].effective_quota, rows["相山区总工会"].behind) == (5, True)
     assert (rows["濉溪县总工会"].effective_quota, rows["濉溪县总工会"].behind) == (1, False)
+    assert (rows["相山区总工会"].quota_override, rows["濉溪县总工会"].quota_override) == (5, 1)
 
 
-def test_quota_kind_default_edited_by_admin_applies(unit_a):
-    UnitKind.objects.filter(code="county").update(default_quota=1)
+def test_quota_kind_default_edited_by_admin_applies(unit_a, year):
+    factories.kind_quota("county", year, 1)
     _activities(unit_a, 1)
     assert _progress()["相山区总工会"].behind is False
 
@@ -72,9 +71,8 @@ def test_quota_per_type_counts(unit_a):
     assert getattr(row, selectors.type_count_name("health")) == 2
 
 
-def test_quota_only_units_active_that_year(unit_a, unit_b):
-    unit_b.active_until = datetime.date(2018, 6, 30)
-    unit_b.save()
+def test_quota_only_units_active_that_year(unit_a, unit_b, year):
+    unit_b.participations.update(end=datetime.date(2018, 6, 30))
     UnitFactory(name="停用单位", is_active=False)
     assert set(_progress()) == {"相山区总工会"}
 
@@ -86,17 +84,19 @@ def test_quota_progress_is_one_query(unit_a, unit_b, django_assert_num_queries):
         assert [row.kind.name for row in rows] == ["县区总工会", "县区总工会"]
 
 
-def test_quota_progress_filters_behind(unit_a, unit_b):
+def test_quota_progress_filters_behind(unit_a, unit_b, year):
     _activities(unit_a, 3)
     assert [u.name for u in selectors.quota_progress(2019).filter(behind=True)] == ["濉溪县总工会"]
     assert selectors.quota_progress(2019).filter(behind=True).count() == 1
 
 
-def test_units_behind_agrees_with_quota_progress(unit_a, unit_b):
+def test_units_behind_agrees_with_quota_progress(unit_a, unit_b, year):
     # Quotas 3 (district unions), 1 (override), 0 (never behind); activities outside the
     # year do not count.
-    zero = UnitFactory(quota_override=0)
-    override = UnitFactory(quota_override=1)
+    zero = UnitFactory()
+    factories.unit_quota(zero, year, 0)
+    override = UnitFactory()
+    factories.unit_quota(override, year, 1)
     _activities(unit_a, 3)
     _activities(unit_b, 2)
     ActivityFactory(unit=override, date=datetime.date(2018, 12, 31))

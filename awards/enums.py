@@ -31,15 +31,22 @@ FINISHED_STATUSES = (RunStatus.DONE, RunStatus.FAILED)
 
 
 class TieBreak(models.TextChoices):
-    """The rules that separate equal totals, in the admin's order (default: this order)."""
+    """The rules that separate equal totals besides the year's criteria: a tie-break chain
+    holds criterion codes (the higher mean wins) and these."""
 
-    EFFECT = "effect", _("比项目成效")
-    SATISFACTION = "satisfaction", _("比群众满意")
-    INCOME = "income", _("比经济收入")
     SUBMITTED = "submitted", _("提交时间早")
 
 
-DEFAULT_TIE_BREAK = [TieBreak.EFFECT, TieBreak.SATISFACTION, TieBreak.INCOME, TieBreak.SUBMITTED]
+def rule_label(rule: str, names: dict[str, str]) -> str:
+    """A tie-break rule's name: the criterion's (from `names`, code → name) or the fixed
+    rule's."""
+    if rule in TieBreak.values:
+        return str(TieBreak(rule).label)
+    return names.get(rule, rule)
+
+
+# The notice's default chain for the 四比 (criterion codes), then the earlier submission.
+DEFAULT_TIE_BREAK = ["effect", "satisfaction", "income", TieBreak.SUBMITTED]
 
 
 class AwardKind(models.TextChoices):

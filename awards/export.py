@@ -13,19 +13,15 @@ from .enums import AwardKind, Category
 from .models import EvaluationRun
 
 CHUNK = 2000
-MEANS = ("mean_work", "mean_effect", "mean_income", "mean_satisfaction")
 
 
-def headers() -> list[str]:
+def headers(criteria) -> list[str]:
     return [
         _("名次"),
         _("名称"),
         _("单位"),
         _("九大工程"),
-        _("比工作落实"),
-        _("比项目成效"),
-        _("比经济收入"),
-        _("比群众满意"),
+        *(c["name"] for c in criteria),
         _("总分"),
         _("并列说明"),
         _("资格审查"),
@@ -34,7 +30,8 @@ def headers() -> list[str]:
     ]
 
 
-WIDTHS = [8, 30, 24, 22, 11, 11, 11, 11, 10, 26, 40, 8, 40]
+def widths(criteria) -> list[int]:
+    return [8, 30, 24, 22, *(11 for _c in criteria), 10, 26, 40, 8, 40]
 
 
 def _number(value):
@@ -52,7 +49,7 @@ def _decision(item) -> str:
     return "；".join(str(part) for part in parts)
 
 
-def _rows(queryset, fields, shortlist, key):
+def _rows(queryset, fields, shortlist, key, codes):
     yes = _("是")
     for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
         item = shortlist.get(row["pk"]) if key else None
@@ -61,7 +58,7 @@ def _rows(queryset, fields, shortlist, key):
             row["name"],
             row["unit_name"],
             row.get("nine_project__name") or "—",
-            *(_number(row[name]) for name in MEANS),
+            *(_number((row["means"] or {}).get(code)) for code in codes),
             _number(row["total"]),
             row["tie_note"],
             row.get("eligibility_note", ""),
@@ -81,47 +78,52 @@ def run_sheets(run: EvaluationRun) -> list[Sheet]:
             shortlist["nomination"][item["nomination_ranking_id"]] = item
         else:
             shortlist["unit"][item["unit_ranking_id"]] = item
-    common = ("pk", "rank", "unit_name", "total", "tie_note", *MEANS)
+    common = ("pk", "rank", "unit_name", "total", "tie_note", "means")
+    criteria = run.criteria
+    codes = [c["code"] for c in criteria]
     sheets = []
     for category in (Category.COLLECTIVE, Category.INDIVIDUAL):
         rows = run.nomination_rankings.filter(category=category).order_by("rank")
         sheets.append(
             Sheet(
                 str(category.label),
-                headers(),
+                headers(criteria),
                 _rows(
                     _named(rows, "recipient"),
                     (*common, "name", "nine_project__name", "eligibility_note"),
                     shortlist["nomination"],
                     True,
+                    codes,
                 ),
-                WIDTHS,
+                widths(criteria),
             )
         )
     sheets.append(
         Sheet(
             _("参赛单位"),
-            headers(),
+            headers(criteria),
             _rows(
                 _named(run.unit_rankings.order_by("rank"), "unit_name"),
                 (*common, "name"),
                 shortlist["unit"],
                 True,
+                codes,
             ),
-            WIDTHS,
+            widths(criteria),
         )
     )
     sheets.append(
         Sheet(
             _("参赛项目"),
-            headers(),
+            headers(criteria),
             _rows(
                 _named(run.entry_rankings.order_by("rank"), "title"),
                 (*common, "name", "nine_project__name"),
                 {},
                 False,
+                codes,
             ),
-            WIDTHS,
+            widths(criteria),
         )
     )
     return sheets

@@ -12,7 +12,6 @@ from .enums import (
     Category,
     CollectiveKind,
     ShortlistCategory,
-    TieBreak,
 )
 from .models import EvaluationSettings, Nomination
 from .services import NOMINATION_FIELDS
@@ -113,33 +112,34 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"))
 
 
-RULE_CHOICES = [("", "—"), *TieBreak.choices]
-
-
 class SettingsForm(forms.ModelForm):
-    rule_1 = forms.ChoiceField(label=_("并列时第一比较"), choices=RULE_CHOICES, required=False)
-    rule_2 = forms.ChoiceField(label=_("并列时第二比较"), choices=RULE_CHOICES, required=False)
-    rule_3 = forms.ChoiceField(label=_("并列时第三比较"), choices=RULE_CHOICES, required=False)
-    rule_4 = forms.ChoiceField(label=_("并列时第四比较"), choices=RULE_CHOICES, required=False)
+    """The year's evaluation settings; one tie-break slot per rule the year allows (its
+    criteria and the earlier submission: `rules`, from `services.tie_break_rules`)."""
 
     class Meta:
         model = EvaluationSettings
         fields = ["weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rules, **kwargs):
         super().__init__(*args, **kwargs)
-        for index, rule in enumerate(self.instance.tie_break[:4], start=1):
-            self.fields[f"rule_{index}"].initial = rule
+        choices = [("", "—"), *rules]
+        self.slots = [f"rule_{index}" for index in range(1, len(rules) + 1)]
+        for index, name in enumerate(self.slots, start=1):
+            self.fields[name] = forms.ChoiceField(
+                label=_("并列时第%(n)s比较") % {"n": index}, choices=choices, required=False
+            )
+        for name, rule in zip(self.slots, self.instance.tie_break, strict=False):
+            self.fields[name].initial = rule
         self.helper = _helper(
             _("保存设置"),
             Row(Column("weight_entries"), Column("weight_timeliness"), Column("weight_quota")),
-            Row(Column("rule_1"), Column("rule_2"), Column("rule_3"), Column("rule_4")),
+            Row(*(Column(name) for name in self.slots)),
             "max_awards_per_unit",
         )
 
     def clean(self):
         data = super().clean()
-        chain = [data[f"rule_{i}"] for i in range(1, 5) if data.get(f"rule_{i}")]
+        chain = [data[name] for name in self.slots if data.get(name)]
         if len(set(chain)) != len(chain):
             raise forms.ValidationError(_("并列区分规则不能重复。"))
         data["tie_break"] = chain

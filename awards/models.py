@@ -23,7 +23,7 @@ from .enums import (
     CollectiveKind,
     RunStatus,
     ShortlistCategory,
-    TieBreak,
+    rule_label,
 )
 
 
@@ -291,16 +291,18 @@ class EvaluationRun(models.Model):
         return _("%(year)s年度评选排名 #%(pk)s") % {"year": self.year.year, "pk": self.pk}
 
     @property
+    def criteria(self) -> list[dict]:
+        """The year's criteria as the run used them: [{code, name, weight, max_points}]."""
+        return list(self.settings.get("criteria") or [])
+
+    @property
     def tie_break_labels(self) -> list[str]:
-        return [str(TieBreak(rule).label) for rule in self.settings.get("tie_break", [])]
+        names = {c["code"]: c["name"] for c in self.criteria}
+        return [rule_label(rule, names) for rule in self.settings.get("tie_break", [])]
 
     @property
     def is_finished(self) -> bool:
         return self.status in (RunStatus.DONE, RunStatus.FAILED)
-
-
-def _mean(label):
-    return models.FloatField(label, null=True, blank=True)
 
 
 def snapshot_reference(to, *, on_delete, related_name="+", index=False, **options):
@@ -323,12 +325,10 @@ def snapshot_reference(to, *, on_delete, related_name="+", index=False, **option
 
 
 class RankingRow(models.Model):
-    """What every ranking row has: the four criterion means, a total, its place and tie note."""
+    """What every ranking row has: the mean of each criterion of the year (`means`, by
+    criterion code, as the run's `criteria` name them), a total, its place and tie note."""
 
-    mean_work = _mean(_("比工作落实"))
-    mean_effect = _mean(_("比项目成效"))
-    mean_income = _mean(_("比经济收入"))
-    mean_satisfaction = _mean(_("比群众满意"))
+    means = models.JSONField(_("各项平均分"), null=True, blank=True)
     total = models.FloatField(_("总分"), null=True, blank=True)
     rank = models.PositiveIntegerField(_("名次"))
     tie_note = models.CharField(_("并列说明"), max_length=100, blank=True)

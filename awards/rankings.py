@@ -27,21 +27,34 @@ from django.utils.translation import gettext as _
 
 from common.db import cte
 from competition.models import CompetitionYear
-from competition.selectors import entry_standings, quota_for_year, units_active_between
+from competition.selectors import (
+    entry_standings,
+    mean_expression,
+    quota_for_year,
+    units_active_between,
+)
 from reports.selectors import expected_reports, report_counts_by_unit
 from volunteers.selectors import activity_counts_by_unit
 
-from .enums import TieBreak
+from .enums import TieBreak, rule_label
 from .models import EntryRanking, Nomination, UnitRanking, recipient_expression
 
-MEAN_FIELDS = ("mean_work", "mean_effect", "mean_income", "mean_satisfaction")
-# The annotation each tie-break rule compares, and whether the larger value wins.
-RULE_FIELDS = {
-    TieBreak.EFFECT: ("mean_effect", True),
-    TieBreak.SATISFACTION: ("mean_satisfaction", True),
-    TieBreak.INCOME: ("mean_income", True),
-    TieBreak.SUBMITTED: ("submitted", False),
-}
+
+def rule_field(rule: str) -> tuple[str, bool]:
+    """The annotation a tie-break rule compares, and whether the larger value wins: a
+    criterion code compares that criterion's mean (`rule_annotations`), the rest fixed."""
+    if rule == TieBreak.SUBMITTED:
+        return "submitted", False
+    return f"tb_{rule}", True
+
+
+def rule_annotations(chain, means_path: str) -> dict:
+    """The criterion means the chain compares, read from the JSON `means` at `means_path`."""
+    return {
+        f"tb_{rule}": mean_expression(rule, means_path)
+        for rule in chain
+        if rule != TieBreak.SUBMITTED
+    }
 
 
 def _float(expression):
@@ -57,7 +70,7 @@ def rank_windows(chain, *, total="total", partition=(), prefix=""):
     # Counting rows per partition (not per key) tells a tie from a lone row.
     windows[f"{prefix}peers0"] = Window(Count("pk"), partition_by=partition + keys)
     for index, rule in enumerate(chain, start=1):
-        name, larger_wins = RULE_FIELDS[rule]
+        name, larger_wins = rule_field(rule)
         order.append(F(name).desc(nulls_last=True) if larger_wins else F(name).asc())
         keys.append(F(name))
         windows[f"{prefix}peers{index}"] = Window(Count("pk"), partition_by=partition + keys)
@@ -66,18 +79,18 @@ def rank_windows(chain, *, total="total", partition=(), prefix=""):
     return windows
 
 
-def tie_texts(chain) -> tuple[str, list[str], str]:
+def tie_texts(chain, names) -> tuple[str, list[str], str]:
     """The notes a row can get: unscored, separated by each rule of the chain, by order."""
-    by_rule = [_("并列，按%(rule)s区分") % {"rule": TieBreak(rule).label} for rule in chain]
+    by_rule = [_("并列，按%(rule)s区分") % {"rule": rule_label(rule, names)} for rule in chain]
     return _("未评分"), by_rule, _("并列，按登记顺序区分")
 
 
-def tie_note(row, chain, *, total="total", prefix="") -> str:
+def tie_note(row, chain, names, *, total="total", prefix="") -> str:
     """Which rule separated the row from the rows with its total ("" when it had none).
 
     The rule of `tie_note_expression`, row by row in Python (the tests hold them equal).
     """
-    unscored, by_rule, fallback = tie_texts(chain)
+    unscored, by_rule, fallback = tie_texts(chain, names)
     if row[total] is None:
         return unscored
     if row[f"{prefix}peers0"] == 1:
@@ -88,10 +101,10 @@ def tie_note(row, chain, *, total="total", prefix="") -> str:
     return fallback
 
 
-def tie_note_expression(chain, *, total="total", prefix=""):
+def tie_note_expression(chain, names, *, total="total", prefix=""):
     """`tie_note` as an SQL CASE over the `rank_windows` annotations; the texts are
     translated now, in the active language, as the Python rule would."""
-    unscored, by_rule, fallback = tie_texts(chain)
+    unscored, by_rule, fallback = tie_texts(chain, names)
     whens = [
         When(**{f"{total}__isnull": True}, then=Value(unscored)),
         When(**{f"{prefix}peers0": 1}, then=Value("")),
@@ -103,19 +116,24 @@ def tie_note_expression(chain, *, total="total", prefix=""):
     return Case(*whens, default=Value(fallback), output_field=CharField())
 
 
-def entry_rows(year: CompetitionYear, chain):
+def entry_rows(year: CompetitionYear, chain, names):
     """Every entry of the year with its means, total, overall and per-project place and the
-    tie notes of both, ordered by place: all computed by the database."""
+    tie notes of both, ordered by place: all computed by the database. `names` are the
+    criteria's names by code (for the tie notes)."""
     return (
         entry_standings(year)
-        .annotate(total=F("weighted_total"), submitted=F("created_at"))
+        .annotate(
+            total=F("weighted_total"),
+            submitted=F("created_at"),
+            **rule_annotations(chain, "score__means"),
+        )
         .annotate(
             **rank_windows(chain),
             **rank_windows(chain, partition=["nine_project_id"], prefix="project_"),
         )
         .annotate(
-            tie_note=tie_note_expression(chain),
-            project_tie_note=tie_note_expression(chain, prefix="project_"),
+            tie_note=tie_note_expression(chain, names),
+            project_tie_note=tie_note_expression(chain, names, prefix="project_"),
         )
         .order_by("rank")
     )
@@ -132,7 +150,7 @@ ENTRY_FIELDS = {
     "sheet_count": "sheet_count",
     "submitted_at": "created_at",
     "total": "total",
-    **{name: name for name in MEAN_FIELDS},
+    "means": "means",
     "rank": "rank",
     "tie_note": "tie_note",
     "project_rank": "project_rank",
@@ -175,14 +193,12 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
         .annotate(
             entry_count=Count("pk"),
             entry_score=Avg("total"),
-            **{f"unit_{name}": Avg(name) for name in MEAN_FIELDS},
             first_submitted=Min("submitted_at"),
         )
     )
-    means = [f"unit_{name}" for name in MEAN_FIELDS]
     parts = [
         cte("u", units, ["pk", "name", "kind__name", "quota_value", "expected"]),
-        cte("e", entries, ["unit", "entry_count", "entry_score", *means, "first_submitted"]),
+        cte("e", entries, ["unit", "entry_count", "entry_score", "first_submitted"]),
         cte("r", report_counts_by_unit(year), ["unit", "on_time", "late"]),
         cte("a", activity_counts_by_unit(year), ["unit", "activity_count"]),
     ]
@@ -195,7 +211,6 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
             SELECT u.pk AS unit_id, u.name AS unit_name, u."kind__name" AS kind_name,
                 COALESCE(e.entry_count, 0) AS entry_count,
                 COALESCE(e.entry_score, %s) AS entry_score,
-                {", ".join(f"e.{mean} AS {name}" for mean, name in zip(means, MEAN_FIELDS, strict=True))},
                 CASE WHEN u.expected = 0 AND {on_time} = 0 AND {late} = 0 THEN %s
                     ELSE ((%s * (CAST({on_time} AS DOUBLE PRECISION) + (%s * {late}))) / {due})
                 END AS timeliness,
@@ -234,7 +249,6 @@ UNIT_FIELDS = (
     "kind_name",
     "entry_count",
     "entry_score",
-    *MEAN_FIELDS,
     "timeliness",
     "quota_rate",
     "activity_count",
@@ -246,20 +260,36 @@ UNIT_FIELDS = (
 )
 
 
-def unit_places(run, chain):
+def unit_means(run, codes) -> dict[int, dict[str, float]]:
+    """Per unit of the run: the mean over its entries' rows of each criterion's mean."""
+    rows = (
+        EntryRanking.objects.filter(run=run)
+        .order_by()
+        .values("unit")
+        .annotate(**{f"m_{code}": Avg(mean_expression(code, "means")) for code in codes})
+    )
+    return {
+        row["unit"]: {code: row[f"m_{code}"] for code in codes if row[f"m_{code}"] is not None}
+        for row in rows
+    }
+
+
+def unit_places(run, chain, names):
     """Places and tie notes of the run's stored unit rows (`new_rank`, `new_tie_note`).
 
     Ranked over the stored columns rather than in `unit_rows_sql`, where the windows would
     sort the joined composite; here they sort 515 plain rows.
     """
     return (
-        run.unit_rankings.annotate(submitted=F("first_submitted_at"))
+        run.unit_rankings.annotate(
+            submitted=F("first_submitted_at"), **rule_annotations(chain, "means")
+        )
         .annotate(**rank_windows(chain, prefix="new_"))
-        .annotate(new_tie_note=tie_note_expression(chain, prefix="new_"))
+        .annotate(new_tie_note=tie_note_expression(chain, names, prefix="new_"))
     )
 
 
-def nomination_rows(run, chain):
+def nomination_rows(run, chain, names):
     """The year's nominations with their entry's scores in this run, placed per category,
     with their tie notes and recipients; the entry's ranking row of this run is joined with
     a FilteredRelation. Eligibility is not here: `eligibility` decides it, in Python."""
@@ -268,12 +298,13 @@ def nomination_rows(run, chain):
         .alias(ranked=FilteredRelation("entry__rankings", condition=Q(entry__rankings__run=run)))
         .annotate(
             total=F("ranked__total"),
-            **{name: F(f"ranked__{name}") for name in MEAN_FIELDS},
+            ranked_means=F("ranked__means"),
             submitted=F("created_at"),
+            **rule_annotations(chain, "ranked__means"),
         )
         .annotate(**rank_windows(chain, partition=["category"]))
         .annotate(
-            tie_note=tie_note_expression(chain),
+            tie_note=tie_note_expression(chain, names),
             recipient_text=recipient_expression(),
             # Decided after the insert, in Python: not eligible until then.
             eligible_pending=Value(False),
@@ -294,7 +325,7 @@ NOMINATION_FIELDS = {
     "nine_project": "entry__nine_project_id",
     "entry_title": "entry__title",
     "total": "total",
-    **{name: name for name in MEAN_FIELDS},
+    "means": "ranked_means",
     "rank": "rank",
     "tie_note": "tie_note",
     "eligible": "eligible_pending",

@@ -18,13 +18,15 @@ from common.services import reminder_claim
 from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
 from competition.enums import YearStatus
-from competition.models import CompetitionYear, Criterion
+from competition.models import CompetitionYear
 from competition.permissions import require
+from competition.selectors import criteria_of
 from competition.services import year_require_unsealed
 
 from . import eligibility, rankings
 from .enums import (
     AWARD_FOR_CATEGORY,
+    DEFAULT_TIE_BREAK,
     EVIDENCE_CODES,
     Category,
     RunStatus,
@@ -137,14 +139,35 @@ def nomination_attachment_add(*, actor, nomination: Nomination, upload) -> Nomin
 def evaluation_settings_for(year: CompetitionYear) -> EvaluationSettings:
     """The year's settings (the defaults until the admin saves them)."""
     existing = EvaluationSettings.objects.filter(year=year).first()
-    return existing or EvaluationSettings(year=year)
+    return existing or EvaluationSettings(year=year, tie_break=default_chain(year))
 
 
-def _check_chain(chain) -> list[str]:
+def tie_break_rules(year: CompetitionYear) -> list[tuple[str, str]]:
+    """The rules a year's tie-break chain may use, (value, name): the year's criteria (the
+    higher mean wins), then the earlier submission."""
+    return [(c.code, c.name) for c in criteria_of(year)] + list(TieBreak.choices)
+
+
+def default_chain(year: CompetitionYear) -> list[str]:
+    """The notice's chain where the year has its criteria (四比), else every criterion in
+    order, then the earlier submission."""
+    allowed = {value for value, _name in tie_break_rules(year)}
+    if set(DEFAULT_TIE_BREAK) <= allowed:
+        return [str(rule) for rule in DEFAULT_TIE_BREAK]
+    return [value for value, _name in tie_break_rules(year)]
+
+
+def _check_chain(chain, year: CompetitionYear) -> list[str]:
     chain = [str(rule) for rule in chain]
-    if len(set(chain)) != len(chain) or not set(chain) <= set(TieBreak.values):
+    allowed = {value for value, _name in tie_break_rules(year)}
+    if len(set(chain)) != len(chain) or not set(chain) <= allowed:
         raise ValidationError(
-            {"tie_break": _("并列区分规则只能从四项规则中选择，且不能重复。")}, code="bad_chain"
+            {
+                "tie_break": _(
+                    "并列区分规则只能从本年度的评比标准和“提交时间早”中选择，且不能重复。"
+                )
+            },
+            code="bad_chain",
         )
     return chain
 
@@ -158,17 +181,17 @@ def evaluation_settings_save(*, actor, year: CompetitionYear, data: dict) -> Eva
         if name in data:
             setattr(settings, name, data[name])
     if "tie_break" in data:
-        settings.tie_break = _check_chain(data["tie_break"])
+        settings.tie_break = _check_chain(data["tie_break"], year)
     settings.full_clean()
     settings.save()
     return settings
 
 
-def _criteria_snapshot() -> dict:
-    return {
-        c.code: {"name": c.name, "weight": str(c.weight), "max_points": str(c.max_points)}
-        for c in Criterion.objects.order_by("number")
-    }
+def _criteria_snapshot(year: CompetitionYear) -> list[dict]:
+    return [
+        {"code": c.code, "name": c.name, "weight": str(c.weight), "max_points": str(c.max_points)}
+        for c in criteria_of(year)
+    ]
 
 
 def settings_snapshot(year: CompetitionYear) -> dict:
@@ -179,10 +202,10 @@ def settings_snapshot(year: CompetitionYear) -> dict:
             "timeliness": str(settings.weight_timeliness),
             "quota": str(settings.weight_quota),
         },
-        "tie_break": _check_chain(settings.tie_break),
+        "tie_break": _check_chain(settings.tie_break, year),
         "max_awards_per_unit": settings.max_awards_per_unit,
         "evaluation_date": year.evaluation_date.isoformat(),
-        "criteria": _criteria_snapshot(),
+        "criteria": _criteria_snapshot(year),
     }
 
 
@@ -236,16 +259,17 @@ def evaluation_run_build(*, run: EvaluationRun) -> EvaluationRun:
                 for model in (NominationRanking, UnitRanking, EntryRanking):
                     model.objects.filter(run=run).delete()
             # The criteria as the standings read them now, not as they were when queued.
-            run.settings = {**run.settings, "criteria": _criteria_snapshot()}
+            run.settings = {**run.settings, "criteria": _criteria_snapshot(run.year)}
             EvaluationRun.objects.filter(pk=run.pk).update(settings=run.settings)
             chain = run.settings["tie_break"]
-            _build_entries(run, chain)
+            names = {c["code"]: c["name"] for c in run.criteria}
+            _build_entries(run, chain, names)
         _progress(run, 40)
         with transaction.atomic():
-            _build_units(run, chain)
+            _build_units(run, chain, names)
         _progress(run, 70)
         with transaction.atomic():
-            _build_nominations(run, chain)
+            _build_nominations(run, chain, names)
     except Exception as exc:
         logger.exception("Evaluation run %s failed", run.pk)
         EvaluationRun.objects.filter(pk=run.pk).update(
@@ -260,24 +284,30 @@ def evaluation_run_build(*, run: EvaluationRun) -> EvaluationRun:
     return run
 
 
-def _build_entries(run, chain) -> None:
+def _build_entries(run, chain, names) -> None:
     """The entry rows in ONE INSERT … SELECT: places and tie notes come from the database."""
-    rows = rankings.entry_rows(run.year, chain).annotate(run_ref=Value(run.pk))
+    rows = rankings.entry_rows(run.year, chain, names).annotate(run_ref=Value(run.pk))
     insert_from_select(EntryRanking, rows, rankings.ENTRY_FIELDS)
 
 
-def _build_units(run, chain) -> None:
-    """The unit rows in one INSERT … SELECT, then placed by one UPDATE over the stored rows."""
+def _build_units(run, chain, names) -> None:
+    """The unit rows in one INSERT … SELECT, their criterion means, then their places by
+    one UPDATE over the stored rows."""
     with_, select, params = rankings.unit_rows_sql(run)
     insert_sql(UnitRanking, rankings.UNIT_FIELDS, select, params, with_=with_)
-    places = rankings.unit_places(run, chain)
+    means = rankings.unit_means(run, list(names))
+    rows = list(run.unit_rankings.filter(unit__in=means).only("pk", "run", "unit"))
+    for row in rows:
+        row.means = means[row.unit_id]
+    UnitRanking.objects.bulk_update(rows, ["means"], batch_size=500)
+    places = rankings.unit_places(run, chain, names)
     update_from_select(UnitRanking, places, {"rank": "new_rank", "tie_note": "new_tie_note"})
 
 
-def _build_nominations(run, chain) -> None:
+def _build_nominations(run, chain, names) -> None:
     """The nomination rows in one INSERT … SELECT; then eligibility, decided in Python by
     `eligibility` (the one statement of the rules), written by one UPDATE per batch."""
-    rows = rankings.nomination_rows(run, chain).annotate(run_ref=Value(run.pk))
+    rows = rankings.nomination_rows(run, chain, names).annotate(run_ref=Value(run.pk))
     insert_from_select(NominationRanking, rows, rankings.NOMINATION_FIELDS)
     evaluation_date = run.year.evaluation_date
     verdicts = []

@@ -185,7 +185,10 @@ def evaluation(request):
         "year": year,
         "years": competition_selectors.years(),
         "page": _page(request, runs),
-        "settings_form": SettingsForm(instance=services.evaluation_settings_for(year)),
+        "settings_form": SettingsForm(
+            instance=services.evaluation_settings_for(year),
+            rules=services.tie_break_rules(year),
+        ),
     }
     return render(request, "awards/evaluation.html", context)
 
@@ -195,7 +198,11 @@ def evaluation(request):
 def settings_save(request):
     year = _year(request)
     require(request.user, "awards.run_evaluation", year)
-    form = SettingsForm(request.POST, instance=services.evaluation_settings_for(year))
+    form = SettingsForm(
+        request.POST,
+        instance=services.evaluation_settings_for(year),
+        rules=services.tie_break_rules(year),
+    )
     if form.is_valid():
         services.evaluation_settings_save(actor=request.user, year=year, data=form.cleaned_data)
         messages.success(request, _("评选设置已保存，下次排名时生效。"))

@@ -24,7 +24,10 @@ TARGET_RATIO = 2
 
 
 def _make_run(year, rows: int) -> EvaluationRun:
-    run = EvaluationRun.objects.create(year=year, status="done", progress=100)
+    criteria = [{"code": c.code, "name": c.name} for c in year.criteria.all()]
+    run = EvaluationRun.objects.create(
+        year=year, status="done", progress=100, settings={"criteria": criteria}
+    )
     projects = list(NineProject.objects.all())
     now = timezone.now()
     EntryRanking.objects.bulk_create(
@@ -35,10 +38,12 @@ def _make_run(year, rows: int) -> EvaluationRun:
                 title=f"参赛项目{i}" if i % 97 else f"=项目{i}",
                 unit_name=f"单位{i % 500}",
                 submitted_at=now,
-                mean_work=20 + i % 5,
-                mean_effect=19 + i % 6,
-                mean_income=18 + i % 7,
-                mean_satisfaction=21 + i % 4,
+                means={
+                    "work": 20 + i % 5,
+                    "effect": 19 + i % 6,
+                    "income": 18 + i % 7,
+                    "satisfaction": 21 + i % 4,
+                },
                 total=78 + (i % 22) * 0.5,
                 sheet_count=5,
                 rank=i + 1,
@@ -52,22 +57,28 @@ def _make_run(year, rows: int) -> EvaluationRun:
     return run
 
 
+def year_criteria(run) -> list[dict]:
+    return [{"code": c.code, "name": c.name} for c in run.year.criteria.all()]
+
+
 def _plain(run) -> None:
     """The baseline: the same rows, same query, written by bare write-only openpyxl."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("参赛项目")
-    sheet.append(export.headers())
+    criteria = list(year_criteria(run))
+    sheet.append(export.headers(criteria))
     fields = (
         "rank",
         "title",
         "unit_name",
         "nine_project__name",
-        *export.MEANS,
+        "means",
         "total",
         "tie_note",
     )
+    codes = [c["code"] for c in criteria]
     for row in run.entry_rankings.order_by("rank").values_list(*fields).iterator(chunk_size=2000):
-        sheet.append(row)
+        sheet.append([*row[:4], *(row[4].get(code) for code in codes), *row[5:]])
     with tempfile.TemporaryFile() as target:
         workbook.save(target)
 

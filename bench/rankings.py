@@ -33,17 +33,22 @@ TARGET_RATIO = 2
 
 
 def _aggregate_sql(year_id: int):
-    criteria = list(Criterion.objects.order_by("number"))
+    """Each entry's total: the mean over its sheets of Σ factor × points, from the scores."""
+    criteria = list(Criterion.objects.filter(year_id=year_id).order_by("number"))
     weights = [float(c.weight) for c in criteria]
     if not sum(weights):
         weights = [1.0] * len(criteria)
-    terms = " + ".join(
-        f"{100.0 * w / (float(c.max_points) * sum(weights))!r} * AVG(CAST(s.{c.code} AS FLOAT))"
+    factor = " ".join(
+        f"WHEN {c.pk} THEN {100.0 * w / (float(c.max_points) * sum(weights))!r}"
         for c, w in zip(criteria, weights, strict=True)
     )
     sql = (
-        f"SELECT e.id, {terms} AS total FROM competition_entry e "
-        "LEFT JOIN competition_scoresheet s ON s.entry_id = e.id "
+        "SELECT e.id, AVG(t.total) AS total, COUNT(t.sheet_id) AS sheet_count "
+        "FROM competition_entry e LEFT JOIN ("
+        f"SELECT s.entry_id, s.id AS sheet_id, SUM(CAST(p.points AS FLOAT) * "
+        f"CASE p.criterion_id {factor} ELSE 0 END) AS total "
+        "FROM competition_scoresheet s JOIN competition_score p ON p.sheet_id = s.id "
+        "GROUP BY s.entry_id, s.id) t ON t.entry_id = e.id "
         "WHERE e.year_id = %s GROUP BY e.id"
     )
     return sql, [year_id]
@@ -56,7 +61,7 @@ def _time_aggregate(year) -> tuple[float, dict]:
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            totals = dict(cursor.fetchall())
+            totals = {row[0]: row[1] for row in cursor.fetchall()}
         samples.append(time.perf_counter() - start)
     return statistics.median(samples), totals
 
@@ -64,23 +69,36 @@ def _time_aggregate(year) -> tuple[float, dict]:
 def _entry_insert_sql(year_id: int, run_id: int, chain) -> tuple[str, list]:
     """The entry rows, places and tie notes by hand: the aggregate above, then windows."""
     aggregate, params = _aggregate_sql(year_id)
-    codes = [c.code for c in Criterion.objects.order_by("number")]
+    # The criterion means the chain compares (each a correlated AVG over the entry's scores);
+    # the stored `means` JSON is copied from EntryScore as the build does.
+    codes = [rule for rule in chain if rule != "submitted"]
+    means = "".join(
+        f"(SELECT AVG(CAST(p.points AS FLOAT)) FROM competition_score p "
+        f"JOIN competition_scoresheet s2 ON s2.id = p.sheet_id "
+        f"JOIN competition_criterion c ON c.id = p.criterion_id "
+        f"WHERE s2.entry_id = e.id AND c.code = '{code}') AS tb_{code}, "
+        for code in codes
+    )
     aggregate = (
         aggregate.replace(
             "SELECT e.id,",
             "SELECT e.id, e.unit_id, e.nine_project_id, e.title, e.created_at, u.name AS unit_name, "
-            "COUNT(s.id) AS sheet_count, "
-            + "".join(f"AVG(CAST(s.{c} AS FLOAT)) AS mean_{c}, " for c in codes),
+            "sc.means AS means, " + means,
         )
-        .replace("LEFT JOIN", "JOIN competition_unit u ON u.id = e.unit_id LEFT JOIN")
-        .replace("GROUP BY e.id", "GROUP BY e.id, u.name")
+        .replace(
+            "FROM competition_entry e LEFT JOIN",
+            "FROM competition_entry e JOIN competition_unit u ON u.id = e.unit_id "
+            "LEFT JOIN competition_entryscore sc ON sc.entry_id = e.id LEFT JOIN",
+        )
+        .replace("GROUP BY e.id", "GROUP BY e.id, u.name, sc.means")
     )
-    keys = ["total"] + [rankings.RULE_FIELDS[rule][0] for rule in chain]
+    keys = ["total"] + [rankings.rule_field(rule)[0] for rule in chain]
     keys = ["created_at" if key == "submitted" else key for key in keys]
     order = ", ".join(
         f"{key} ASC" if key == "created_at" else f"{key} DESC NULLS LAST" for key in keys
     )
-    unscored, by_rule, fallback = rankings.tie_texts(chain)
+    names = {c.code: c.name for c in Criterion.objects.filter(year_id=year_id)}
+    unscored, by_rule, fallback = rankings.tie_texts(chain, names)
 
     def note(partition):
         whens = ["WHEN total IS NULL THEN %s"]
@@ -93,13 +111,12 @@ def _entry_insert_sql(year_id: int, run_id: int, chain) -> tuple[str, list]:
 
     overall, overall_params = note([])
     project, project_params = note(["nine_project_id"])
-    means = ", ".join(f"mean_{c}" for c in codes)
     sql = (
         "INSERT INTO awards_entryranking (run_id, entry_id, unit_id, nine_project_id, title, "
-        f"unit_name, sheet_count, submitted_at, total, {means}, rank, tie_note, project_rank, "
+        f"unit_name, sheet_count, submitted_at, total, means, rank, tie_note, project_rank, "
         "project_tie_note) "
         f"SELECT %s, id, unit_id, nine_project_id, title, unit_name, sheet_count, created_at, "
-        f"total, {means}, ROW_NUMBER() OVER (ORDER BY {order}, id), {overall}, "
+        f"total, means, ROW_NUMBER() OVER (ORDER BY {order}, id), {overall}, "
         f"ROW_NUMBER() OVER (PARTITION BY nine_project_id ORDER BY {order}, id), {project} "
         f"FROM ({aggregate}) t"
     )

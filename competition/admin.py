@@ -142,8 +142,20 @@ class NineProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Criterion)
 class CriterionAdmin(SimpleHistoryAdmin):
-    list_display = ("number", "name", "max_points", "weight")
-    list_editable = ("max_points", "weight")
+    """Read-only here: a year's criteria are edited on the portal's year page, whose service
+    keeps the standings right and refuses a year that is no longer open."""
+
+    list_display = ("year", "number", "name", "max_points", "weight")
+    list_filter = ("year",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ParticipationInline(admin.TabularInline):
@@ -281,9 +293,20 @@ class EntryAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
 class ScoreSheetAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     """Read-only here: sheets change only through the scoring page (rules, ranges, history)."""
 
-    list_display = ("entry", "reviewer", "work", "effect", "income", "satisfaction", "updated_at")
+    list_display = ("entry", "reviewer", "points", "updated_at")
     list_filter = ("entry__year",)
     list_select_related = ("entry", "reviewer")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("scores__criterion")
+
+    @admin.display(description=_("各项得分"))
+    def points(self, obj):
+        return "；".join(f"{s.criterion.name} {s.points}" for s in obj.scores.all())
+
+    def has_delete_permission(self, request, obj=None):
+        # A deleted sheet would leave the standings' sums behind: sheets are not deleted.
+        return False
 
     def year_of(self, obj):
         return obj.entry.year

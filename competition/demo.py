@@ -21,6 +21,7 @@ from .models import (
     NineProject,
     Notice,
     Participation,
+    Score,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
@@ -437,18 +438,22 @@ def _scale_scoring(units, reviewers) -> None:
                 Decimal(round(25 * min(1.0, quality + rng.uniform(-0.1, 0.1)) * 2) / 2)
                 for _ in range(4)
             ]
-            sheets.append(
-                ScoreSheet(
-                    entry=entry,
-                    reviewer=reviewer,
-                    work=points[0],
-                    effect=points[1],
-                    income=points[2],
-                    satisfaction=points[3],
-                    comment="材料翔实，成效明显。" if quality > 0.8 else "建议进一步完善台账。",
-                )
+            sheet = ScoreSheet(
+                entry=entry,
+                reviewer=reviewer,
+                comment="材料翔实，成效明显。" if quality > 0.8 else "建议进一步完善台账。",
             )
-    ScoreSheet.objects.bulk_create(sheets, batch_size=BATCH)
+            sheets.append((sheet, points))
+    ScoreSheet.objects.bulk_create([sheet for sheet, _points in sheets], batch_size=BATCH)
+    criteria = list(year.criteria.order_by("number"))
+    Score.objects.bulk_create(
+        (
+            Score(sheet=sheet, criterion=criterion, points=points[index % len(points)])
+            for sheet, points in sheets
+            for index, criterion in enumerate(criteria)
+        ),
+        batch_size=BATCH,
+    )
     services.entry_scores_refresh(entries=[entry.pk for entry in entries])
     ratings = list(SpotCheckRating)
     SpotCheck.objects.bulk_create(

@@ -26,8 +26,3 @@ class SpotCheckRating(models.TextChoices):
     FAIRLY_GOOD = "fairly_good", _("较好")
     FAIR = "fair", _("一般")
     POOR = "poor", _("差")
-
-
-# The four comparisons (四比): the codes of the Criterion rows (data migration 0002) and the
-# names of the ScoreSheet point fields. Adding a criterion means adding a field.
-CRITERION_CODES = ("work", "effect", "income", "satisfaction")

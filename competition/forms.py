@@ -10,7 +10,7 @@ from common.forms import cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import selectors
-from .enums import CRITERION_CODES, SpotCheckRating
+from .enums import SpotCheckRating
 from .models import CompetitionYear, Entry, NineProject, Notice, Unit
 
 
@@ -44,9 +44,9 @@ class ScoreSheetForm(forms.Form):
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
-        for code in CRITERION_CODES:
-            criterion = criteria[code]
-            self.fields[code] = forms.DecimalField(
+        self.codes = [criterion.code for criterion in criteria]
+        for criterion in criteria:
+            self.fields[criterion.code] = forms.DecimalField(
                 label=f"{criterion.name}（0–{format(criterion.max_points.normalize(), 'f')}）",
                 min_value=0,
                 max_value=criterion.max_points,
@@ -54,12 +54,12 @@ class ScoreSheetForm(forms.Form):
                 decimal_places=1,
                 help_text=criterion.rubric,
             )
-        self.order_fields([*CRITERION_CODES, "comment"])
+        self.order_fields([*self.codes, "comment"])
         self.helper = _helper(_("提交评分"))
 
     @property
     def points(self):
-        return {code: self.cleaned_data[code] for code in CRITERION_CODES}
+        return {code: self.cleaned_data[code] for code in self.codes}
 
 
 class ConflictForm(forms.Form):

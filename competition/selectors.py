@@ -21,15 +21,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Sqrt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import permissions
-from .enums import CRITERION_CODES, Role, YearStatus
+from .enums import Role, YearStatus
 from .models import (
     CompetitionYear,
     ConflictDeclaration,
@@ -41,13 +43,13 @@ from .models import (
     Participation,
     ReportingPeriod,
     ReviewerAssignment,
+    Score,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
     UnitQuota,
-    criterion_pairs,
     overlapping,
 )
 
@@ -219,26 +221,24 @@ def year_by_number(number: int) -> CompetitionYear:
 # --- 四比双争 scoring -------------------------------------------------------------------------
 
 
-def criteria_by_code() -> dict[str, Criterion]:
-    """The four criteria (四比), keyed by code, in their order."""
-    return {c.code: c for c in Criterion.objects.filter(code__in=CRITERION_CODES)}
+def criteria_of(year: CompetitionYear) -> list[Criterion]:
+    """The year's scoring criteria (四比 by default), in their order."""
+    return list(Criterion.objects.filter(year=year).order_by("number"))
 
 
-def _weight_factors(criteria: dict[str, Criterion]) -> dict[str, float]:
-    """Per criterion, the factor that turns its points into its share of a 0–100 total.
+def weight_factors(criteria) -> dict[int, float]:
+    """Per criterion (by id), the factor that turns its points into its share of a 0–100
+    total.
 
     total = 100 × Σ_c (w_c × points_c / max_c) ÷ Σ_c w_c. With equal weights and every
     criterion at its maximum this is 100; with the defaults (4 × 25 points, weight 1) it is
     simply the sum of the points. If every weight is 0, the criteria count equally.
     """
-    weights = {code: float(c.weight) for code, c in criteria.items()}
+    weights = {c.pk: float(c.weight) for c in criteria}
     if not sum(weights.values()):
         weights = dict.fromkeys(weights, 1.0)
     weight_sum = sum(weights.values())
-    return {
-        code: 100.0 * weights[code] / (float(c.max_points) * weight_sum)
-        for code, c in criteria.items()
-    }
+    return {c.pk: 100.0 * weights[c.pk] / (float(c.max_points) * weight_sum) for c in criteria}
 
 
 def added(terms):
@@ -246,17 +246,58 @@ def added(terms):
     return functools.reduce(operator.add, terms)
 
 
-def sheet_total_expression(criteria: dict[str, Criterion], prefix: str = ""):
-    """SQL expression: a score sheet's weighted total on the 0–100 scale (see `_weight_factors`).
+def _factor_of_criterion(factors: dict[int, float]):
+    """SQL: the factor of a Score row's criterion (a CASE over the year's few criteria)."""
+    whens = [When(criterion_id=pk, then=Value(factor)) for pk, factor in factors.items()]
+    return Case(*whens, default=Value(0.0), output_field=FloatField())
 
-    `prefix` is the path to the sheet from the queried model, e.g. "sheets__" from Entry.
-    """
-    factors = _weight_factors(criteria)
-    terms = [
-        Cast(F(f"{prefix}{code}"), FloatField()) * Value(factor, output_field=FloatField())
-        for code, factor in factors.items()
-    ]
-    return ExpressionWrapper(added(terms), output_field=FloatField())
+
+def sheet_totals(entries) -> QuerySet[Score]:
+    """Per score sheet of `entries` (keys or a queryset): `entry`, `sheet`, `reviewer` and
+    `total`, its weighted total on the 0–100 scale under its year's criteria. One query
+    (plus one for the criteria of the years concerned)."""
+    criteria = Criterion.objects.filter(year__entries__in=entries).distinct()
+    factors = weight_factors_by_year(criteria)
+    points = ExpressionWrapper(
+        Cast("points", FloatField()) * _factor_of_criterion(factors), output_field=FloatField()
+    )
+    return (
+        Score.objects.filter(sheet__entry__in=entries)
+        .order_by()
+        .values("sheet")
+        .annotate(
+            entry=F("sheet__entry"),
+            reviewer=F("sheet__reviewer"),
+            total=Sum(points),
+        )
+    )
+
+
+def weight_factors_by_year(criteria) -> dict[int, float]:
+    """`weight_factors` of each year's criteria, merged (criterion ids are unique)."""
+    by_year = defaultdict(list)
+    for criterion in criteria:
+        by_year[criterion.year_id].append(criterion)
+    return {pk: f for group in by_year.values() for pk, f in weight_factors(group).items()}
+
+
+def criterion_means(entries) -> dict[int, dict[str, float]]:
+    """Per entry of `entries`: each criterion's mean points over its sheets, by code."""
+    rows = (
+        Score.objects.filter(sheet__entry__in=entries)
+        .order_by()
+        .values("sheet__entry", "criterion__code")
+        .annotate(mean=Avg(Cast("points", FloatField())))
+    )
+    means = defaultdict(dict)
+    for row in rows:
+        means[row["sheet__entry"]][row["criterion__code"]] = row["mean"]
+    return means
+
+
+def mean_expression(code: str, path: str = "score__means"):
+    """SQL: the mean points of criterion `code`, read from a JSON `means` field."""
+    return Cast(KeyTextTransform(code, path), FloatField())
 
 
 def _std_dev(mean_of_squares, mean):
@@ -282,11 +323,11 @@ def entry_standings(
     """The year's entries with their scores, in ONE SQL query over one row per entry.
 
     Each entry is annotated with:
-    - `mean_work`, `mean_effect`, `mean_income`, `mean_satisfaction`: the mean points of each
-      criterion over the entry's score sheets (float; None without sheets);
-    - `weighted_total`: 100 × Σ_c (w_c × mean_c / max_c) ÷ Σ_c w_c, i.e. the mean of the sheet
-      totals on a 0–100 scale (all criteria at maximum = 100; with the default 4 × 25 points
-      and equal weights it equals the sum of the four means);
+    - `means`: each criterion's mean points over the entry's sheets, by criterion code
+      (a dict; empty without sheets);
+    - `weighted_total`: the mean of the sheet totals, each 100 × Σ_c (w_c × points_c / max_c)
+      ÷ Σ_c w_c over the year's criteria (all at maximum = 100; with the default 4 × 25
+      points and equal weights it equals the sum of the four means); None without sheets;
     - `sheet_count`: the number of sheets;
     - `spread`: the POPULATION standard deviation of the sheet totals (0 with one sheet);
     - `disputed`: at least two sheets and spread > the year's `disagreement_threshold`;
@@ -294,37 +335,30 @@ def entry_standings(
       reviewer's z-score (the sheet total standardised by that reviewer's mean and standard
       deviation over the year), rescaled to the mean and standard deviation of all the year's
       sheet totals, so that a harsh and a lenient reviewer count alike. A reviewer whose totals
-      do not vary contributes z = 0. This joins the sheets and costs one small extra query.
+      do not vary contributes z = 0. This costs a few small extra queries.
 
-    The means and the spread come from the entry's EntryScore row (sheet count, sums and
-    sums of products of the points, kept by `services.entry_scores_refresh`): the mean of
-    the totals is Σ_c f_c·mean_c and the mean of their squares Σ_a Σ_b f_a·f_b·mean(x_a·x_b),
-    with the factors f of the criteria as they are now. Ordered by weighted total (unscored
-    last), then title. Weights and maxima are read from the Criterion rows first (one small
-    query) and enter the SQL as constants. Pass `queryset` to start from a user-scoped set.
+    The figures come from the entry's EntryScore row (sheet count, sum and sum of squares of
+    the sheet totals, the criterion means), kept by `services.entry_scores_refresh`.
+    Ordered by weighted total (unscored last), then title. `mean_expression(code)` reads one
+    criterion's mean in SQL (tie-breaks). Pass `queryset` to start from a user-scoped set.
     """
-    criteria = criteria_by_code()
     entries = standings_entries(year, nine_project=nine_project, queryset=queryset)
-    factors = _weight_factors(criteria)
     sheets = NullIf(F("score__sheet_count"), Value(0))
-
-    def mean(name):
-        return ExpressionWrapper(F(f"score__{name}") / sheets, output_field=FloatField())
-
-    # Σ_a Σ_b f_a·f_b·Σ(x_a·x_b), each pair once (twice its factor when a ≠ b), ÷ n once.
-    squares = [
-        Value((1.0 if a == b else 2.0) * factors[a] * factors[b]) * F(f"score__prod_{a}_{b}")
-        for a, b in criterion_pairs()
-    ]
-    mean_square = ExpressionWrapper(added(squares) / sheets, output_field=FloatField())
     entries = (
         entries.select_related("unit", "nine_project", "year")
         .annotate(
             sheet_count=Coalesce(F("score__sheet_count"), 0),
-            **{f"mean_{code}": mean(f"sum_{code}") for code in criteria},
+            means=F("score__means"),
+            weighted_total=ExpressionWrapper(
+                F("score__total_sum") / sheets, output_field=FloatField()
+            ),
         )
-        .annotate(weighted_total=_weighted_total(criteria))
-        .annotate(spread=_std_dev(mean_square, F("weighted_total")))
+        .annotate(
+            spread=_std_dev(
+                ExpressionWrapper(F("score__total_square_sum") / sheets, output_field=FloatField()),
+                F("weighted_total"),
+            )
+        )
         .annotate(
             disputed=Case(
                 When(
@@ -338,29 +372,39 @@ def entry_standings(
         )
     )
     if normalised:
-        total = sheet_total_expression(criteria, prefix="sheets__")
-        overall = ScoreSheet.objects.filter(entry__year=year).aggregate(
-            mean=Avg(sheet_total_expression(criteria)),
-            mean_sq=Avg(
-                ExpressionWrapper(
-                    sheet_total_expression(criteria) * sheet_total_expression(criteria),
-                    output_field=FloatField(),
-                )
-            ),
-        )
-        overall_mean = overall["mean"] or 0.0
-        std = max((overall["mean_sq"] or 0.0) - overall_mean * overall_mean, 0.0) ** 0.5
-        entries = entries.annotate(
-            _mean_z=Avg(_reviewer_z_expression(year, criteria, total))
-        ).annotate(
-            normalised_total=ExpressionWrapper(
-                Value(overall_mean) + Value(std) * F("_mean_z"), output_field=FloatField()
-            )
-        )
+        entries = entries.annotate(normalised_total=_normalised_totals(year))
     return entries.order_by(*STANDINGS_ORDER)
 
 
 STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
+
+
+def _normalised_totals(year: CompetitionYear):
+    """SQL: each entry's normalised total (see `entry_standings`), as a CASE over the
+    entries: the z-scores come from the year's sheet totals, read once (a few thousand rows)."""
+    totals = list(sheet_totals(Entry.objects.filter(year=year).values("pk")))
+    if not totals:
+        return Value(None, output_field=FloatField())
+    values = [row["total"] for row in totals]
+    overall_mean = sum(values) / len(values)
+    overall_std = max(sum(v * v for v in values) / len(values) - overall_mean**2, 0.0) ** 0.5
+    by_reviewer = defaultdict(list)
+    for row in totals:
+        by_reviewer[row["reviewer"]].append(row["total"])
+    stats = {}
+    for reviewer, marks in by_reviewer.items():
+        mean = sum(marks) / len(marks)
+        std = max(sum(m * m for m in marks) / len(marks) - mean * mean, 0.0) ** 0.5
+        stats[reviewer] = (mean, std)
+    z_by_entry = defaultdict(list)
+    for row in totals:
+        mean, std = stats[row["reviewer"]]
+        z_by_entry[row["entry"]].append((row["total"] - mean) / std if std else 0.0)
+    whens = [
+        When(pk=entry, then=Value(overall_mean + overall_std * sum(zs) / len(zs)))
+        for entry, zs in z_by_entry.items()
+    ]
+    return Case(*whens, default=Value(None), output_field=FloatField())
 
 
 def standings_entries(
@@ -374,56 +418,29 @@ def standings_entries(
     return entries if nine_project is None else entries.filter(nine_project=nine_project)
 
 
-def _weighted_total(criteria):
-    """The expression of `weighted_total` over the `mean_<code>` annotations."""
-    terms = [
-        F(f"mean_{code}") * Value(factor, output_field=FloatField())
-        for code, factor in _weight_factors(criteria).items()
-    ]
-    return ExpressionWrapper(added(terms), output_field=FloatField())
-
-
-def _reviewer_z_expression(year, criteria, outer_total):
-    """Per joined sheet: (total − reviewer's mean) ÷ reviewer's std-dev.
-
-    The reviewers' means and deviations come from one grouped query and enter the SQL as a
-    CASE over the (few) reviewers: a correlated subquery per joined sheet made the standings
-    quadratic in the number of sheets (minutes at 5,000 sheets on PostgreSQL).
-    """
-    total = sheet_total_expression(criteria)
-    stats = (
-        ScoreSheet.objects.filter(entry__year=year)
-        .values("reviewer")
-        .annotate(
-            m=Avg(total),
-            s=_std_dev(
-                Avg(ExpressionWrapper(total * total, output_field=FloatField())), Avg(total)
-            ),
-        )
-        .values_list("reviewer", "m", "s")
-    )
-    whens = [
-        When(
-            sheets__reviewer=reviewer,
-            then=ExpressionWrapper(
-                (outer_total - Value(mean)) / Value(std), output_field=FloatField()
-            ),
-        )
-        for reviewer, mean, std in stats
-        if std
-    ]
-    if not whens:
-        return Value(0.0, output_field=FloatField())
-    # A reviewer whose totals do not vary (std 0) contributes z = 0, as does a sheet-less join.
-    return Case(*whens, default=Value(0.0), output_field=FloatField())
-
-
-def sheets_with_totals(entry: Entry) -> QuerySet[ScoreSheet]:
-    """An entry's score sheets with each sheet's `total` (0–100 scale), for the office."""
-    return (
+def sheets_with_totals(entry: Entry) -> list[ScoreSheet]:
+    """An entry's score sheets, for the office: each with `total` (0–100 scale) and
+    `points`, its scores in the order of the year's criteria (None where missing)."""
+    criteria = criteria_of(entry.year)
+    totals = {row["sheet"]: row["total"] for row in sheet_totals([entry.pk])}
+    sheets = list(
         entry.sheets.select_related("reviewer", "reviewer__membership__unit")
-        .annotate(total=sheet_total_expression(criteria_by_code()))
+        .prefetch_related("scores")
         .order_by("reviewer__username")
+    )
+    for sheet in sheets:
+        by_criterion = {score.criterion_id: score.points for score in sheet.scores.all()}
+        sheet.points = [by_criterion.get(c.pk) for c in criteria]
+        sheet.total = totals.get(sheet.pk)
+    return sheets
+
+
+def score_history(sheet: ScoreSheet):
+    """The last 20 changes of a sheet's scores (each criterion's points, when)."""
+    return (
+        Score.history.filter(sheet_id=sheet.pk)
+        .select_related("criterion")
+        .order_by("-history_date", "-history_id")[:20]
     )
 
 

@@ -8,15 +8,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, FloatField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.db import insert_from_select
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
-from .enums import CRITERION_CODES, Role, UnitKindCode, YearStatus
+from . import defaults
+from .enums import Role, UnitKindCode, YearStatus
 from .models import (
     CompetitionYear,
     ConflictDeclaration,
@@ -29,6 +28,7 @@ from .models import (
     Participation,
     ReportingPeriod,
     ReviewerAssignment,
+    Score,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
@@ -36,7 +36,6 @@ from .models import (
     Unit,
     UnitKind,
     UnitQuota,
-    criterion_pairs,
     default_evaluation_date,
 )
 
@@ -62,8 +61,10 @@ def competition_year_create(
     evaluation_date: datetime.date | None = None,
     deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER,
     quotas: Mapping[str, int] | None = None,
+    criteria: list[dict] | None = None,
 ) -> CompetitionYear:
-    """Create a competition year with its four quarterly reporting periods and its quotas.
+    """Create a competition year with its four quarterly reporting periods, its quotas and
+    its criteria (`criteria`, else the notice's 四比; see `criteria_ensure`).
 
     Each deadline defaults to `deadline_days` after the quarter ends; the evaluation date to
     15 April of the following year, so that rankings are ready before May Day. Each unit
@@ -83,6 +84,7 @@ def competition_year_create(
     competition_year.save()
     periods_ensure(actor=actor, competition_year=competition_year, deadline_days=deadline_days)
     kind_quotas_ensure(actor=actor, year=competition_year, quotas=quotas)
+    criteria_ensure(competition_year=competition_year, criteria=criteria)
     return competition_year
 
 
@@ -158,6 +160,7 @@ def competition_year_reopen(*, actor, year: CompetitionYear, reason: str) -> Com
         to=before.first() or YearStatus.EVALUATING,
         reason=_("重新开放：%(reason)s") % {"reason": reason},
     )
+
 
 # The notice's yearly activity quotas (劳模扶贫活动) per unit kind, a new year's defaults.
 DEFAULT_QUOTAS = {
@@ -272,6 +275,72 @@ def participation_end(*, actor, unit: Unit, date: datetime.date, reason: str = "
     return participation
 
 
+def criteria_ensure(*, competition_year: CompetitionYear, criteria=None) -> list[Criterion]:
+    """Give a year without criteria its criteria: `criteria` (dicts of code, name, rubric,
+    max_points, weight), by default the notice's 四比. A year that has some keeps them."""
+    if competition_year.criteria.exists():
+        return list(competition_year.criteria.all())
+    if criteria is None:
+        criteria = [
+            {
+                "code": code,
+                "name": name,
+                "rubric": rubric,
+                "max_points": defaults.CRITERION_MAX_POINTS,
+                "weight": defaults.CRITERION_WEIGHT,
+            }
+            for code, name, rubric in defaults.CRITERIA
+        ]
+    created = []
+    for number, fields in enumerate(criteria, start=1):
+        criterion = Criterion(year=competition_year, number=fields.get("number", number))
+        for name in ("code", "name", "rubric", "max_points", "weight"):
+            setattr(criterion, name, fields[name])
+        criterion.full_clean()
+        criterion.save()
+        created.append(criterion)
+    return created
+
+
+CRITERION_FIELDS = ("code", "number", "name", "rubric", "max_points", "weight")
+
+
+@transaction.atomic
+def criterion_save(
+    *, actor, year: CompetitionYear, criterion: Criterion | None = None, **fields
+) -> Criterion:
+    """Add a criterion to a year, or change one: the year's standings follow at once (their
+    cached sums are recomputed). Only while the year is open, and only by an admin."""
+    _require(actor, "competition.manage_years", year)
+    if criterion is not None and criterion.year_id != year.pk:
+        raise ValidationError(_("该评比标准不属于此竞赛年度。"))
+    if not year.is_open:
+        raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
+    criterion = criterion or Criterion(year=year)
+    for name, value in _pick(fields, CRITERION_FIELDS).items():
+        setattr(criterion, name, value)
+    if criterion.number is None:
+        last = year.criteria.order_by("-number").values_list("number", flat=True).first()
+        criterion.number = (last or 0) + 1
+    criterion.full_clean()
+    criterion.save()
+    entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor, criterion: Criterion) -> None:
+    """Remove a criterion that no sheet has scored yet."""
+    year = criterion.year
+    _require(actor, "competition.manage_years", year)
+    if not year.is_open:
+        raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
+    if criterion.scores.exists():
+        raise ValidationError(_("已有评委按此标准评分，不能删除；可将权重设为 0。"))
+    criterion.delete()
+    entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
+
+
 @transaction.atomic
 def periods_ensure(
     *, actor, competition_year: CompetitionYear, deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER
@@ -357,7 +426,8 @@ def _existing_sheet(entry: Entry, reviewer) -> ScoreSheet | None:
 
 @transaction.atomic
 def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") -> ScoreSheet:
-    """Create or revise the actor's score sheet for an entry.
+    """Create or revise the actor's score sheet for an entry: `points` by criterion code,
+    one for every criterion of the entry's year.
 
     Each criterion's points must lie in [0, its max_points]. The database allows one sheet
     per reviewer and entry: when two submissions race, the loser's insert fails on that
@@ -365,7 +435,7 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
     """
     year_require_unsealed(entry.year)
     _require(actor, "competition.score_entry", entry, _("您不能为该参赛项目评分。"))
-    criteria = Criterion.objects.filter(code__in=CRITERION_CODES)
+    criteria = list(entry.year.criteria.all())
     errors = {}
     for criterion in criteria:
         value = points.get(criterion.code)
@@ -378,7 +448,7 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
             }
     if errors:
         raise ValidationError(errors)
-    values = {code: Decimal(points[code]) for code in CRITERION_CODES}
+    values = {criterion: Decimal(points[criterion.code]) for criterion in criteria}
     sheet = _sheet_write(entry, actor, values, comment)
     entry_scores_refresh(entries=[entry.pk])
     return sheet
@@ -386,23 +456,32 @@ def score_sheet_save(*, actor, entry: Entry, points: dict, comment: str = "") ->
 
 def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
     sheet = _existing_sheet(entry, actor)
+    created = False
     if sheet is None:
-        sheet = ScoreSheet(entry=entry, reviewer=actor, comment=comment, **values)
+        sheet = ScoreSheet(entry=entry, reviewer=actor, comment=comment)
         sheet.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
                 sheet.save()
-            return sheet
+            created = True
         except IntegrityError:
             # A concurrent submission by the same reviewer created the sheet first.
             sheet = _existing_sheet(entry, actor)
             if sheet is None:
                 raise
-    for code, value in values.items():
-        setattr(sheet, code, value)
-    sheet.comment = comment
-    sheet.full_clean(validate_constraints=False)
-    sheet.save(update_fields=[*CRITERION_CODES, "comment", "updated_at"])
+    if not created:
+        # Saved on every revision (updated_at, and one history row per revision).
+        sheet.comment = comment
+        sheet.full_clean(validate_constraints=False)
+        sheet.save(update_fields=["comment", "updated_at"])
+    existing = {score.criterion_id: score for score in sheet.scores.all()}
+    for criterion, points in values.items():
+        score = existing.get(criterion.pk)
+        if score is None:
+            Score(sheet=sheet, criterion=criterion, points=points).save()
+        elif score.points != points:
+            score.points = points
+            score.save(update_fields=["points"])
     return sheet
 
 
@@ -412,18 +491,31 @@ def entry_scores_refresh(*, entries) -> None:
     from their score sheets: derived data, so no actor and no history.
 
     Idempotent (recomputed, never incremented). The entries are locked first, so that two
-    reviewers saving sheets of one entry at once refresh its row one after the other.
+    reviewers saving sheets of one entry at once refresh its row one after the other. Each
+    sheet's total is its weighted sum under its year's criteria (`selectors.sheet_totals`).
     """
-    list(Entry.objects.select_for_update().filter(pk__in=entries).values_list("pk"))
-    EntryScore.objects.filter(entry__in=entries).delete()
-    points = {code: Cast(code, FloatField()) for code in CRITERION_CODES}
-    sums = {
-        "sheet_count": Count("pk"),
-        **{f"sum_{code}": Sum(points[code]) for code in CRITERION_CODES},
-        **{f"prod_{a}_{b}": Sum(points[a] * points[b]) for a, b in criterion_pairs()},
-    }
-    rows = ScoreSheet.objects.filter(entry__in=entries).values("entry").annotate(**sums)
-    insert_from_select(EntryScore, rows, {"entry": "entry", **{name: name for name in sums}})
+    from . import selectors
+
+    keys = list(Entry.objects.select_for_update().filter(pk__in=entries).values_list("pk"))
+    keys = [key for (key,) in keys]
+    EntryScore.objects.filter(entry__in=keys).delete()
+    rows = {}
+    for sheet in selectors.sheet_totals(keys):
+        row = rows.setdefault(sheet["entry"], {"n": 0, "sum": 0.0, "squares": 0.0})
+        row["n"] += 1
+        row["sum"] += sheet["total"]
+        row["squares"] += sheet["total"] * sheet["total"]
+    means = selectors.criterion_means(keys)
+    EntryScore.objects.bulk_create(
+        EntryScore(
+            entry_id=entry_id,
+            sheet_count=row["n"],
+            total_sum=row["sum"],
+            total_square_sum=row["squares"],
+            means=means.get(entry_id, {}),
+        )
+        for entry_id, row in rows.items()
+    )
 
 
 @transaction.atomic

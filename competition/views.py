@@ -14,7 +14,6 @@ from common.paging import page_of
 from common.uploads import file_response
 
 from . import permissions, selectors, services
-from .enums import CRITERION_CODES
 from .forms import (
     AssignmentForm,
     ConflictForm,
@@ -144,7 +143,7 @@ def entry_detail(request, pk):
         "entry": entry,
         "standing": standing,
         "sheets": sheets,
-        "criteria": selectors.criteria_by_code().values(),
+        "criteria": selectors.criteria_of(entry.year),
         "spot_checks": entry.spot_checks.all(),
         "evidence": panels.collect("evidence_panels", request, entry.unit, entry.year),
     }
@@ -156,10 +155,14 @@ def sheet_edit(request, pk):
     entry = selectors.entry_for_user(request.user, pk)
     permissions.require(request.user, "competition.score_entry", entry)
     sheet = entry.sheets.filter(reviewer=request.user).first()
-    initial = {c: getattr(sheet, c) for c in CRITERION_CODES} if sheet else {}
+    criteria = selectors.criteria_of(entry.year)
+    initial = {}
     if sheet:
+        codes = {c.pk: c.code for c in criteria}
+        initial = {
+            codes[s.criterion_id]: s.points for s in sheet.scores.all() if s.criterion_id in codes
+        }
         initial["comment"] = sheet.comment
-    criteria = selectors.criteria_by_code()
     form = ScoreSheetForm(request.POST or None, initial=initial, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +177,7 @@ def sheet_edit(request, pk):
         else:
             messages.success(request, _("评分已保存，评比冻结前仍可修改。"))
             return redirect("competition:entry_detail", pk=entry.pk)
-    history = sheet.history.select_related("history_user")[:20] if sheet else []
+    history = selectors.score_history(sheet) if sheet else []
     return render(
         request,
         "competition/sheet_form.html",
@@ -187,10 +190,7 @@ STANDINGS_COLUMNS = (
     "title",
     "unit__name",
     "nine_project__short_name",
-    "mean_work",
-    "mean_effect",
-    "mean_income",
-    "mean_satisfaction",
+    "means",
     "weighted_total",
     "sheet_count",
     "spread",
@@ -214,7 +214,13 @@ def standings(request):
     return render(
         request,
         "competition/standings.html",
-        {"year": year, "form": form, "page": page, "normalised": normalised},
+        {
+            "year": year,
+            "form": form,
+            "page": page,
+            "normalised": normalised,
+            "criteria": selectors.criteria_of(year),
+        },
     )
 
 

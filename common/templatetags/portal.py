@@ -21,6 +21,14 @@ def querystring_page(context, page):
 
 
 @register.filter
+def item(mapping, key):
+    """`mapping[key]`, None when the mapping or the key is missing (criterion means by code)."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
 def score(value, digits=2):
     """A score or rate with fixed decimals, "—" when there is none.
 

@@ -22,11 +22,11 @@ from .scoring import (
     EntryScore,
     Notice,
     ReviewerAssignment,
+    Score,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
-    criterion_pairs,
     spot_check_photo_path,
 )
 
@@ -43,6 +43,7 @@ __all__ = [
     "Participation",
     "ReportingPeriod",
     "ReviewerAssignment",
+    "Score",
     "ScoreSheet",
     "SpotCheck",
     "SpotCheckDraw",
@@ -50,7 +51,6 @@ __all__ = [
     "Unit",
     "UnitKind",
     "UnitQuota",
-    "criterion_pairs",
     "default_evaluation_date",
     "overlapping",
     "period_label",

@@ -47,42 +47,6 @@ class NineProject(models.Model):
         return self.name
 
 
-class Criterion(models.Model):
-    """One of the four comparisons (四比): the scoring criteria, with rubric, maximum and weight."""
-
-    code = models.SlugField(_("代码"), max_length=20, unique=True)
-    number = models.PositiveSmallIntegerField(_("序号"), unique=True)
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    rubric = models.TextField(_("评分标准"))
-    max_points = models.DecimalField(
-        _("满分"),
-        max_digits=5,
-        decimal_places=1,
-        default=25,
-        validators=[MinValueValidator(1)],
-    )
-    weight = models.DecimalField(
-        _("权重"),
-        max_digits=5,
-        decimal_places=3,
-        default=1,
-        validators=[MinValueValidator(0)],
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("评比标准（四比）")
-        verbose_name_plural = _("评比标准（四比）")
-        constraints = [
-            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_positive"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_nonneg"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-
 class Unit(models.Model):
     """A participating unit (参赛单位)."""
 
@@ -273,6 +237,53 @@ class UnitQuota(models.Model):
 
     def __str__(self):
         return f"{self.year.year} · {self.unit} · {self.quota}"
+
+
+class Criterion(models.Model):
+    """A scoring criterion of one competition year (四比 by default): name, rubric, maximum,
+    weight and order. A year may have any number of them; a score sheet holds one score per
+    criterion of its year."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="criteria",
+        verbose_name=_("竞赛年度"),
+    )
+    code = models.SlugField(_("代码"), max_length=20)
+    number = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("名称"), max_length=50)
+    rubric = models.TextField(_("评分标准"))
+    max_points = models.DecimalField(
+        _("满分"),
+        max_digits=5,
+        decimal_places=1,
+        default=25,
+        validators=[MinValueValidator(1)],
+    )
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=5,
+        decimal_places=3,
+        default=1,
+        validators=[MinValueValidator(0)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "number"]
+        verbose_name = _("评比标准")
+        verbose_name_plural = _("评比标准")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="criterion_unique_code"),
+            models.UniqueConstraint(fields=["year", "number"], name="criterion_unique_number"),
+            models.UniqueConstraint(fields=["year", "name"], name="criterion_unique_name"),
+            models.CheckConstraint(condition=Q(max_points__gt=0), name="criterion_max_positive"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_nonneg"),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class ReportingPeriod(models.Model):

@@ -9,8 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from common.uploads import upload_path
 
-from ..enums import CRITERION_CODES, SpotCheckRating
-from .core import CompetitionYear, NineProject, Unit
+from ..enums import SpotCheckRating
+from .core import CompetitionYear, Criterion, NineProject, Unit
 
 
 class Entry(models.Model):
@@ -60,16 +60,10 @@ class Entry(models.Model):
         return self.title
 
 
-def _points_field(label):
-    return models.DecimalField(
-        label, max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
-    )
-
-
 class ScoreSheet(models.Model):
-    """One reviewer's scores of one entry on the four criteria (四比).
+    """One reviewer's scores of one entry: one `Score` per criterion of the entry's year.
 
-    The maximum of each field is the Criterion's `max_points`, which the admin may change,
+    The maximum of each score is its Criterion's `max_points`, which the admin may change,
     so the upper bound is checked by the service; the database refuses negatives and a
     second sheet by the same reviewer.
     """
@@ -83,10 +77,6 @@ class ScoreSheet(models.Model):
         related_name="score_sheets",
         verbose_name=_("评委"),
     )
-    work = _points_field(_("比工作落实"))
-    effect = _points_field(_("比项目成效"))
-    income = _points_field(_("比经济收入"))
-    satisfaction = _points_field(_("比群众满意"))
     comment = models.TextField(_("评语"), blank=True)
     created_at = models.DateTimeField(_("评分时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -98,28 +88,47 @@ class ScoreSheet(models.Model):
         verbose_name_plural = _("评分表")
         constraints = [
             models.UniqueConstraint(fields=["entry", "reviewer"], name="sheet_one_per_reviewer"),
-            models.CheckConstraint(
-                condition=Q(work__gte=0)
-                & Q(effect__gte=0)
-                & Q(income__gte=0)
-                & Q(satisfaction__gte=0),
-                name="sheet_points_nonneg",
-            ),
         ]
 
     def __str__(self):
         return f"{self.entry} · {self.reviewer}"
 
 
+class Score(models.Model):
+    """A sheet's points on one criterion of its year."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("评分表")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("评比标准")
+    )
+    points = models.DecimalField(
+        _("得分"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sheet", "criterion__number"]
+        verbose_name = _("单项得分")
+        verbose_name_plural = _("单项得分")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_one_per_criterion"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="score_points_nonneg"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
+
 class EntryScore(models.Model):
     """What the standings need of an entry's score sheets, kept by `entry_scores_refresh`.
 
-    The number of sheets, the sum of each criterion's points (`sum_<code>`) and the sum of
-    the product of every two criteria's points (`prod_<a>_<b>`). A sheet's total is a
-    weighted sum of its points, so the mean and the spread of the totals follow exactly from
-    these for whatever weights and maxima the criteria have when they are read: the standings
-    read one row per entry instead of grouping every sheet of the year. The sheets stay the
-    record; the scoring service recomputes this row from them whenever one is written.
+    The number of sheets, the sum of the sheets' weighted totals (0–100, under the year's
+    criteria), the sum of their squares, and each criterion's mean points (`means`, by
+    criterion code): the standings read one row per entry instead of grouping every score
+    of the year. The sheets stay the record; the scoring service recomputes this row from
+    them whenever a sheet, a conflict or the year's criteria change.
     """
 
     entry = models.OneToOneField(
@@ -130,6 +139,9 @@ class EntryScore(models.Model):
         verbose_name=_("参赛项目"),
     )
     sheet_count = models.PositiveIntegerField(_("评分表数"), default=0)
+    total_sum = models.FloatField(_("总分之和"), default=0)
+    total_square_sum = models.FloatField(_("总分平方和"), default=0)
+    means = models.JSONField(_("各项平均分"), default=dict)
 
     class Meta:
         verbose_name = _("评分汇总")
@@ -137,19 +149,6 @@ class EntryScore(models.Model):
 
     def __str__(self):
         return str(self.entry_id)
-
-
-def criterion_pairs() -> list[tuple[str, str]]:
-    """(a, b) for every two criteria, a before or equal to b: the `prod_<a>_<b>` fields."""
-    return [(a, b) for i, a in enumerate(CRITERION_CODES) for b in CRITERION_CODES[i:]]
-
-
-# Fourteen float columns named after the criteria (4 sums, 10 products), declared from the
-# criterion codes rather than written out.
-for _code in CRITERION_CODES:
-    EntryScore.add_to_class(f"sum_{_code}", models.FloatField(default=0))
-for _a, _b in criterion_pairs():
-    EntryScore.add_to_class(f"prod_{_a}_{_b}", models.FloatField(default=0))
 
 
 class ConflictDeclaration(models.Model):

@@ -41,7 +41,7 @@ def test_quota_for_year_without_rows_is_zero(db):
     assert _quota(UnitFactory(kind_code="county"), 2031) == 0
 
 
-def test_reference_data_nine_projects_and_criteria():
+def test_reference_data_nine_projects_and_criteria(year):
     assert list(NineProject.objects.values_list("name", flat=True)) == [
         "产业脱贫工程",
         "就业脱贫工程",
@@ -53,7 +53,7 @@ def test_reference_data_nine_projects_and_criteria():
         "金融扶贫工程",
         "社会扶贫工程",
     ]
-    criteria = list(Criterion.objects.all())
+    criteria = list(Criterion.objects.filter(year=year))
     assert [c.name for c in criteria] == ["比工作落实", "比项目成效", "比经济收入", "比群众满意"]
     assert {c.max_points for c in criteria} == {25}
     assert {c.weight for c in criteria} == {1}

@@ -24,10 +24,10 @@ def test_standings_means_total_and_population_spread_default_weights(year, entry
     scoring.sheet(entry_a, r3, 15, 15, 20, 20)  # 70
     row = _standing(year, entry_a)
     assert row.sheet_count == 3
-    assert row.mean_work == pytest.approx(20)
-    assert row.mean_effect == pytest.approx(20)
-    assert row.mean_income == pytest.approx(20)
-    assert row.mean_satisfaction == pytest.approx(20)
+    assert row.means["work"] == pytest.approx(20)
+    assert row.means["effect"] == pytest.approx(20)
+    assert row.means["income"] == pytest.approx(20)
+    assert row.means["satisfaction"] == pytest.approx(20)
     assert row.weighted_total == pytest.approx(80)
     # Population std-dev of 80, 90, 70: sqrt(((0)² + 10² + 10²) / 3) = sqrt(200/3).
     assert row.spread == pytest.approx(math.sqrt(200 / 3))
@@ -80,7 +80,7 @@ def test_standings_filter_by_nine_project(year, entry_a, entry_b):
 
 def test_standings_is_one_query(year, entry_a, entry_b, django_assert_num_queries):
     scoring.sheet(entry_a, scoring.reviewer("r1"), 10, 10, 10, 10)
-    with django_assert_num_queries(2):  # the criteria, then the standings
+    with django_assert_num_queries(1):  # one row per entry: the totals are in EntryScore
         rows = list(selectors.entry_standings(year))
     assert rows[0].unit.name == "相山区总工会"
 

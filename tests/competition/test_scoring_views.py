@@ -64,10 +64,11 @@ def test_office_scores_through_form_then_revises(client_for, office_user, entry_
     response = client.post(url, data)
     assert response.status_code == 302
     sheet = ScoreSheet.objects.get()
-    assert (sheet.work, sheet.comment) == (Decimal("24.5"), "扎实")
+    assert (scoring.points_of(sheet)["work"], sheet.comment) == (Decimal("24.5"), "扎实")
     client.post(url, {**data, "work": "10"})
-    sheet.refresh_from_db()
-    assert sheet.work == Decimal(10) and sheet.history.count() == 2
+    assert scoring.points_of(sheet)["work"] == Decimal(10) and sheet.history.count() == 2
+    page = client.get(url).content.decode()
+    assert "24.5" in page and "比工作落实" in page  # the score history on the form
 
 
 def test_score_form_rejects_above_maximum(client_for, office_user, entry_a):

@@ -1,0 +1,34 @@
+"""The notice's rules, as the defaults of a new competition year (the admin edits them per
+year afterwards; see `services.competition_year_create` and `services.year_open`)."""
+
+from decimal import Decimal
+
+# The four comparisons (四比): code, name, rubric. 25 points each, weight 1.
+CRITERIA = (
+    (
+        "work",
+        "比工作落实",
+        "因村因户施策精准，帮扶措施落实到位，扶贫资金使用效益明显。基础工作扎实，"
+        "贫困户各项信息数据完整精确。注重扶贫与扶志、扶智相结合。",
+    ),
+    (
+        "effect",
+        "比项目成效",
+        "帮扶项目实施到位并取得显著成效，基础设施对群众生活、产业发展、项目推进、"
+        "运输传送的保障作用明显。",
+    ),
+    (
+        "income",
+        "比经济收入",
+        "推动贫困村产业发展，促进集体经济收入作用明显。引导和帮助贫困户艰苦奋斗、自力更生，"
+        "勤劳致富、积极作为，持续增收，稳定达到脱贫标准。",
+    ),
+    (
+        "satisfaction",
+        "比群众满意",
+        "以高度的社会责任感和实际行动关心关注、关爱贫困群众，圆满完成脱贫攻坚工作任务，"
+        "全面提升群众的满意度和幸福感，受到群众广泛好评。",
+    ),
+)
+CRITERION_MAX_POINTS = Decimal(25)
+CRITERION_WEIGHT = Decimal(1)

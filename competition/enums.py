@@ -31,3 +31,11 @@ class SpotCheckRating(models.TextChoices):
 # The four comparisons (四比): the codes of the Criterion rows (data migration 0002) and the
 # names of the ScoreSheet point fields. Adding a criterion means adding a field.
 CRITERION_CODES = ("work", "effect", "income", "satisfaction")
+
+
+class PeriodScheme(models.TextChoices):
+    """Ready-made ways of dividing a year into reporting periods (`services.default_periods`)."""
+
+    QUARTERLY = "quarterly", _("按季度")
+    MONTHLY = "monthly", _("按月")
+    HALF_YEARLY = "half-yearly", _("按半年")

@@ -85,6 +85,8 @@ rules.add_rule("competition.view_all_units", is_office_or_admin)
 rules.add_rule("competition.edit_unit_data", is_staff_of_unit | is_admin)
 rules.add_rule("competition.review", is_office_or_admin)
 rules.add_rule("competition.manage", is_admin)
+# Years and their reporting periods are configuration: admins only.
+rules.add_rule("competition.manage_periods", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
 
 

@@ -81,15 +81,39 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(fill_names, clear_names),
+        migrations.RemoveConstraint(model_name="reportingperiod", name="period_ordered"),
+        migrations.RemoveConstraint(model_name="reportingperiod", name="period_deadline_after_end"),
         migrations.AddConstraint(
             model_name="reportingperiod",
-            constraint=models.UniqueConstraint(
-                fields=("year", "number"), name="period_unique_number"
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gte", models.F("start"))),
+                name="period_ordered",
+                violation_error_message="结束日期不能早于开始日期。",
             ),
         ),
         migrations.AddConstraint(
             model_name="reportingperiod",
-            constraint=models.UniqueConstraint(fields=("year", "name"), name="period_unique_name"),
+            constraint=models.CheckConstraint(
+                condition=models.Q(("deadline__gte", models.F("end"))),
+                name="period_deadline_after_end",
+                violation_error_message="报送截止日不能早于结束日期。",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="reportingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("year", "number"),
+                name="period_unique_number",
+                violation_error_message="本年度已有相同序号的报送期。",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="reportingperiod",
+            constraint=models.UniqueConstraint(
+                fields=("year", "name"),
+                name="period_unique_name",
+                violation_error_message="本年度已有相同名称的报送期。",
+            ),
         ),
         migrations.AddConstraint(
             model_name="reportingperiod",

@@ -233,12 +233,26 @@ class ReportingPeriod(models.Model):
         verbose_name = _("报送期")
         verbose_name_plural = _("报送期")
         constraints = [
-            models.UniqueConstraint(fields=["year", "number"], name="period_unique_number"),
-            models.UniqueConstraint(fields=["year", "name"], name="period_unique_name"),
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="period_unique_number",
+                violation_error_message=_("本年度已有相同序号的报送期。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="period_unique_name",
+                violation_error_message=_("本年度已有相同名称的报送期。"),
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="period_number_positive"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_ordered"),
             models.CheckConstraint(
-                condition=Q(deadline__gte=models.F("end")), name="period_deadline_after_end"
+                condition=Q(end__gte=models.F("start")),
+                name="period_ordered",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("end")),
+                name="period_deadline_after_end",
+                violation_error_message=_("报送截止日不能早于结束日期。"),
             ),
         ]
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.urls import reverse
 
 from competition import services
 from competition.enums import PeriodScheme
@@ -177,3 +178,54 @@ def test_migration_keeps_quarter_labels():
     executor.migrate(executor.loader.graph.leaf_nodes())
     period = ReportingPeriod.objects.get(year__year=2019)
     assert (period.number, period.name, str(period)) == (3, "第3季度", "2019年第3季度")
+
+
+# --- The admin: the year's periods inline, written through the services ------------------
+
+
+def _change_form(client, year, **changes):
+    """The year's admin change form as the page shows it, with `changes` to named fields."""
+    response = client.get(reverse("admin:competition_competitionyear_change", args=[year.pk]))
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += list(formset.forms)
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is True:
+                data[field.html_name] = "on"
+            elif value not in (None, False):
+                data[field.html_name] = str(value)
+    data.update(changes)
+    return reverse("admin:competition_competitionyear_change", args=[year.pk]), data
+
+
+def test_admin_moves_a_boundary_between_two_periods(client, year, admin_user):
+    client.force_login(admin_user)
+    url, data = _change_form(
+        client, year,
+        **{"periods-0-end": "2019-04-30", "periods-0-deadline": "2019-05-10",
+           "periods-1-start": "2019-05-01", "periods-1-name": "第2季度（5-6月）"},
+    )  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    assert [(p.name, p.start, p.end) for p in year.periods.all()[:2]] == [
+        ("第1季度", D(2019, 1, 1), D(2019, 4, 30)),
+        ("第2季度（5-6月）", D(2019, 5, 1), D(2019, 6, 30)),
+    ]
+
+
+def test_admin_shows_overlap_in_chinese_and_saves_nothing(client, year, admin_user):
+    client.force_login(admin_user)
+    url, data = _change_form(
+        client, year, **{"periods-0-end": "2019-04-30", "periods-0-deadline": "2019-05-10"}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert "与第2季度（2019-04-01至2019-06-30）时间重叠。" in response.content.decode(), errors
+    assert year.periods.get(number=1).end == D(2019, 3, 31)

@@ -133,8 +133,10 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A new year without periods entered gets the four quarters.
-        services.periods_ensure(actor=request.user, competition_year=form.instance)
+        # A new year without periods entered gets the four quarters; a year whose periods
+        # were all deleted keeps none until some are added.
+        if not change:
+            services.periods_ensure(actor=request.user, competition_year=form.instance)
 
 
 def _period_save(actor, year, period):

@@ -17,8 +17,9 @@ from competition.models import Membership, NineProject, ReportingPeriod, Unit
 from . import services
 from .models import Report, ReportTransition
 
-# state per quarter: accepted / accepted_late / submitted / submitted_late / returned /
-# draft / missing (None). The three demo staff units come first.
+# state per period, by number (the demo year has the four quarters): accepted / accepted_late /
+# submitted / submitted_late / returned / draft / missing (None). The three demo staff units
+# come first.
 PLAN = {
     "相山区总工会": ("showcase", "accepted", "returned", "draft"),
     "濉溪县总工会": ("accepted_late", "accepted", "submitted_late", None),

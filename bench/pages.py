@@ -17,11 +17,11 @@ from reports.models import Report
 
 
 def _staff_report():
-    """A scaled unit's staff user and his unit's editable report of the latest quarter."""
+    """A scaled unit's staff user and his unit's editable report of the latest period."""
     report = (
         Report.objects.filter(unit__in=scaled_units(), status__in=EDITABLE_STATUSES)
         .filter(unit__memberships__role="unit_staff")
-        .order_by("-period__quarter", "pk")
+        .order_by("-period__number", "pk")
         .values("pk", "unit__memberships__user__username")
         .first()
     )

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -220,10 +222,35 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
         )
 
 
+class ReportingPeriodFormSet(BaseInlineFormSet):
+    """The year's periods checked together, as they will be once saved (services.period_check:
+    one period at a time against the database could refuse a valid set of edits)."""
+
+    def clean(self):
+        super().clean()
+        year = self.instance
+        if not (year.start_date and year.end_date):
+            return  # the year's own form has errors
+        live = [
+            form
+            for form in self.forms
+            if form.is_valid()
+            and (form.instance.pk or form.has_changed())
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        for form in live:
+            others = [other.instance for other in live if other is not form]
+            try:
+                services.period_check(year, form.instance, others)
+            except ValidationError as error:
+                form.add_error(None, error)
+
+
 class ReportingPeriodInline(admin.TabularInline):
     model = ReportingPeriod
+    formset = ReportingPeriodFormSet
+    fields = ("number", "name", "start", "end", "deadline")
     extra = 0
-    max_num = 4
 
 
 @admin.register(CompetitionYear)
@@ -244,11 +271,43 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return readonly if obj is None else (*readonly, "status")
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReportingPeriod:
+            return super().save_formset(request, form, formset, change)
+        periods = formset.save(commit=False)  # values on the instances, nothing written
+        for period in formset.deleted_objects:
+            services.period_delete(actor=request.user, period=period)
+        # Checked together by the formset; written one at a time, each when it no longer
+        # clashes with the database (moving a boundary: the shrinking period first).
+        pending = list(periods)
+        while pending:
+            for period in pending:
+                try:
+                    with transaction.atomic():
+                        _period_save(request.user, form.instance, period)
+                except ValidationError:
+                    continue
+                pending.remove(period)
+                break
+            else:
+                _period_save(request.user, form.instance, pending[0])  # raises
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # A new year gets its four quarterly periods; periods edited inline are kept.
-        services.periods_ensure(actor=request.user, competition_year=form.instance)
+        # A new year without periods entered gets the four quarters; a year whose periods
+        # were all deleted keeps none until some are added.
+        if not change:
+            services.periods_ensure(actor=request.user, competition_year=form.instance)
         services.kind_quotas_ensure(actor=request.user, year=form.instance)
+        services.criteria_ensure(competition_year=form.instance)
+
+
+def _period_save(actor, year, period):
+    fields = {field: getattr(period, field) for field in services.PERIOD_FIELDS}
+    saved = services.period_save(
+        actor=actor, year=year, period=period if period.pk else None, **fields
+    )
+    period.pk = saved.pk  # the admin's change message names the instance it holds
 
 
 class MembershipInline(admin.StackedInline):

@@ -26,3 +26,11 @@ class SpotCheckRating(models.TextChoices):
     FAIRLY_GOOD = "fairly_good", _("较好")
     FAIR = "fair", _("一般")
     POOR = "poor", _("差")
+
+
+class PeriodScheme(models.TextChoices):
+    """Ready-made ways of dividing a year into reporting periods (`services.default_periods`)."""
+
+    QUARTERLY = "quarterly", _("按季度")
+    MONTHLY = "monthly", _("按月")
+    HALF_YEARLY = "half-yearly", _("按半年")

@@ -87,6 +87,8 @@ rules.add_rule("competition.review", is_office_or_admin)
 rules.add_rule("competition.manage", is_admin)
 # A year's rules (quotas) and the units' participation dates: configuration, admins only.
 rules.add_rule("competition.manage_years", is_admin)
+# Years and their reporting periods are configuration: admins only.
+rules.add_rule("competition.manage_periods", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
 
 

@@ -174,7 +174,7 @@ def current_period(today: datetime.date | None = None) -> ReportingPeriod | None
         .order_by(
             upcoming,
             Case(When(deadline__gte=today, then=F("deadline"))).asc(),
-            "-quarter",
+            "-number",
         )
         .first()
     )

@@ -1,5 +1,6 @@
 """Writes for the competition core. Each takes an acting user and runs in one transaction."""
 
+import calendar
 import datetime
 import random
 import secrets
@@ -8,14 +9,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import defaults
-from .enums import Role, UnitKindCode, YearStatus
+from .enums import PeriodScheme, Role, UnitKindCode, YearStatus
 from .models import (
     CompetitionYear,
     ConflictDeclaration,
@@ -39,16 +40,46 @@ from .models import (
     default_evaluation_date,
 )
 
-DEADLINE_DAYS_AFTER_QUARTER = 10
+DEADLINE_DAYS_AFTER_PERIOD = 10
+
+# Period names are data of the year, stored in Chinese as the office writes them; they are
+# not msgids (a year created under another active language would store that language).
+SCHEME_MONTHS = {PeriodScheme.QUARTERLY: 3, PeriodScheme.MONTHLY: 1, PeriodScheme.HALF_YEARLY: 6}
+HALF_YEAR_NAMES = ("上半年", "下半年")
 
 
-def quarter_bounds(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    if quarter == 4:
-        end = datetime.date(year, 12, 31)
-    else:
-        end = datetime.date(year, 3 * quarter + 1, 1) - datetime.timedelta(days=1)
-    return start, end
+def _scheme_name(scheme: str, number: int) -> str:
+    if scheme == PeriodScheme.MONTHLY:
+        return f"{number}月"
+    if scheme == PeriodScheme.HALF_YEARLY:
+        return HALF_YEAR_NAMES[number - 1]
+    return f"第{number}季度"
+
+
+def default_periods(
+    year: int,
+    scheme: str = PeriodScheme.QUARTERLY,
+    *,
+    deadline_days: int = DEADLINE_DAYS_AFTER_PERIOD,
+) -> list[dict]:
+    """The periods of calendar year `year` under `scheme` (quarterly "第1季度".."第4季度",
+    monthly "1月".."12月", half-yearly "上半年"/"下半年"), each due `deadline_days` after it
+    ends: dicts of number, name, start, end, deadline, as `competition_year_create` takes."""
+    months = SCHEME_MONTHS[PeriodScheme(scheme)]
+    periods = []
+    for number, first_month in enumerate(range(1, 13, months), start=1):
+        last_month = first_month + months - 1
+        end = datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        periods.append(
+            {
+                "number": number,
+                "name": _scheme_name(scheme, number),
+                "start": datetime.date(year, first_month, 1),
+                "end": end,
+                "deadline": end + datetime.timedelta(days=deadline_days),
+            }
+        )
+    return periods
 
 
 @transaction.atomic
@@ -59,16 +90,19 @@ def competition_year_create(
     title: str = "",
     theme: str | None = None,
     evaluation_date: datetime.date | None = None,
-    deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER,
+    periods: list[dict] | None = None,
+    deadline_days: int = DEADLINE_DAYS_AFTER_PERIOD,
     quotas: Mapping[str, int] | None = None,
     criteria: list[dict] | None = None,
 ) -> CompetitionYear:
-    """Create a competition year with its four quarterly reporting periods, its quotas and
-    its criteria (`criteria`, else the notice's 四比; see `criteria_ensure`).
+    """Create a competition year with its reporting periods, its quotas and its criteria.
 
-    Each deadline defaults to `deadline_days` after the quarter ends; the evaluation date to
-    15 April of the following year, so that rankings are ready before May Day. Each unit
-    kind's activity quota is `quotas[kind code]`, else the notice's default (`DEFAULT_QUOTAS`).
+    `periods` is a list of dicts (name, start, end, deadline; number optional, else the
+    position from 1), in order; by default the four quarters, each due `deadline_days` after
+    it ends. The evaluation date defaults to 15 April of the following year, so that
+    rankings are ready before May Day. Each unit kind's activity quota is `quotas[kind
+    code]`, else the notice's default (`DEFAULT_QUOTAS`); the criteria are `criteria`, else
+    the notice's 四比 (see `criteria_ensure`).
     """
     competition_year = CompetitionYear(
         year=year,
@@ -82,7 +116,9 @@ def competition_year_create(
         competition_year.theme = theme
     competition_year.full_clean()
     competition_year.save()
-    periods_ensure(actor=actor, competition_year=competition_year, deadline_days=deadline_days)
+    periods_ensure(
+        actor=actor, competition_year=competition_year, periods=periods, deadline_days=deadline_days
+    )
     kind_quotas_ensure(actor=actor, year=competition_year, quotas=quotas)
     criteria_ensure(competition_year=competition_year, criteria=criteria)
     return competition_year
@@ -343,23 +379,125 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
 
 @transaction.atomic
 def periods_ensure(
-    *, actor, competition_year: CompetitionYear, deadline_days: int = DEADLINE_DAYS_AFTER_QUARTER
+    *,
+    actor,
+    competition_year: CompetitionYear,
+    periods: list[dict] | None = None,
+    deadline_days: int = DEADLINE_DAYS_AFTER_PERIOD,
 ) -> list[ReportingPeriod]:
-    """Create whichever of the year's four periods are missing; existing ones are kept."""
-    periods = []
-    for quarter in range(1, 5):
-        start, end = quarter_bounds(competition_year.year, quarter)
-        period, _created = ReportingPeriod.objects.get_or_create(
-            year=competition_year,
-            quarter=quarter,
-            defaults={
-                "start": start,
-                "end": end,
-                "deadline": end + datetime.timedelta(days=deadline_days),
-            },
-        )
-        periods.append(period)
-    return periods
+    """Give a year without periods its periods (`periods`, else the four quarters); a year
+    that has any keeps them as they are."""
+    existing = list(competition_year.periods.all())
+    if existing:
+        return existing
+    if periods is None:
+        periods = default_periods(competition_year.year, deadline_days=deadline_days)
+    created = []
+    for position, fields in enumerate(periods, start=1):
+        fields = {"number": position, **fields}
+        created.append(_period_write(competition_year, ReportingPeriod(), created, **fields))
+    return created
+
+
+PERIOD_FIELDS = ("number", "name", "start", "end", "deadline")
+
+
+def period_check(year: CompetitionYear, period: ReportingPeriod, others) -> None:
+    """Refuse a period outside its year, due before it ends, or out of step with the year's
+    other periods (same number or name, overlapping dates, numbers not in date order)."""
+    errors = {}
+    if period.start and period.end and period.end < period.start:
+        errors["end"] = _("结束日期不能早于开始日期。")
+    elif (
+        period.start
+        and period.end
+        and (period.start < year.start_date or period.end > year.end_date)
+    ):
+        errors["start"] = _("报送期须在竞赛年度（%(start)s至%(end)s）之内。") % {
+            "start": year.start_date.isoformat(),
+            "end": year.end_date.isoformat(),
+        }
+    if period.end and period.deadline and period.deadline < period.end:
+        errors["deadline"] = _("报送截止日不能早于结束日期。")
+    if errors:
+        raise ValidationError(errors)
+    for other in others:
+        if other.number == period.number:
+            errors.setdefault(
+                "number", _("本年度已有序号为%(number)s的报送期。") % {"number": other.number}
+            )
+        if other.name == period.name:
+            errors.setdefault(
+                "name", _("本年度已有名为“%(name)s”的报送期。") % {"name": other.name}
+            )
+        if other.start <= period.end and period.start <= other.end:
+            errors.setdefault(
+                "start",
+                _("与%(name)s（%(start)s至%(end)s）时间重叠。")
+                % {
+                    "name": other.name,
+                    "start": other.start.isoformat(),
+                    "end": other.end.isoformat(),
+                },
+            )
+        elif (other.number < period.number) != (other.end < period.start):
+            errors.setdefault(
+                "number",
+                _("序号须与时间先后一致：%(name)s的序号为%(number)s。")
+                % {"name": other.name, "number": other.number},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _period_write(year: CompetitionYear, period: ReportingPeriod, others, **fields):
+    for field in PERIOD_FIELDS:
+        setattr(period, field, fields[field])
+    period.year = year
+    period.name = (period.name or "").strip()
+    period.full_clean(validate_constraints=False)
+    period_check(year, period, others)
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_save(
+    *,
+    actor,
+    year: CompetitionYear,
+    period: ReportingPeriod | None = None,
+    number: int,
+    name: str,
+    start: datetime.date,
+    end: datetime.date,
+    deadline: datetime.date,
+) -> ReportingPeriod:
+    """Add a reporting period to `year`, or change `period` (one of its periods).
+
+    Admins only. Refused (ValidationError, in Chinese, by field) when the period is not
+    inside the year, is due before it ends, overlaps another period of the year, shares its
+    number or name, or its number is out of date order with the others.
+    """
+    _require(actor, "competition.manage_periods", year)
+    if period is None:
+        period = ReportingPeriod()
+    elif period.year_id != year.pk:
+        raise ValueError("period belongs to another year")
+    others = list(ReportingPeriod.objects.filter(year=year).exclude(pk=period.pk))
+    return _period_write(
+        year, period, others, number=number, name=name, start=start, end=end, deadline=deadline
+    )
+
+
+@transaction.atomic
+def period_delete(*, actor, period: ReportingPeriod) -> None:
+    """Remove a reporting period; one that any report belongs to is kept (ValidationError)."""
+    _require(actor, "competition.manage_periods", period.year)
+    try:
+        period.delete()
+    except ProtectedError:
+        raise ValidationError(_("%(period)s已有报告，不能删除。") % {"period": period}) from None
 
 
 @transaction.atomic

@@ -17,8 +17,9 @@ from competition.models import Membership, NineProject, ReportingPeriod, Unit
 from . import services
 from .models import Report, ReportTransition
 
-# state per quarter: accepted / accepted_late / submitted / submitted_late / returned /
-# draft / missing (None). The three demo staff units come first.
+# state per period, by number (the demo year has the four quarters): accepted / accepted_late /
+# submitted / submitted_late / returned / draft / missing (None). The three demo staff units
+# come first.
 PLAN = {
     "相山区总工会": ("showcase", "accepted", "returned", "draft"),
     "濉溪县总工会": ("accepted_late", "accepted", "submitted_late", None),
@@ -49,20 +50,21 @@ PROJECTS = {
 RETURN_COMMENT = "“成果”部分缺少帮扶户数的来源说明，请补充村级台账并附活动照片后重新提交。"
 
 
-def _texts(unit: str, quarter: int) -> dict:
+def _texts(unit: str, period) -> dict:
+    n = period.number
     return {
-        "progress": f"{unit}第{quarter}季度组织劳模深入结对村开展帮扶，走访贫困户，落实帮扶措施。",
-        "results": f"本季度帮扶贫困户增收明显，{unit}协调落实帮扶资金，带动就业和技能培训。",
+        "progress": f"{unit}{period.name}组织劳模深入结对村开展帮扶，走访贫困户，落实帮扶措施。",
+        "results": f"本期帮扶贫困户增收明显，{unit}协调落实帮扶资金，带动就业和技能培训。",
         "practices": (
             f"{unit}推行“劳模+合作社+贫困户”模式：劳模领办种养基地，贫困户以土地和劳力入股，"
             "按季分红；劳模定期上门传授种植养殖技术，做到一技在手、全家脱贫。"
         ),
         "experience": "坚持扶贫与扶志、扶智相结合，精准到村到户，台账清楚，资金使用公开透明。",
-        "households_helped": 20 + 3 * quarter,
-        "people_helped": 55 + 8 * quarter,
-        "funds_invested": 80000 + 15000 * quarter,
-        "people_trained": 30 + 5 * quarter,
-        "jobs_arranged": 5 + quarter,
+        "households_helped": 20 + 3 * n,
+        "people_helped": 55 + 8 * n,
+        "funds_invested": 80000 + 15000 * n,
+        "people_trained": 30 + 5 * n,
+        "jobs_arranged": 5 + n,
     }
 
 
@@ -75,7 +77,7 @@ def seed(*, stdout=None, scale: int = 0) -> None:
     office = users.filter(username="office1").first()
     if office is None:
         return
-    periods = {p.quarter: p for p in ReportingPeriod.objects.filter(year__year=DEMO_YEAR)}
+    periods = {p.number: p for p in ReportingPeriod.objects.filter(year__year=DEMO_YEAR)}
     units = {unit.name: unit for unit in Unit.objects.filter(name__in=PLAN)}
     staff = {
         u.membership.unit_id: u
@@ -87,8 +89,8 @@ def seed(*, stdout=None, scale: int = 0) -> None:
         unit = units.get(name)
         if unit is None:
             continue
-        for quarter, state in enumerate(plan, start=1):
-            period = periods.get(quarter)
+        for number, state in enumerate(plan, start=1):
+            period = periods.get(number)
             if state is None or period is None:
                 continue
             if Report.objects.filter(unit=unit, period=period).exists():
@@ -110,7 +112,7 @@ def _make(unit, period, state, *, actor, office, projects):
     on_time = period.deadline - datetime.timedelta(days=2)
     late = period.deadline + datetime.timedelta(days=5)
     submitted = _at(late if state.endswith("_late") else on_time, 16)
-    data = _texts(unit.name, period.quarter)
+    data = _texts(unit.name, period)
     if state == "draft":
         data = {"progress": data["progress"], "households_helped": data["households_helped"]}
     report = services.report_save(
@@ -152,7 +154,7 @@ SCALE_LATE_PERCENT = 12
 
 def seed_scale(scale: int, *, stdout=None) -> None:
     office = get_user_model().objects.filter(username="office1").first()
-    periods = list(ReportingPeriod.objects.filter(year__year=DEMO_YEAR).order_by("quarter"))
+    periods = list(ReportingPeriod.objects.filter(year__year=DEMO_YEAR).order_by("number"))
     if office is None or not periods:
         return
     for block in range(1, scale + 1):
@@ -184,7 +186,7 @@ def _scale_reports(block, units, periods, office) -> int:
             started = _at(period.end + datetime.timedelta(days=1))
             submitted = _at(period.deadline + datetime.timedelta(days=5 if late else -2), 16)
             reviewed = submitted + datetime.timedelta(days=3)
-            data = _texts(unit.name, period.quarter)
+            data = _texts(unit.name, period)
             if state == "draft":
                 data = {"progress": data["progress"], "households_helped": 0}
             reports.append(

@@ -52,7 +52,7 @@ class Report(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        ordering = ["-period__year__year", "-period__quarter", "unit__name"]
+        ordering = ["-period__year__year", "-period__number", "unit__name"]
         verbose_name = _("季度报告")
         verbose_name_plural = _("季度报告")
         constraints = [

@@ -123,8 +123,8 @@ def _delivery(unit, period, kind: str, staff: list, today: datetime.date) -> Del
     if context["returned"]:
         body = _("报告已被退回，请按审核意见修改后于%(deadline)s前重新提交。")
     else:
-        body = _("请于%(deadline)s前填写并提交本季度报告。")
-    body = body % {"deadline": period.deadline.strftime("%Y-%m-%d")}
+        body = _("请于%(deadline)s前填写并提交本期报告（%(period)s）。")
+    body = body % {"deadline": period.deadline.strftime("%Y-%m-%d"), "period": period.name}
     return Delivery(
         key=reminder_key(unit.pk, period.pk, kind),
         messages=one_per_recipient(message, staff),

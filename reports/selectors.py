@@ -69,14 +69,14 @@ def _year_filter(year) -> Q:
 
 
 def reports_for_unit_year(unit, year) -> QuerySet[Report]:
-    """A unit's reports of one competition year (a CompetitionYear or its number), by quarter.
+    """A unit's reports of one competition year (a CompetitionYear or its number), by period number.
 
     Not user-scoped: callers (evidence panels, scoring) check `competition.view_unit` first.
     """
     return (
         Report.objects.filter(_year_filter(year), unit=unit)
         .select_related("period__year", "unit")
-        .order_by("period__quarter")
+        .order_by("period__number")
     )
 
 

@@ -196,7 +196,7 @@ def review_queue(request):
 
 # A row of the review queue: a dict, not a Report with its unit, kind, period and year.
 QUEUE_COLUMNS = (
-    "pk", "unit__name", "unit__kind__name", "period__year__year", "period__quarter",
+    "pk", "unit__name", "unit__kind__name", "period__year__year", "period__name",
     "period__deadline", "status", "is_late", "submitted_at",
 )  # fmt: skip
 
@@ -211,7 +211,7 @@ def _attach_queue_cells(rows) -> None:
             context = {"status": key[0], "label": ReportStatus(key[0]).label, "late": key[1]}
             badges[key] = render_to_string("reports/_status.html", context)
         row["status_badge"] = badges[key]
-        row["period"] = period_label(row["period__year__year"], row["period__quarter"])
+        row["period"] = period_label(row["period__year__year"], row["period__name"])
 
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).
@@ -317,7 +317,7 @@ def dashboard_xlsx(request):
             rate_rows,
         ),
     ]
-    return xlsx_response(sheets, f"{period.year.year}-Q{period.quarter}-completeness.xlsx")
+    return xlsx_response(sheets, f"{period.year.year}-{period.number:02d}-completeness.xlsx")
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Quota reminders (活动配额提醒): units behind their yearly 5+1 activity quota, once a week.
 
-From the start of the third quarter of an open year (its Q3 reporting period's start, else
-1 July) until the year's last day, every unit active that year whose activity count is below
+From the second half of an open year until its last day: from the start of the reporting
+period that contains 1 July (the third quarter, July itself, the second half year: whatever
+periods the year has), else from 1 July when no period contains it, every unit active that year whose activity count is below
 its quota (`selectors.quota_progress(year).filter(behind=True)`) is reminded: one mail to each
 active unit staff user with an address and one in-portal notification each, with the count,
 the quota and a link to the activity form.
@@ -18,7 +19,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import OuterRef, Subquery
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,21 +37,37 @@ from . import selectors
 logger = logging.getLogger(__name__)
 
 KIND = "quota_reminder"
-REMIND_FROM_QUARTER = 3
+
+
+def midyear(year: CompetitionYear) -> datetime.date:
+    return datetime.date(year.year, 7, 1)
 
 
 def reminder_start(year: CompetitionYear) -> datetime.date:
-    """The first day quota reminders go out for the year (start of its third quarter)."""
-    q3_start = getattr(year, "q3_start", None)
-    return q3_start or datetime.date(year.year, 7, 1)
+    """The first day quota reminders go out for the year.
+
+    The start of the period containing 1 July rather than "the third period" or "the middle
+    one": the reminders begin in the second half of the year however the year is divided
+    (quarters: 1 July; months: 1 July; a period straddling 1 July: its start).
+    """
+    return getattr(year, "remind_from", None) or midyear(year)
 
 
 def due_years(today: datetime.date) -> list[CompetitionYear]:
-    """Open years on `today` from their third quarter on. One query."""
-    q3 = ReportingPeriod.objects.filter(year=OuterRef("pk"), quarter=REMIND_FROM_QUARTER)
-    years = CompetitionYear.objects.filter(
-        status=YearStatus.OPEN, start_date__lte=today, end_date__gte=today
-    ).annotate(q3_start=Subquery(q3.values("start")[:1]))
+    """Open years on `today` from their reminder start on. Two queries."""
+    years = list(
+        CompetitionYear.objects.filter(
+            status=YearStatus.OPEN, start_date__lte=today, end_date__gte=today
+        )
+    )
+    if not years:
+        return []
+    containing = Q()
+    for year in years:
+        containing |= Q(year=year, start__lte=midyear(year), end__gte=midyear(year))
+    starts = dict(ReportingPeriod.objects.filter(containing).values_list("year_id", "start"))
+    for year in years:
+        year.remind_from = starts.get(year.pk)
     return [year for year in years if reminder_start(year) <= today]
 
 

@@ -287,14 +287,19 @@ class Criterion(models.Model):
 
 
 class ReportingPeriod(models.Model):
+    """One reporting period of a year (a quarter, a month, a half year: the office decides)."""
+
     year = models.ForeignKey(
         CompetitionYear,
         on_delete=models.CASCADE,
         related_name="periods",
         verbose_name=_("竞赛年度"),
     )
-    quarter = models.PositiveSmallIntegerField(
-        _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    number = models.PositiveSmallIntegerField(
+        _("序号"), validators=[MinValueValidator(1)], help_text=_("在本年度内的先后顺序，从1起。")
+    )
+    name = models.CharField(
+        _("名称"), max_length=40, help_text=_("如“第1季度”“1月”“上半年”，显示为“2019年第1季度”。")
     )
     start = models.DateField(_("开始日期"))
     end = models.DateField(_("结束日期"))
@@ -302,27 +307,40 @@ class ReportingPeriod(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["year__year", "quarter"]
+        ordering = ["year__year", "number"]
         verbose_name = _("报送期")
         verbose_name_plural = _("报送期")
         constraints = [
-            models.UniqueConstraint(fields=["year", "quarter"], name="period_unique_quarter"),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="period_quarter_range"
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="period_unique_number",
+                violation_error_message=_("本年度已有相同序号的报送期。"),
             ),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_ordered"),
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="period_unique_name",
+                violation_error_message=_("本年度已有相同名称的报送期。"),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="period_number_positive"),
             models.CheckConstraint(
-                condition=Q(deadline__gte=models.F("end")), name="period_deadline_after_end"
+                condition=Q(end__gte=models.F("start")),
+                name="period_ordered",
+                violation_error_message=_("结束日期不能早于开始日期。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("end")),
+                name="period_deadline_after_end",
+                violation_error_message=_("报送截止日不能早于结束日期。"),
             ),
         ]
 
     def __str__(self):
-        return period_label(self.year.year, self.quarter)
+        return period_label(self.year.year, self.name)
 
 
-def period_label(year: int, quarter: int) -> str:
-    """A reporting period's name ("2019年第3季度"), also for rows read without the model."""
-    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+def period_label(year: int, name: str) -> str:
+    """A reporting period's label ("2019年第3季度"), also for rows read without the model."""
+    return _("%(year)s年%(name)s") % {"year": year, "name": name}
 
 
 class Membership(models.Model):

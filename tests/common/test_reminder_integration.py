@@ -54,7 +54,7 @@ def _recipients(files: list[str]) -> list[str]:
 
 def test_deadline_reminders_through_broker_twice_one_mail_each(reference_data, celery_worker):
     year = factories.competition_year(2019)
-    period = year.periods.get(quarter=1)
+    period = year.periods.get(number=1)
     office = factories.user_with_role("office", username="office")
     states = {
         "missing": None,

@@ -14,32 +14,32 @@ pytestmark = pytest.mark.django_db
 
 def test_year_create_makes_four_quarters_with_deadlines_ten_days_after():
     year = services.competition_year_create(actor=None, year=2019)
-    periods = list(year.periods.order_by("quarter"))
-    assert [(p.quarter, p.start, p.end, p.deadline) for p in periods] == [
-        (1, datetime.date(2019, 1, 1), datetime.date(2019, 3, 31), datetime.date(2019, 4, 10)),
-        (2, datetime.date(2019, 4, 1), datetime.date(2019, 6, 30), datetime.date(2019, 7, 10)),
-        (3, datetime.date(2019, 7, 1), datetime.date(2019, 9, 30), datetime.date(2019, 10, 10)),
-        (4, datetime.date(2019, 10, 1), datetime.date(2019, 12, 31), datetime.date(2020, 1, 10)),
-    ]
+    periods = list(year.periods.order_by("number"))
+    assert [(p.number, p.name, p.start, p.end, p.deadline) for p in periods] == [
+        (1, "第1季度", datetime.date(2019, 1, 1), datetime.date(2019, 3, 31), datetime.date(2019, 4, 10)),
+        (2, "第2季度", datetime.date(2019, 4, 1), datetime.date(2019, 6, 30), datetime.date(2019, 7, 10)),
+        (3, "第3季度", datetime.date(2019, 7, 1), datetime.date(2019, 9, 30), datetime.date(2019, 10, 10)),
+        (4, "第4季度", datetime.date(2019, 10, 1), datetime.date(2019, 12, 31), datetime.date(2020, 1, 10)),
+    ]  # fmt: skip
     assert year.evaluation_date == datetime.date(2020, 4, 15)
     assert str(periods[0]) == "2019年第1季度"
 
 
 def test_year_create_with_custom_deadline_days_and_leap_february():
     year = services.competition_year_create(actor=None, year=2020, deadline_days=15)
-    first = year.periods.get(quarter=1)
+    first = year.periods.get(number=1)
     assert first.end == datetime.date(2020, 3, 31)
     assert first.deadline == datetime.date(2020, 4, 15)
 
 
 def test_periods_ensure_is_idempotent_and_keeps_edits():
     year = services.competition_year_create(actor=None, year=2019)
-    q2 = year.periods.get(quarter=2)
+    q2 = year.periods.get(number=2)
     q2.deadline = datetime.date(2019, 7, 20)
     q2.save()
     services.periods_ensure(actor=None, competition_year=year)
     assert year.periods.count() == 4
-    assert year.periods.get(quarter=2).deadline == datetime.date(2019, 7, 20)
+    assert year.periods.get(number=2).deadline == datetime.date(2019, 7, 20)
 
 
 def test_year_create_refuses_duplicate_year():
@@ -48,12 +48,14 @@ def test_year_create_refuses_duplicate_year():
         services.competition_year_create(actor=None, year=2019)
 
 
-def test_period_constraint_refuses_fifth_quarter():
+@pytest.mark.parametrize("number", [0, 2])  # below 1; taken by the second quarter
+def test_period_constraints_refuse_number_zero_and_duplicates(number):
     year = services.competition_year_create(actor=None, year=2019)
     with pytest.raises(IntegrityError):
         ReportingPeriod.objects.create(
             year=year,
-            quarter=5,
+            number=number,
+            name="额外",
             start=datetime.date(2019, 1, 1),
             end=datetime.date(2019, 1, 2),
             deadline=datetime.date(2019, 1, 3),
@@ -76,9 +78,9 @@ def test_membership_admin_gets_django_admin_access():
 
 def test_current_period_is_next_deadline_else_last():
     services.competition_year_create(actor=None, year=2019)
-    assert selectors.current_period(datetime.date(2019, 4, 5)).quarter == 1
-    assert selectors.current_period(datetime.date(2019, 4, 11)).quarter == 2
-    assert selectors.current_period(datetime.date(2026, 11, 30)).quarter == 4
+    assert selectors.current_period(datetime.date(2019, 4, 5)).number == 1
+    assert selectors.current_period(datetime.date(2019, 4, 11)).number == 2
+    assert selectors.current_period(datetime.date(2026, 11, 30)).number == 4
 
 
 def test_units_active_between_counts_only_active_units():
@@ -111,7 +113,7 @@ def test_current_period_takes_one_query(django_assert_num_queries):
     services.competition_year_create(actor=None, year=2019)
     with django_assert_num_queries(1):
         period = selectors.current_period(datetime.date(2019, 7, 1))
-    assert (period.year.year, period.quarter) == (2019, 2)
+    assert (period.year.year, period.number) == (2019, 2)
 
 
 def test_unit_staff_by_unit_only_active_staff(unit_a, unit_b):

@@ -22,8 +22,8 @@ COMPLETE = {
 }
 
 
-def period(year, quarter: int = 1) -> ReportingPeriod:
-    return ReportingPeriod.objects.get(year=year, quarter=quarter)
+def period(year, number: int = 1) -> ReportingPeriod:
+    return ReportingPeriod.objects.get(year=year, number=number)
 
 
 def on_time(p: ReportingPeriod) -> datetime.datetime:

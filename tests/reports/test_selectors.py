@@ -66,7 +66,7 @@ def test_timeliness_by_unit(city, year, unit_a, unit_b):
 
 
 def test_reports_for_unit_year_and_evidence_panel(city, year, unit_a, staff_a, staff_b):
-    assert [r.period.quarter for r in selectors.reports_for_unit_year(unit_a, year)] == [1]
+    assert [r.period.number for r in selectors.reports_for_unit_year(unit_a, year)] == [1]
     assert list(selectors.reports_for_unit_year(unit_a, 2020)) == []
     request = RequestFactory().get("/")
     request.user = staff_a
@@ -87,7 +87,7 @@ def test_escalation_days_setting(settings, year):
     periods = selectors.overdue_periods(2019, today=datetime.date(2019, 5, 5))
     assert list(periods) == []
     periods = selectors.overdue_periods(2019, today=datetime.date(2019, 5, 11))
-    assert [p.quarter for p in periods] == [1]
+    assert [p.number for p in periods] == [1]
 
 
 def test_demo_has_every_state():

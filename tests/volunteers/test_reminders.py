@@ -1,4 +1,4 @@
-"""Quota reminders: from the third quarter on, units behind their quota, once a week."""
+"""Quota reminders: from the period containing 1 July on, units behind their quota, once a week."""
 
 import datetime
 
@@ -43,12 +43,12 @@ def done_b(unit_b, staff_b, year):
 
 
 @pytest.mark.parametrize("today", [datetime.date(2019, 1, 7), datetime.date(2019, 6, 30)])
-def test_before_the_third_quarter_nothing(today, behind_a, done_b):
+def test_before_the_period_containing_1_july_nothing(today, behind_a, done_b):
     assert send(today) == []
     assert django_mail.outbox == [] and not ReminderLog.objects.exists()
 
 
-def test_from_the_third_quarter_units_behind_are_reminded(behind_a, done_b, settings):
+def test_from_the_period_containing_1_july_units_behind_are_reminded(behind_a, done_b, settings):
     settings.PORTAL_BASE_URL = "https://jingsai.example.org"
     assert send(Q3_START) == [key(behind_a, "2019-W27")]
     assert [m.to for m in django_mail.outbox] == [["staff_a@example.org"]]
@@ -134,3 +134,31 @@ def test_queries_bounded_to_build_and_to_send(year):
     send_large = _queries(today=week_later)
     assert build_small == build_large <= 6
     assert send_small - build_small == send_large - build_large <= 8
+
+
+def _year_2022(periods) -> None:
+    from competition import services
+
+    services.competition_year_create(actor=None, year=2022, periods=periods)
+
+
+def test_monthly_year_reminded_from_july(unit_a, staff_a):
+    from competition import services
+    from competition.enums import PeriodScheme
+
+    _year_2022(services.default_periods(2022, PeriodScheme.MONTHLY))
+    ActivityFactory(unit=unit_a, date=datetime.date(2022, 5, 1))
+    assert send(datetime.date(2022, 6, 27)) == []  # June, the sixth of twelve periods
+    assert send(datetime.date(2022, 7, 4)) == [f"quota:unit={unit_a.pk}:year=2022:week=2022-W27"]
+
+
+def test_reminded_from_the_start_of_the_period_containing_1_july(unit_a, staff_a):
+    D = datetime.date
+    _year_2022(
+        [
+            {"name": "一期", "start": D(2022, 1, 1), "end": D(2022, 5, 31), "deadline": D(2022, 6, 10)},
+            {"name": "二期", "start": D(2022, 6, 1), "end": D(2022, 12, 31), "deadline": D(2023, 1, 10)},
+        ]
+    )  # fmt: skip
+    assert send(D(2022, 5, 30)) == []
+    assert send(D(2022, 6, 1)) == [f"quota:unit={unit_a.pk}:year=2022:week=2022-W22"]

@@ -111,7 +111,7 @@ def test_units_behind_agrees_with_quota_progress(unit_a, unit_b, year):
 
 
 def test_activities_for_unit_period(unit_a, unit_b, year):
-    q2 = year.periods.get(quarter=2)
+    q2 = year.periods.get(number=2)
     inside = ActivityFactory(unit=unit_a, date=datetime.date(2019, 4, 1))
     ActivityFactory(unit=unit_a, date=datetime.date(2019, 7, 1))
     ActivityFactory(unit=unit_b, date=datetime.date(2019, 5, 1))

@@ -338,7 +338,7 @@ def test_unit_page_panel(client_for, staff_a, unit_a, activity_a, year):
 
 
 def test_report_panels_show_unit_activities_of_the_quarter(rf, staff_a, unit_a, unit_b, year):
-    q2 = year.periods.get(quarter=2)
+    q2 = year.periods.get(number=2)
     ActivityFactory(unit=unit_a, title="二季度活动", date=datetime.date(2019, 5, 1))
     ActivityFactory(unit=unit_a, title="三季度活动", date=datetime.date(2019, 8, 1))
     ActivityFactory(unit=unit_b, title="别人的活动", date=datetime.date(2019, 5, 1))

@@ -17,6 +17,7 @@ from common.db import insert_from_select, insert_sql, update_from_select, update
 from common.services import reminder_claim
 from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
+from competition import services as competition_services
 from competition.enums import YearStatus
 from competition.models import CompetitionYear
 from competition.permissions import require
@@ -485,3 +486,25 @@ def shortlist_decide(
         ]
     )
     return item
+
+
+# --- opening a year from the last one ----------------------------------------------------------
+
+
+@transaction.atomic
+def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None = None):
+    """`competition.services.year_open`, plus the evaluation rules of `source` (weights,
+    tie-break chain, per-unit award limits) copied as rows of the new year."""
+    year = competition_services.year_open(actor=actor, source=source, number=number, plan=plan)
+    settings = EvaluationSettings.objects.filter(year=source).first()
+    if settings is not None:
+        settings.pk = None
+        settings.year = year
+        settings.tie_break = _check_chain(settings.tie_break, year)
+        settings.full_clean()
+        settings.save()
+    UnitAwardLimit.objects.bulk_create(
+        UnitAwardLimit(year=year, unit_id=limit.unit_id, max_awards=limit.max_awards)
+        for limit in UnitAwardLimit.objects.filter(year=source)
+    )
+    return year

@@ -895,3 +895,74 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     notice.full_clean()
     notice.save(update_fields=["published", "published_at", "standings"])
     return notice
+
+
+# --- opening a year from the last one ----------------------------------------------------------
+
+
+def shift_year(date: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later (28 February for a 29th in a year without one)."""
+    try:
+        return date.replace(year=date.year + years)
+    except ValueError:
+        return date.replace(year=date.year + years, day=28)
+
+
+def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
+    """What opening year `number` from `source` copies, as plain data the admin can read
+    (and adjust) before confirming: periods shifted to the new year, criteria, quotas."""
+    shift = number - source.year
+    return {
+        "year": number,
+        "title": source.title.replace(str(source.year), str(number)),
+        "theme": source.theme,
+        "evaluation_date": shift_year(source.evaluation_date, shift),
+        "periods": [
+            {
+                "name": p.name,
+                "start": shift_year(p.start, shift),
+                "end": shift_year(p.end, shift),
+                "deadline": shift_year(p.deadline, shift),
+            }
+            for p in source.periods.order_by("number")
+        ],
+        "criteria": [
+            {f: getattr(c, f) for f in ("code", "name", "rubric", "max_points", "weight")}
+            for c in source.criteria.order_by("number")
+        ],
+        "quotas": dict(source.kind_quotas.values_list("kind__code", "quota")),
+        "unit_quotas": dict(source.unit_quotas.values_list("unit_id", "quota")),
+        "disagreement_threshold": source.disagreement_threshold,
+        "unassigned_may_score": source.unassigned_may_score,
+    }
+
+
+@transaction.atomic
+def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None = None):
+    """Open competition year `number` with `source`'s rules (see `year_open_plan`; `plan`
+    is that plan as the admin adjusted it). The new year's rules are rows of its own: editing
+    them never changes `source`. Units take part by their dated participation and the
+    volunteer team is not per year, so both carry over as they are."""
+    _require(actor, "competition.manage_years")
+    if CompetitionYear.objects.filter(year=number).exists():
+        raise ValidationError(_("%(year)s年度已存在。") % {"year": number}, code="year_exists")
+    plan = plan or year_open_plan(source=source, number=number)
+    year = competition_year_create(
+        actor=actor,
+        year=number,
+        title=plan["title"],
+        theme=plan["theme"],
+        evaluation_date=plan["evaluation_date"],
+        periods=plan["periods"],
+        quotas=plan["quotas"],
+        criteria=plan["criteria"],
+    )
+    year.disagreement_threshold = plan["disagreement_threshold"]
+    year.unassigned_may_score = plan["unassigned_may_score"]
+    year.full_clean()
+    year.save(update_fields=["disagreement_threshold", "unassigned_may_score"])
+    UnitQuota.objects.bulk_create(
+        UnitQuota(year=year, unit_id=unit_id, quota=quota)
+        for unit_id, quota in plan["unit_quotas"].items()
+    )
+    return year

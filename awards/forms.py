@@ -183,3 +183,19 @@ class DecisionForm(forms.Form):
         self.fields["award"].choices = [("", _("不授予")), (award.value, award.label)]
         if item.category != ShortlistCategory.INDIVIDUAL:
             del self.fields["recuperation_priority"]
+
+
+class YearOpenForm(forms.Form):
+    """Open a new competition year from an existing one (开启新年度)."""
+
+    source = forms.ModelChoiceField(label=_("沿用哪一年度的规则"), queryset=None, empty_label=None)
+    year = forms.IntegerField(label=_("新年度"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = years
+        latest = years.order_by("-year").first()
+        if latest is not None:
+            self.fields["source"].initial = latest.pk
+            self.fields["year"].initial = latest.year + 1
+        self.helper = _helper(_("预览"), Row(Column("source"), Column("year")))

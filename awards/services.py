@@ -508,3 +508,13 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         for limit in UnitAwardLimit.objects.filter(year=source)
     )
     return year
+
+
+def year_open_preview(*, source: CompetitionYear, number: int) -> dict:
+    """What `year_open` will copy, to show before confirming (no writes)."""
+    plan = competition_services.year_open_plan(source=source, number=number)
+    settings = EvaluationSettings.objects.filter(year=source).first()
+    plan["evaluation_settings"] = settings
+    plan["award_limits"] = UnitAwardLimit.objects.filter(year=source).count()
+    plan["kinds"] = dict(source.kind_quotas.values_list("kind__code", "kind__name"))
+    return plan

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("years/open/", views.year_open, name="year_open"),
     path("evaluation/settings/", views.settings_save, name="settings_save"),
     path("evaluation/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),

@@ -23,6 +23,7 @@ from .forms import (
     OverrideForm,
     SettingsForm,
     ShortlistBuildForm,
+    YearOpenForm,
 )
 
 
@@ -323,3 +324,26 @@ def certificate(request, pk):
     if not item.award:
         raise Http404(_("该入围对象尚未获得表彰。"))
     return render(request, "awards/certificate.html", {"item": item})
+
+
+@login_required
+def year_open(request):
+    """开启新年度: choose the year to copy and the new number, see what is copied, confirm."""
+    require(request.user, "competition.manage_years")
+    years = competition_selectors.years()
+    form = YearOpenForm(request.POST or request.GET or None, years=years)
+    plan = None
+    if form.is_valid():
+        source, number = form.cleaned_data["source"], form.cleaned_data["year"]
+        plan = services.year_open_preview(source=source, number=number)
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            try:
+                year = services.year_open(actor=request.user, source=source, number=number)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("%(year)s年度已开启，可继续调整其规则。") % {"year": year.year}
+                )
+                return redirect("competition:year_list")
+    return render(request, "awards/year_open.html", {"form": form, "plan": plan})

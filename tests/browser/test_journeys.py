@@ -18,6 +18,7 @@ from reports.enums import ReportStatus
 from reports.models import Report, ReportAttachment
 from tests import factories
 from tests.browser.conftest import menu
+from tests.competition.factories import points_of
 from tests.factories import PASSWORD
 from tests.reports.factories import COMPLETE, make_report, period
 from volunteers.models import Activity
@@ -202,7 +203,7 @@ def test_review_return_fix_resubmit_accept_and_score(page, login, city):
     expect(sheets).to_contain_text("20.5")
     expect(sheets).to_contain_text("措施扎实，群众认可。")
     sheet = entry.sheets.get()
-    assert (sheet.reviewer, str(sheet.effect), sheet.comment) == (
+    assert (sheet.reviewer, str(points_of(sheet)["effect"]), sheet.comment) == (
         office,
         "20.5",
         "措施扎实，群众认可。",

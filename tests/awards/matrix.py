@@ -87,6 +87,7 @@ def cases(world):
         ),
         Case("awards:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
         Case("awards:evaluation", office_only(200, 403)),
+        Case("awards:year_open", admin_only(200)),
         Case(
             "awards:settings_save",
             admin_only(302),

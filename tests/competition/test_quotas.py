@@ -122,7 +122,7 @@ def _expected(unit, today=datetime.date(2020, 2, 1)):
 
 
 def test_unit_leaving_from_july_still_counts_in_the_first_half(admin_user, unit_a, unit_b, year):
-    periods = {p.quarter: p for p in year.periods.all()}
+    periods = {p.number: p for p in year.periods.all()}
 
     def active_in(quarter):
         period = periods[quarter]

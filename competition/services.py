@@ -232,6 +232,7 @@ def kind_quotas_ensure(
 def kind_quota_set(*, actor, year: CompetitionYear, kind: UnitKind, quota: int) -> KindQuota:
     """Set the year's activity quota of a unit kind; other years keep theirs."""
     _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
     row = KindQuota.objects.filter(year=year, kind=kind).first() or KindQuota(year=year, kind=kind)
     row.quota = quota
     row.full_clean()
@@ -246,6 +247,7 @@ def unit_quota_set(
     """Give a unit its own activity quota for the year (单独设定), or with `quota=None` let it
     follow its kind's quota again. Other years keep theirs."""
     _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
     row = UnitQuota.objects.filter(year=year, unit=unit).first()
     if quota is None:
         if row is not None:
@@ -274,6 +276,7 @@ def participation_start(*, actor, unit: Unit, date: datetime.date) -> Participat
     """The unit takes part from `date` on (a new participation, open-ended). Refused while
     it still takes part on or after that date."""
     _require(actor, "competition.manage_years", unit)
+    date_require_unsealed(date)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     later = unit.participations.filter(Q(end__isnull=True) | Q(end__gte=date))
     if later.exists():
@@ -293,6 +296,7 @@ def participation_end(*, actor, unit: Unit, date: datetime.date, reason: str = "
     ends the day before. The periods before `date` keep counting the unit (their expected
     reports, quotas and rankings stay as they were); the periods from `date` on do not."""
     _require(actor, "competition.manage_years", unit)
+    date_require_unsealed(date)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     participation = (
         unit.participations.filter(start__lt=date)
@@ -350,6 +354,7 @@ def criterion_save(
     _require(actor, "competition.manage_years", year)
     if criterion is not None and criterion.year_id != year.pk:
         raise ValidationError(_("该评比标准不属于此竞赛年度。"))
+    year_require_unsealed(year)
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
     criterion = criterion or Criterion(year=year)
@@ -369,6 +374,7 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
     """Remove a criterion that no sheet has scored yet."""
     year = criterion.year
     _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
     if criterion.scores.exists():
@@ -480,6 +486,7 @@ def period_save(
     number or name, or its number is out of date order with the others.
     """
     _require(actor, "competition.manage_periods", year)
+    year_require_unsealed(year)
     if period is None:
         period = ReportingPeriod()
     elif period.year_id != year.pk:
@@ -494,6 +501,7 @@ def period_save(
 def period_delete(*, actor, period: ReportingPeriod) -> None:
     """Remove a reporting period; one that any report belongs to is kept (ValidationError)."""
     _require(actor, "competition.manage_periods", period.year)
+    year_require_unsealed(period.year)
     try:
         period.delete()
     except ProtectedError:

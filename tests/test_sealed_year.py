@@ -17,11 +17,13 @@ from competition.enums import YearStatus
 from competition.models import (
     CompetitionYear,
     Entry,
+    KindQuota,
     Notice,
     ReviewerAssignment,
     ScoreSheet,
     SpotCheck,
     SpotCheckDraw,
+    UnitQuota,
 )
 from reports import services as reports
 from reports.enums import ReportStatus
@@ -314,6 +316,45 @@ def test_shortlist_and_decisions_refused(year, admin_user, finished_run):
     refused(awards.shortlist_remove, actor=admin_user, item=item)
     assert list(ShortlistItem.objects.values_list("pk", flat=True)) == [item.pk]
     assert row(item) == before
+
+
+# --- the year's rules ------------------------------------------------------------------------
+
+
+def test_quotas_refused(year, unit_a, admin_user):
+    competition.kind_quotas_ensure(actor=admin_user, year=year)
+    quota = KindQuota.objects.get(year=year, kind=unit_a.kind)
+    seal(year)
+    before = row(quota)
+    refused(competition.kind_quota_set, actor=admin_user, year=year, kind=unit_a.kind, quota=9)
+    refused(competition.unit_quota_set, actor=admin_user, year=year, unit=unit_a, quota=9)
+    assert row(quota) == before
+    assert not UnitQuota.objects.exists()
+
+
+def test_participation_changes_dated_in_a_closed_year_refused(year, unit_a, admin_user):
+    inside = year.start_date + datetime.timedelta(days=40)
+    seal(year)
+    before = list(unit_a.participations.values())
+    refused(competition.participation_end, actor=admin_user, unit=unit_a, date=inside)
+    refused(competition.participation_start, actor=admin_user, unit=unit_a, date=inside)
+    assert list(unit_a.participations.values()) == before
+
+
+def test_periods_and_criteria_refused(year, admin_user, period_1):
+    seal(year)
+    before = row(period_1)
+    fields = {f: getattr(period_1, f) for f in ("number", "start", "end", "deadline")}
+    refused(
+        competition.period_save, actor=admin_user, year=year, period=period_1, name="改名", **fields
+    )
+    refused(competition.period_delete, actor=admin_user, period=period_1)
+    assert row(period_1) == before
+    criterion = year.criteria.first()
+    before = row(criterion)
+    refused(competition.criterion_save, actor=admin_user, year=year, criterion=criterion, weight=2)
+    refused(competition.criterion_delete, actor=admin_user, criterion=criterion)
+    assert row(criterion) == before
 
 
 # --- pages -----------------------------------------------------------------------------------

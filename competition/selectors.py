@@ -317,7 +317,6 @@ def entry_standings(
     year: CompetitionYear,
     *,
     nine_project: NineProject | None = None,
-    normalised: bool = False,
     queryset: QuerySet[Entry] | None = None,
 ) -> QuerySet[Entry]:
     """The year's entries with their scores, in ONE SQL query over one row per entry.
@@ -331,11 +330,12 @@ def entry_standings(
     - `sheet_count`: the number of sheets;
     - `spread`: the POPULATION standard deviation of the sheet totals (0 with one sheet);
     - `disputed`: at least two sheets and spread > the year's `disagreement_threshold`;
-    - with `normalised=True`, `normalised_total`: the mean over the entry's sheets of each
-      reviewer's z-score (the sheet total standardised by that reviewer's mean and standard
-      deviation over the year), rescaled to the mean and standard deviation of all the year's
-      sheet totals, so that a harsh and a lenient reviewer count alike. A reviewer whose totals
-      do not vary contributes z = 0. This costs a few small extra queries.
+
+    The normalised total, for the rows of a page (`normalised_totals`), is the mean over the
+    entry's sheets of each reviewer's z-score (the sheet total standardised by that
+    reviewer's mean and standard deviation over the year), rescaled to the mean and standard
+    deviation of all the year's sheet totals, so that a harsh and a lenient reviewer count
+    alike. A reviewer whose totals do not vary contributes z = 0.
 
     The figures come from the entry's EntryScore row (sheet count, sum and sum of squares of
     the sheet totals, the criterion means), kept by `services.entry_scores_refresh`.
@@ -371,40 +371,64 @@ def entry_standings(
             )
         )
     )
-    if normalised:
-        entries = entries.annotate(normalised_total=_normalised_totals(year))
     return entries.order_by(*STANDINGS_ORDER)
 
 
 STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
 
 
-def _normalised_totals(year: CompetitionYear):
-    """SQL: each entry's normalised total (see `entry_standings`), as a CASE over the
-    entries: the z-scores come from the year's sheet totals, read once (a few thousand rows)."""
-    totals = list(sheet_totals(Entry.objects.filter(year=year).values("pk")))
-    if not totals:
-        return Value(None, output_field=FloatField())
-    values = [row["total"] for row in totals]
-    overall_mean = sum(values) / len(values)
-    overall_std = max(sum(v * v for v in values) / len(values) - overall_mean**2, 0.0) ** 0.5
-    by_reviewer = defaultdict(list)
-    for row in totals:
-        by_reviewer[row["reviewer"]].append(row["total"])
-    stats = {}
-    for reviewer, marks in by_reviewer.items():
-        mean = sum(marks) / len(marks)
-        std = max(sum(m * m for m in marks) / len(marks) - mean * mean, 0.0) ** 0.5
-        stats[reviewer] = (mean, std)
+def _reviewer_stats(year: CompetitionYear) -> dict[int, tuple[int, float, float]]:
+    """Per reviewer of the year: (sheets, mean, mean of squares) of their sheet totals, in
+    one grouped query (each sheet's total is a subquery over its scores)."""
+    factors = weight_factors(criteria_of(year))
+    points = ExpressionWrapper(
+        Cast("points", FloatField()) * _factor_of_criterion(factors), output_field=FloatField()
+    )
+    total = Subquery(
+        Score.objects.filter(sheet=OuterRef("pk"))
+        .order_by()
+        .values("sheet")
+        .annotate(total=Sum(points))
+        .values("total"),
+        output_field=FloatField(),
+    )
+    rows = (
+        ScoreSheet.objects.filter(entry__year=year)
+        .annotate(total=total)
+        .order_by()
+        .values("reviewer")
+        .annotate(
+            sheets=Count("pk"),
+            mean=Avg("total"),
+            square=Avg(ExpressionWrapper(F("total") * F("total"), output_field=FloatField())),
+        )
+    )
+    return {row["reviewer"]: (row["sheets"], row["mean"], row["square"]) for row in rows}
+
+
+def _spread(mean: float, square: float) -> float:
+    return max(square - mean * mean, 0.0) ** 0.5
+
+
+def normalised_totals(year: CompetitionYear, entries) -> dict[int, float]:
+    """The normalised total (see `entry_standings`) of each scored entry of `entries` (the
+    keys of a page): the reviewers' means and spreads over the year come from one grouped
+    query; only the given entries' sheets are read."""
+    stats = _reviewer_stats(year)
+    count = sum(n for n, _mean, _square in stats.values())
+    if not count:
+        return {}
+    overall_mean = sum(n * mean for n, mean, _square in stats.values()) / count
+    overall_square = sum(n * square for n, _mean, square in stats.values()) / count
+    overall_std = _spread(overall_mean, overall_square)
     z_by_entry = defaultdict(list)
-    for row in totals:
-        mean, std = stats[row["reviewer"]]
+    for row in sheet_totals(list(entries)):
+        _n, mean, square = stats[row["reviewer"]]
+        std = _spread(mean, square)
         z_by_entry[row["entry"]].append((row["total"] - mean) / std if std else 0.0)
-    whens = [
-        When(pk=entry, then=Value(overall_mean + overall_std * sum(zs) / len(zs)))
-        for entry, zs in z_by_entry.items()
-    ]
-    return Case(*whens, default=Value(None), output_field=FloatField())
+    return {
+        entry: overall_mean + overall_std * sum(zs) / len(zs) for entry, zs in z_by_entry.items()
+    }
 
 
 def standings_entries(

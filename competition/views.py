@@ -206,11 +206,14 @@ def standings(request):
     valid = form.is_valid()
     nine_project = form.cleaned_data["nine_project"] if valid else None
     normalised = valid and form.cleaned_data["normalised"]
-    rows = selectors.entry_standings(year, nine_project=nine_project, normalised=normalised)
+    rows = selectors.entry_standings(year, nine_project=nine_project)
     # Plain rows (dicts): cheaper to build and for the template to read than models.
-    columns = [*STANDINGS_COLUMNS, *(["normalised_total"] if normalised else [])]
     count = selectors.standings_entries(year, nine_project=nine_project).count()
-    page = page_of(request, rows.values(*columns), count=count)
+    page = page_of(request, rows.values(*STANDINGS_COLUMNS), count=count)
+    if normalised:
+        totals = selectors.normalised_totals(year, [row["pk"] for row in page])
+        for row in page:
+            row["normalised_total"] = totals.get(row["pk"])
     return render(
         request,
         "competition/standings.html",

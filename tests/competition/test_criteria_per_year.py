@@ -57,8 +57,8 @@ def test_a_year_of_n_criteria_scores_ranks_and_exports(codes, admin_user, unit_a
     assert rows[0].weighted_total == pytest.approx(100)
     assert rows[1].weighted_total == pytest.approx(50)
     assert rows[0].means == dict.fromkeys(codes, 10.0)
-    normalised = list(selectors.entry_standings(year, normalised=True))
-    assert normalised[0].normalised_total == pytest.approx(rows[0].weighted_total)
+    normalised = selectors.normalised_totals(year, [rows[0].pk])
+    assert normalised[rows[0].pk] == pytest.approx(rows[0].weighted_total)
 
     run = awards_services.evaluation_run_build(
         run=awards_services.evaluation_run_create(actor=admin_user, year=year)

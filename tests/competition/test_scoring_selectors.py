@@ -91,10 +91,26 @@ def test_normalised_total_evens_out_harsh_reviewer(year, entry_a, entry_b):
     scoring.sheet(entry_b, lenient, 20, 20, 20, 25)  # 85
     scoring.sheet(entry_a, harsh, 15, 15, 15, 15)  # 60
     scoring.sheet(entry_b, harsh, 10, 10, 10, 20)  # 50
-    rows = {r.pk: r for r in selectors.entry_standings(year, normalised=True)}
+    rows = {r.pk: r for r in selectors.entry_standings(year)}
+    normalised = selectors.normalised_totals(year, [entry_a.pk, entry_b.pk])
     # Each reviewer: z = +1 for entry A, -1 for entry B. All totals 95, 85, 60, 50:
     # mean 72.5, population sd sqrt((22.5²+12.5²+12.5²+22.5²)/4) = sqrt(331.25).
     sd = math.sqrt(331.25)
-    assert rows[entry_a.pk].normalised_total == pytest.approx(72.5 + sd)
-    assert rows[entry_b.pk].normalised_total == pytest.approx(72.5 - sd)
+    assert normalised[entry_a.pk] == pytest.approx(72.5 + sd)
+    assert normalised[entry_b.pk] == pytest.approx(72.5 - sd)
+    # A page of one entry reads the same figure: the reviewers' spreads are the year's.
+    assert selectors.normalised_totals(year, [entry_b.pk]) == {entry_b.pk: pytest.approx(72.5 - sd)}
     assert rows[entry_a.pk].weighted_total == pytest.approx(77.5)
+
+
+def test_normalised_totals_read_the_page_only(year, entry_a, entry_b, django_assert_num_queries):
+    first, second = scoring.reviewer("first"), scoring.reviewer("second")
+    for entry, points in ((entry_a, 20), (entry_b, 12)):
+        scoring.sheet(entry, first, points, points, points, points)
+        scoring.sheet(entry, second, points - 2, points, points, points)
+    everything = selectors.normalised_totals(year, [entry_a.pk, entry_b.pk])
+    # The year's criteria, the reviewers' statistics, the page's criteria and its sheets.
+    with django_assert_num_queries(4):
+        page = selectors.normalised_totals(year, [entry_b.pk])
+    assert page == {entry_b.pk: pytest.approx(everything[entry_b.pk])}
+    assert everything[entry_a.pk] > everything[entry_b.pk]

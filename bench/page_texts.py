@@ -18,23 +18,44 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 RUNS = [
-    f"/awards/runs/{{run}}/?tab={tab}" for tab in ("entries", "units", "collective", "individual")
+    f"/awards/runs/{{run}}/?tab={tab}{page}"
+    for tab in ("entries", "units", "collective", "individual")
+    for page in ("", "&page=2")
 ]
 PAGES = {
     "office1": [
-        "/competition/standings/?year=2019",
+        *(f"/competition/standings/?year=2019{page}" for page in ("", "&page=2", "&page=last")),
         "/competition/standings/?year=2019&normalised=on",
-        "/volunteers/quota/?year=2019",
+        "/competition/standings/?year=2019&normalised=on&page=3",
+        *(f"/volunteers/quota/?year=2019{page}" for page in ("", "&page=2", "&page=last")),
+        "/volunteers/quota/export/?year=2019",
         "/reports/dashboard/",
+        *(f"/reports/dashboard/?year=2019{page}" for page in ("", "&page=2")),
+        "/reports/dashboard/xlsx/?year=2019",
+        "/reports/review/?year=2019",
         "/awards/evaluation/?year=2019",
     ],
-    "admin": ["/awards/evaluation/?year=2019", *RUNS],
+    "admin": ["/awards/evaluation/?year=2019", *RUNS, "/awards/runs/{run}/xlsx/"],
     "xiangshan": ["/"],
 }
 SCRIPT = re.compile(r"<(script|style)[^>]*>.*?</\1>", re.S)
 TAG = re.compile(r"<[^>]+>")
 # What differs between two runs anyway: CSRF tokens, times of day.
 NOISE = re.compile(r"csrfmiddlewaretoken|\d{2}:\d{2}(:\d{2})?")
+
+
+def cells(body: bytes) -> list[str]:
+    """An .xlsx answer as lines: each sheet's name, then its rows' values."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    lines = []
+    for sheet in book.worksheets:
+        lines.append(f"[{sheet.title}]")
+        lines.extend("\t".join("" if v is None else str(v) for v in row) for row in sheet.values)
+    return lines
 
 
 def text(body: str) -> list[str]:
@@ -65,7 +86,11 @@ def collect() -> dict:
 
                 url = url.format(run=EvaluationRun.objects.filter(status="done").latest("pk").pk)
             response = client.get(url, follow=True)
-            out[f"{username} {url}"] = [str(response.status_code), *text(response.content.decode())]
+            if "spreadsheet" in response.get("Content-Type", ""):
+                lines = cells(response.content)
+            else:
+                lines = text(response.content.decode())
+            out[f"{username} {url}"] = [str(response.status_code), *lines]
     return out
 
 
@@ -73,16 +98,20 @@ def diff(a: str, b: str) -> int:
     import difflib
 
     before, after = json.loads(Path(a).read_text()), json.loads(Path(b).read_text())
-    changed = 0
+    changed = reordered = 0
     for key in before:
-        if before[key] != after.get(key):
+        if before[key] != after.get(key) and sorted(before[key]) == sorted(after.get(key, [])):
+            # The same lines in another order: rows of equal totals placed differently.
+            reordered += 1
+            print(f"=== {key}: the same lines, in another order")
+        elif before[key] != after.get(key):
             changed += 1
             print(f"--- {key}")
             sys.stdout.writelines(
                 f"{line}\n"
                 for line in difflib.unified_diff(before[key], after.get(key, []), lineterm="", n=1)
             )
-    print(f"{changed} of {len(before)} pages differ")
+    print(f"{changed} of {len(before)} pages differ, {reordered} only in the order of lines")
     return 1 if changed else 0
 
 

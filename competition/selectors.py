@@ -12,6 +12,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -26,7 +27,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Sqrt
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Round, Sqrt
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -300,6 +301,14 @@ def mean_expression(code: str, path: str = "score__means"):
     return Cast(KeyTextTransform(code, path), FloatField())
 
 
+def _rounded(expression, places: int = 6):
+    """SQL: a float rounded to `places` decimals, so that equal totals compare equal (in
+    order, ranks and ties) whatever order their floats were summed in. PostgreSQL rounds
+    numerics only, hence the casts."""
+    exact = Cast(expression, DecimalField(max_digits=30, decimal_places=12))
+    return Cast(Round(exact, places), FloatField())
+
+
 def _std_dev(mean_of_squares, mean):
     """Population standard deviation as sqrt(E[x²] − E[x]²): SQLite has no STDDEV aggregate.
 
@@ -349,8 +358,8 @@ def entry_standings(
         .annotate(
             sheet_count=Coalesce(F("score__sheet_count"), 0),
             means=F("score__means"),
-            weighted_total=ExpressionWrapper(
-                F("score__total_sum") / sheets, output_field=FloatField()
+            weighted_total=_rounded(
+                ExpressionWrapper(F("score__total_sum") / sheets, output_field=FloatField())
             ),
         )
         .annotate(

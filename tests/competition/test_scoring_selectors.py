@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from competition import selectors
-from competition.models import Criterion
+from competition.models import Criterion, EntryScore
 from tests.competition import factories as scoring
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,17 @@ def test_normalised_totals_read_the_page_only(year, entry_a, entry_b, django_ass
         page = selectors.normalised_totals(year, [entry_b.pk])
     assert page == {entry_b.pk: pytest.approx(everything[entry_b.pk])}
     assert everything[entry_a.pk] > everything[entry_b.pk]
+
+
+def test_equal_totals_tie_whatever_order_their_floats_were_summed(year, entry_a, entry_b):
+    # The same three sheet totals summed in two orders differ in the last bit
+    # (0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1): the standings still see one total, so the
+    # title decides, as it does for any tie.
+    scoring.sheet(entry_a, scoring.reviewer("r1"), 10, 10, 10, 10)
+    scoring.sheet(entry_b, scoring.reviewer("r2"), 10, 10, 10, 10)
+    assert 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1
+    EntryScore.objects.filter(entry=entry_a).update(total_sum=0.3 + 0.2 + 0.1, sheet_count=3)
+    EntryScore.objects.filter(entry=entry_b).update(total_sum=0.1 + 0.2 + 0.3, sheet_count=3)
+    rows = list(selectors.entry_standings(year))
+    assert rows[0].weighted_total == rows[1].weighted_total == pytest.approx(0.2)
+    assert [r.title for r in rows] == sorted([entry_a.title, entry_b.title])

@@ -7,4 +7,4 @@ class AwardsConfig(AppConfig):
     verbose_name = _("评比表彰")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions, tasks  # noqa: F401  (registers the rules and the tasks)

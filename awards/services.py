@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
+from common.queue import enqueue_on_commit
 from common.services import reminder_claim
-from common.tasks import enqueue_on_commit
 from common.uploads import validate_upload
 from competition import services as competition_services
 from competition.enums import YearStatus
@@ -226,9 +226,7 @@ def evaluation_run_start(*, actor, year: CompetitionYear) -> EvaluationRun:
     year_require_unsealed(year)
     require(actor, "awards.run_evaluation", year)
     run = evaluation_run_create(actor=actor, year=year)
-    from .tasks import build_evaluation_run  # tasks import services
-
-    enqueue_on_commit(build_evaluation_run, run_id=run.pk)
+    enqueue_on_commit("awards.build_evaluation_run", run_id=run.pk)
     return run
 
 

@@ -7,4 +7,4 @@ class CommonConfig(AppConfig):
     verbose_name = _("通用")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions, tasks  # noqa: F401  (registers the rules and the tasks)

@@ -1,8 +1,23 @@
-"""Rules for notifications: each user sees and marks only his own."""
+"""The one permission module's entry points, and the rules of notifications.
+
+Rules are django-rules predicates registered under dotted names by each app's
+`permissions.py` (the roles and their predicates: `competition.permissions`); views and
+services call `may`/`require`, templates `{% may "name" obj as ok %}`
+(common/templatetags/portal.py). Every app's rules are registered from its AppConfig.
+"""
 
 import rules
+from django.core.exceptions import PermissionDenied
 
-from competition import permissions  # noqa: F401  (the shared predicates and require/may)
+
+def may(user, action: str, obj=None) -> bool:
+    return rules.test_rule(action, user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied (403) unless allowed. Scope first, so foreign objects are 404."""
+    if not may(user, action, obj):
+        raise PermissionDenied
 
 
 @rules.predicate

@@ -11,10 +11,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from competition import permissions
-
-from . import mail, selectors
+from . import mail, permissions, selectors
 from .models import Notification, ReminderLog
+from .queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +31,7 @@ def notification_create(
         _build_notifications(recipients, title=title, body=body, link=link)
     )
     if mail and created:
-        from . import tasks  # tasks import services: import at call time
-
-        tasks.enqueue_on_commit(
-            tasks.send_notification_mail, notification_ids=[n.pk for n in created]
-        )
+        enqueue_on_commit("common.send_notification_mail", notification_ids=[n.pk for n in created])
     return created
 
 

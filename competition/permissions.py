@@ -1,7 +1,8 @@
 """The one place that answers "may this user do this (to this object)".
 
-Rules are django-rules predicates registered under dotted names; views call `may`/`require`,
-templates `{% may "name" obj as ok %}` (common/templatetags/portal.py). Other apps register
+Rules are django-rules predicates registered under dotted names; views call `may`/`require`
+(defined in `common.permissions`, re-exported here), templates `{% may "name" obj as ok %}`
+(common/templatetags/portal.py). Other apps register
 their own rules in their `permissions.py`, built from the predicates here.
 
 Roles: 单位填报员 (unit staff: their own unit only), 竞赛办公室 (office reviewers: every unit,
@@ -10,9 +11,12 @@ configuration). A Django superuser without a membership counts as admin.
 """
 
 import rules
-from django.core.exceptions import PermissionDenied
+
+from common.permissions import may, require
 
 from .enums import Role
+
+__all__ = ["may", "require"]  # the entry points, for the apps that import them from here
 
 
 def membership_of(user):
@@ -169,13 +173,3 @@ rules.add_rule("competition.record_spot_check", is_office_or_admin)
 rules.add_rule("competition.draw_spot_check", is_office_or_admin)
 rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
 rules.add_rule("competition.publish_notice", is_office_or_admin)
-
-
-def may(user, action: str, obj=None) -> bool:
-    return rules.test_rule(action, user, obj)
-
-
-def require(user, action: str, obj=None) -> None:
-    """Raise PermissionDenied (403) unless allowed. Scope first, so foreign objects are 404."""
-    if not may(user, action, obj):
-        raise PermissionDenied

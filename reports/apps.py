@@ -7,4 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("季度报告")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from common.jobs import reminder_job_register
+
+        from . import permissions, reminders, tasks  # noqa: F401  (registers rules and tasks)
+
+        reminder_job_register(name="deadline", order=1, send=reminders.deadline_reminders_send)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.tasks import enqueue_on_commit
+from common.queue import enqueue_on_commit
 from common.uploads import validate_upload
 from competition.enums import Role
 from competition.services import year_require_unsealed
@@ -84,9 +84,7 @@ def _transition(
         report=report, actor=actor, at=at, from_status=current, to_status=to, comment=comment
     )
     if notify and to in _NOTIFY:
-        from .tasks import send_report_status_mail
-
-        enqueue_on_commit(send_report_status_mail, transition_id=entry.pk)
+        enqueue_on_commit("reports.send_report_status_mail", transition_id=entry.pk)
     return report
 
 

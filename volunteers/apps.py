@@ -7,4 +7,8 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("劳模扶贫")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from common.jobs import reminder_job_register
+
+        from . import permissions, reminders, tasks  # noqa: F401  (registers rules and tasks)
+
+        reminder_job_register(name="quota", order=2, send=reminders.quota_reminders_send)

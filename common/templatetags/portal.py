@@ -2,7 +2,7 @@
 
 from django import template
 
-from competition import permissions
+from common import permissions
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.core import mail as django_mail
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from common import tasks
+from common import queue, tasks
 from common.models import Notification, ReminderLog
 from config.celery import app as celery_app
 from tests.common.factories import NotificationFactory
@@ -29,15 +29,15 @@ def test_enqueue_with_broker_down_logs_and_commits(caplog):
     def caller():
         with transaction.atomic():
             notification = NotificationFactory(title="已提交")
-            tasks.enqueue_on_commit(
-                tasks.send_notification_mail, notification_ids=[notification.pk]
+            queue.enqueue_on_commit(
+                "common.send_notification_mail", notification_ids=[notification.pk]
             )
         return notification
 
     down = OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
     with (
         mock.patch.object(tasks.send_notification_mail, "apply_async", side_effect=down) as sent,
-        caplog.at_level(logging.ERROR, logger="common.tasks"),
+        caplog.at_level(logging.ERROR, logger="common.queue"),
     ):
         notification = caller()
     sent.assert_called_once()
@@ -50,8 +50,8 @@ def test_enqueue_waits_for_commit_and_not_on_rollback(staff_a, django_capture_on
     notification = NotificationFactory(recipient=staff_a)
     with mock.patch.object(tasks.send_notification_mail, "apply_async") as sent:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            tasks.enqueue_on_commit(
-                tasks.send_notification_mail, notification_ids=[notification.pk]
+            queue.enqueue_on_commit(
+                "common.send_notification_mail", notification_ids=[notification.pk]
             )
         sent.assert_not_called()
         assert len(callbacks) == 1
@@ -92,3 +92,17 @@ def test_reference_data_fixture_restores_what_a_flush_removed(reference_data):
 
     assert UnitKind.objects.filter(code="county").exists()
     assert PeriodicTask.objects.filter(task="reports.send_deadline_reminders").exists()
+
+
+def test_services_queue_tasks_by_their_registered_names():
+    # Services name the tasks they queue (they never import tasks): every name they use is
+    # registered in this process, where the apps' AppConfigs imported their tasks.
+    import re
+
+    names = set()
+    for config in apps.get_app_configs():
+        services = Path(config.path) / "services.py"
+        if services.exists():
+            names |= set(re.findall(r'enqueue_on_commit\(\s*"([\w.]+)"', services.read_text()))
+    assert {"common.send_notification_mail", "reports.send_report_status_mail"} <= names
+    assert names <= set(celery_app.tasks)

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError
 
-from common import tasks as common_tasks
+from common import queue
 from common.mail import MailTransientError
 from common.models import Notification, ReminderLog
 from competition.enums import YearStatus
@@ -253,9 +253,9 @@ def test_broker_down_beat_publish_logs_and_next_run_catches_up(unit_a, staff_a, 
     task = tasks.send_deadline_reminders
     with (
         mock.patch.object(task, "apply_async", side_effect=down) as publish,
-        caplog.at_level(logging.ERROR, logger="common.tasks"),
+        caplog.at_level(logging.ERROR, logger="common.queue"),
     ):
-        assert common_tasks.send_task_safely(task, today=day(-3).isoformat()) is False
+        assert queue.send_task_safely(task, today=day(-3).isoformat()) is False
     publish.assert_called_once()
     assert "Could not enqueue reports.send_deadline_reminders" in caplog.text
     assert django_mail.outbox == [] and not ReminderLog.objects.exists()

@@ -1,4 +1,5 @@
-"""Run the reminder jobs once in the foreground: deadline reminders, then quota reminders.
+"""Run the reminder jobs once in the foreground: deadline reminders, then quota reminders
+(each registered by its app, `common.jobs`).
 
 The same functions the beat tasks call, with the same ledger, so running it on a day the
 worker already ran sends nothing more. `--dry-run` lists what would be sent and records
@@ -9,10 +10,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import reminders as deadline
-from volunteers import reminders as quota
-
-JOBS = (("deadline", deadline.deadline_reminders_send), ("quota", quota.quota_reminders_send))
+from common.jobs import reminder_jobs
 
 
 class Command(BaseCommand):
@@ -30,8 +28,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--date: {exc}") from exc
         verb = "would send" if dry_run else "sent"
-        for name, send in JOBS:
-            deliveries = send(today=today, dry_run=dry_run)
+        for job in reminder_jobs():
+            deliveries = job.send(today=today, dry_run=dry_run)
             for delivery in deliveries:
                 recipients = ", ".join(
                     address for message in delivery.messages for address in message.to
@@ -40,4 +38,4 @@ class Command(BaseCommand):
                     f"{verb} {delivery.key}: {delivery.title} → "
                     f"{len(delivery.notify)} notified; mail to {recipients or '-'}"
                 )
-            self.stdout.write(f"{name} reminders: {verb} {len(deliveries)}")
+            self.stdout.write(f"{job.name} reminders: {verb} {len(deliveries)}")

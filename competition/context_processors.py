@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
-from competition import permissions
-from competition.enums import Role
+from common import selectors
 
-from . import selectors
+from . import permissions
+from .enums import Role
 
 
 def portal(request):

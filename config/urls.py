@@ -26,3 +26,8 @@ urlpatterns = [
     path("notifications/", include("common.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "common.errors.bad_request"
+handler403 = "common.errors.permission_denied"
+handler404 = "common.errors.page_not_found"
+handler500 = "common.errors.server_error"

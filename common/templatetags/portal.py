@@ -39,3 +39,11 @@ def score(value, digits=2):
     if value is None or value == "":
         return "—"
     return f"{float(value):.{int(digits)}f}"
+
+
+@register.filter
+def minutes(value):
+    """A timedelta as whole minutes (at least 1): "locked for 15 minutes"."""
+    if not value:
+        return ""
+    return max(1, round(value.total_seconds() / 60))

@@ -29,6 +29,8 @@ def test_axes_locks_account_after_repeated_failures(client, staff_a, settings):
     assert response.status_code == 429
     body = response.content.decode()
     assert "登录失败次数过多" in body
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    assert f"连续 {settings.AXES_FAILURE_LIMIT} 次密码错误。请 {minutes} 分钟后再试" in body
     assert "_auth_user_id" not in client.session
 
 

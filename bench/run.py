@@ -6,7 +6,8 @@
 (b) building the rankings, over one hand-written SQL aggregate of the same totals;
 (c) the rankings .xlsx export, over openpyxl write-only mode writing the same rows, and peak
     memory at 10,000 and 50,000 rows;
-(d) the reminder job for the scaled city: time, queries, SMTP connections.
+(d) the reminder job for the scaled city: time, queries, SMTP connections;
+(e) the login POST of a demo account (Argon2; target under a second).
 
 Prints a table with each target beside its figure and writes bench/results.json.
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/huaibei_bench),
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -207,6 +209,53 @@ def bench_pages():
     return {"bare_median_ms": round(bare * 1000, 2), "pages": results}
 
 
+def timed_login(username, password):
+    """GET the login page (CSRF cookie and token), then time the POST of the form."""
+    import http.cookiejar
+    import re
+
+    jar = http.cookiejar.CookieJar()
+    # The POST alone is timed, not the home page it redirects to.
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    url = f"http://127.0.0.1:{PORT}/accounts/login/"
+    page = opener.open(url, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    start = time.perf_counter()
+    try:
+        opener.open(urllib.request.Request(url, data=data), timeout=30).read()
+    except urllib.error.HTTPError as answer:
+        elapsed = time.perf_counter() - start
+        if answer.code == 302:
+            return elapsed
+    raise RuntimeError(f"login of {username} failed")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def bench_login(username="xiangshan", requests=10):
+    """The login POST of a demo account (the first one upgrades an older hash: warm-up)."""
+    from competition.demo import DEMO_PASSWORD
+
+    with Server():
+        timed_login(username, DEMO_PASSWORD)
+        samples = [timed_login(username, DEMO_PASSWORD) for _ in range(requests)]
+    from django.conf import settings
+
+    return {
+        "user": username,
+        "hasher": settings.PASSWORD_HASHERS[0].rsplit(".", 1)[1],
+        "login_post_median_ms": round(statistics.median(samples) * 1000, 1),
+        "login_post_max_ms": round(max(samples) * 1000, 1),
+        "target_ms": "< 1000",
+    }
+
+
 def main():
     setup_data()
     import django
@@ -223,6 +272,7 @@ def main():
         "scale": SCALE,
         "requests_per_page": REQUESTS,
         "pages": bench_pages(),
+        "login": bench_login(),
     }
     report.update(extra.run_all())
     out = ROOT / "bench" / "results.json"
@@ -247,7 +297,7 @@ def print_table(report):
             f"{row['ratio_over_bare']:>8} {'≤' + str(row['target_ratio']):>7} "
             f"{row['queries']:>8} {'≤' + str(row['target_queries']):>7}"
         )
-    for key in ("rankings", "export", "reminders"):
+    for key in ("login", "rankings", "export", "reminders"):
         if key in report:
             print(f"\n({key})")
             for name, value in report[key].items():

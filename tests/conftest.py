@@ -42,6 +42,17 @@ def redis_reachable(url: str | None) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users hash their passwords with MD5: the portal's Argon2 costs a tenth of a second
+    or more per user, and the suite makes thousands. tests/common/test_passwords.py checks
+    the portal's own hashers."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
+
+
 @pytest.fixture
 def require_postgres():
     need(

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import UploadedFile
 from common.uploads import upload_path
-from competition.models import NineProject, Unit
+from competition.models import ActivityType, NineProject, Unit
 
-from .enums import ActivityType, Expertise, Gender, HonourLevel
+from .enums import Expertise, Gender, HonourLevel
 
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("请填写有效的电话号码（数字，可含 - 和空格）。")
@@ -169,7 +169,13 @@ class Activity(models.Model):
         verbose_name=_("组织单位"),
     )
     title = models.CharField(_("活动名称"), max_length=200)
-    activity_type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
+    # Both are rows of the year the activity's date lies in (`services.activity_save`).
+    activity_type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("活动类型"),
+    )
     nine_project = models.ForeignKey(
         NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
     )

@@ -177,11 +177,7 @@ def _activity_data(**overrides):
 
 
 def test_staff_records_activity(client_for, staff_a, unit_a, worker_a, year):
-    from competition.models import NineProject
-
-    data = _activity_data(
-        nine_project=NineProject.objects.get(number=1).pk, model_workers=[worker_a.pk]
-    )
+    data = _activity_data(nine_project=1, model_workers=[worker_a.pk])
     response = client_for(staff_a).post(reverse("volunteers:activity_create"), data)
     activity = Activity.objects.get()
     assert response["Location"] == reverse("volunteers:activity_detail", args=[activity.pk])
@@ -192,14 +188,11 @@ def test_staff_records_activity(client_for, staff_a, unit_a, worker_a, year):
     )
 
 
-def test_staff_cannot_add_other_units_worker(client_for, staff_a, worker_b):
-    from competition.models import NineProject
-
-    data = _activity_data(
-        nine_project=NineProject.objects.get(number=1).pk, model_workers=[worker_b.pk]
-    )
+def test_staff_cannot_add_other_units_worker(client_for, staff_a, worker_b, year):
+    data = _activity_data(nine_project=1, model_workers=[worker_b.pk])
     response = client_for(staff_a).post(reverse("volunteers:activity_create"), data)
     assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["model_workers"]
     assert not Activity.objects.exists()
 
 
@@ -278,14 +271,14 @@ def test_quota_page_query_count_does_not_grow(
     client = client_for(office_user)
     url = reverse("volunteers:quota") + "?year=2019"
     ActivityFactory.create_batch(2)
-    # 7: the page's keys, then the counts of those 50 units only (cheaper than one query
-    # aggregating every unit of the city).
-    with django_assert_max_num_queries(7):
+    # 8: the year's activity types, the page's keys, then the counts of those 50 units only
+    # (cheaper than one query aggregating every unit of the city).
+    with django_assert_max_num_queries(8):
         client.get(url)
     for _ in range(20):
         unit = UnitFactory()
         ActivityFactory.create_batch(3, unit=unit)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(url)
     assert len(response.context["rows"]) == 22
 

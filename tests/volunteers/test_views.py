@@ -357,3 +357,52 @@ def test_evidence_panels_show_year_activities(rf, office_user, unit_a, year):
         if p.template.startswith("volunteers/")
     ]
     assert [a.title for a in panels[0].context["activities"]] == ["今年"]
+
+
+# A year's own activity types -------------------------------------------------------------
+
+
+def _year_2020_with_own_types(year, admin_user):
+    from awards import services as awards_services
+    from competition import services as competition_services
+
+    y2020 = awards_services.year_open(actor=admin_user, source=year, number=2020)
+    skills = y2020.activity_types.get(code="skills")
+    competition_services.activity_type_save(
+        actor=admin_user, year=y2020, activity_type=skills, name="技能培训"
+    )
+    competition_services.activity_type_save(
+        actor=admin_user, year=y2020, code="culture", name="文化扶贫"
+    )
+    return y2020
+
+
+def test_quota_page_and_export_count_each_years_own_types(client_for, admin_user, unit_a, year):
+    _year_2020_with_own_types(year, admin_user)
+    ActivityFactory(unit=unit_a, date=datetime.date(2019, 3, 1), activity_type="skills")
+    ActivityFactory(unit=unit_a, date=datetime.date(2020, 3, 1), activity_type="culture")
+    client = client_for(admin_user)
+    page_2019 = client.get(reverse("volunteers:quota") + "?year=2019")
+    assert page_2019.context["types"] == [label for _code, label in ActivityType.choices]
+    page_2020 = client.get(reverse("volunteers:quota") + "?year=2020")
+    assert page_2020.context["types"] == [
+        "技能培训", "健康扶贫", "教育扶贫", "产业扶贫", "结对帮扶", "志愿服务", "文化扶贫",
+    ]  # fmt: skip
+    response = client.get(reverse("volunteers:quota_export") + "?year=2020")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][4] == "技能培训" and rows[0][10] == "文化扶贫"
+    assert rows[1] == ("相山区总工会", "县区总工会", 3, 1, 0, 0, 0, 0, 0, 0, 1, "未完成")
+
+
+def test_activity_list_filters_by_the_current_years_types(
+    client_for, admin_user, office_user, unit_a, year
+):
+    _year_2020_with_own_types(year, admin_user)  # 2020 is the current (latest open) year
+    ActivityFactory(unit=unit_a, title="一九年培训", activity_type="skills")
+    ActivityFactory(unit=unit_a, title="二〇年培训", date=datetime.date(2020, 3, 1))
+    ActivityFactory(unit=unit_a, title="义诊", activity_type="health")
+    response = client_for(office_user).get(reverse("volunteers:activity_list") + "?type=skills")
+    assert ("skills", "技能培训") in list(response.context["types"])
+    assert sorted(a.title for a in response.context["page"]) == ["一九年培训", "二〇年培训"]
+    body = response.content.decode()
+    assert "<td>技能培训</td>" in body and "<td>技能扶贫</td>" in body  # each row its year's

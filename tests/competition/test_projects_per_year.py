@@ -287,3 +287,24 @@ def test_forms_offer_the_years_own_projects_and_types(client_for, staff_a, admin
     activity = Activity.objects.get()
     assert (activity.activity_type.year, activity.activity_type.name) == (y2019, "技能扶贫")
     assert (activity.nine_project.year, activity.nine_project.name) == (y2019, "产业脱贫工程")
+
+
+@pytest.mark.parametrize("kind", ["project", "activity_type"])
+def test_rule_list_pages_query_count_does_not_grow(
+    client_for, admin_user, kind, django_assert_max_num_queries
+):
+    year = factories.competition_year(2019)
+    client = client_for(admin_user)
+    url = reverse(f"competition:{kind}_list", args=[year.pk])
+    with django_assert_max_num_queries(8) as small:
+        client.get(url)
+    for number in range(20):
+        if kind == "project":
+            services.project_save(actor=admin_user, year=year, name=f"工程{number}", short_name="x")
+        else:
+            services.activity_type_save(
+                actor=admin_user, year=year, code=f"t{number}", name=f"类{number}"
+            )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) in (29, 26)

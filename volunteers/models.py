@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -213,6 +214,15 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Type and project of one year (which year its date picks: services.activity_save).
+        if (
+            self.activity_type_id
+            and self.nine_project_id
+            and self.activity_type.year_id != self.nine_project.year_id
+        ):
+            raise ValidationError({"nine_project": _("活动类型和九大工程须属于同一竞赛年度。")})
 
 
 class QuotaUnit(Unit):

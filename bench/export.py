@@ -28,7 +28,7 @@ def _make_run(year, rows: int) -> EvaluationRun:
     run = EvaluationRun.objects.create(
         year=year, status="done", progress=100, settings={"criteria": criteria}
     )
-    projects = list(NineProject.objects.all())
+    projects = list(NineProject.objects.filter(year=year))
     now = timezone.now()
     EntryRanking.objects.bulk_create(
         (

@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .enums import YearStatus
 from .models import (
+    ActivityType,
     CompetitionYear,
     ConflictDeclaration,
     Criterion,
@@ -137,9 +138,31 @@ class UnitQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
             self.delete_model(request, obj)
 
 
+class YearRuleAdmin(SimpleHistoryAdmin):
+    """Read-only here: a year's projects and activity types are edited on the portal's year
+    pages, whose services check the admin, refuse a closed year and a row in use."""
+
+    list_filter = ("year",)
+    list_select_related = ("year",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(NineProject)
-class NineProjectAdmin(admin.ModelAdmin):
-    list_display = ("number", "name", "short_name")
+class NineProjectAdmin(YearRuleAdmin):
+    list_display = ("year", "number", "name", "short_name")
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(YearRuleAdmin):
+    list_display = ("year", "number", "code", "name")
 
 
 @admin.register(Criterion)
@@ -300,6 +323,8 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
             services.periods_ensure(actor=request.user, competition_year=form.instance)
         services.kind_quotas_ensure(actor=request.user, year=form.instance)
         services.criteria_ensure(competition_year=form.instance)
+        services.projects_ensure(actor=request.user, competition_year=form.instance)
+        services.activity_types_ensure(actor=request.user, competition_year=form.instance)
 
 
 def _period_save(actor, year, period):

@@ -1,5 +1,6 @@
-"""The notice's rules, as the defaults of a new competition year (the admin edits them per
-year afterwards; see `services.competition_year_create` and `services.year_open`)."""
+"""The notice's rules, as the defaults of a new competition year: criteria, projects, activity
+types (the admin edits them per year afterwards; see `services.competition_year_create` and
+`services.year_open`)."""
 
 from decimal import Decimal
 
@@ -32,3 +33,27 @@ CRITERIA = (
 )
 CRITERION_MAX_POINTS = Decimal(25)
 CRITERION_WEIGHT = Decimal(1)
+
+# The nine projects (九大工程): number, name, short name.
+NINE_PROJECTS = (
+    (1, "产业脱贫工程", "产业"),
+    (2, "就业脱贫工程", "就业"),
+    (3, "生态保护脱贫工程", "生态"),
+    (4, "智力扶贫工程", "智力"),
+    (5, "社保兜底脱贫工程", "社保"),
+    (6, "健康脱贫工程", "健康"),
+    (7, "基础设施建设扶贫工程", "基础设施"),
+    (8, "金融扶贫工程", "金融"),
+    (9, "社会扶贫工程", "社会"),
+)
+
+# The activity types of the “5+1” project: five themed activities plus the volunteer team's
+# service. Code (kept across years: imports, filters and the quota columns use it), name.
+ACTIVITY_TYPES = (
+    ("skills", "技能扶贫"),
+    ("health", "健康扶贫"),
+    ("education", "教育扶贫"),
+    ("industry", "产业扶贫"),
+    ("pairing", "结对帮扶"),
+    ("volunteer", "志愿服务"),
+)

@@ -199,7 +199,7 @@ def _seed_scoring(admin_user) -> None:
             entry = Entry(
                 unit=unit,
                 year=year,
-                nine_project=NineProject.objects.get(number=number),
+                nine_project=NineProject.objects.get(year=year, number=number),
                 title=title,
                 description=description,
                 target_villages=villages,
@@ -408,7 +408,7 @@ def _scale_reviewers(block: int, units) -> list:
 
 def _scale_scoring(units, reviewers) -> None:
     year = CompetitionYear.objects.get(year=DEMO_YEAR)
-    projects = list(NineProject.objects.order_by("number"))
+    projects = list(NineProject.objects.filter(year=year).order_by("number"))
     rng = random.Random(len(units) * 7919 + units[0].pk)
     entries = []
     for i in range(SCALE_SIZES["entries"]):

@@ -11,7 +11,7 @@ from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import selectors
 from .enums import SpotCheckRating
-from .models import CompetitionYear, Entry, NineProject, Notice, Unit
+from .models import ActivityType, CompetitionYear, Entry, NineProject, Notice, Unit
 
 
 def _helper(label):
@@ -29,8 +29,9 @@ class EntryForm(forms.ModelForm):
             "target_villages": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["nine_project"].queryset = selectors.projects_of(year)
         cap_counts(self, "target_households")
         self.helper = _helper(_("保存"))
 
@@ -184,12 +185,16 @@ class NoticeForm(forms.ModelForm):
 class StandingsFilterForm(forms.Form):
     nine_project = forms.ModelChoiceField(
         label=_("九大工程"),
-        queryset=NineProject.objects.all(),
+        queryset=NineProject.objects.none(),
         required=False,
         empty_label=_("全部"),
     )
     # Off by default: it needs every reviewer's statistics over the year (two more aggregates).
     normalised = forms.BooleanField(label=_("显示标准化总分"), required=False)
+
+    def __init__(self, *args, year, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nine_project"].queryset = selectors.projects_of(year)
 
 
 class YearReopenForm(forms.Form):
@@ -198,3 +203,33 @@ class YearReopenForm(forms.Form):
         max_length=90,
         widget=forms.TextInput(attrs={"placeholder": _("必填，如：补录遗漏的报告")}),
     )
+
+
+class ProjectForm(forms.ModelForm):
+    """One of a year's projects; the service checks the year (admin, not closed, unique)."""
+
+    class Meta:
+        model = NineProject
+        fields = ["number", "name", "short_name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("留空则排在最后。")
+        self.helper = _helper(_("保存"))
+
+
+class ActivityTypeForm(forms.ModelForm):
+    """One of a year's activity types; the service checks the year (admin, not closed,
+    unique)."""
+
+    class Meta:
+        model = ActivityType
+        fields = ["number", "code", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = _("留空则排在最后。")
+        self.helper = _helper(_("保存"))

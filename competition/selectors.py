@@ -34,6 +34,7 @@ from django.utils import timezone
 from . import permissions
 from .enums import Role, YearStatus
 from .models import (
+    ActivityType,
     CompetitionYear,
     ConflictDeclaration,
     Criterion,
@@ -217,6 +218,29 @@ def years() -> QuerySet[CompetitionYear]:
 
 def year_by_number(number: int) -> CompetitionYear:
     return get_object_or_404(CompetitionYear, year=number)
+
+
+def year_of_date(date: datetime.date | None) -> CompetitionYear | None:
+    """The competition year a dated record (an activity) belongs to: the one whose dates
+    contain the day (the earliest, should two overlap)."""
+    if date is None:
+        return None
+    containing = CompetitionYear.objects.filter(start_date__lte=date, end_date__gte=date)
+    return containing.order_by("start_date", "year").first()
+
+
+def projects_of(year: CompetitionYear | None) -> QuerySet[NineProject]:
+    """The year's projects (the nine projects by default), in their order."""
+    if year is None:
+        return NineProject.objects.none()
+    return NineProject.objects.filter(year=year).order_by("number")
+
+
+def activity_types_of(year: CompetitionYear | None) -> QuerySet[ActivityType]:
+    """The year's activity types (the “5+1” by default), in their order."""
+    if year is None:
+        return ActivityType.objects.none()
+    return ActivityType.objects.filter(year=year).order_by("number")
 
 
 # --- 四比双争 scoring -------------------------------------------------------------------------

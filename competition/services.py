@@ -18,6 +18,7 @@ from common.uploads import IMAGE_EXTENSIONS, validate_upload
 from . import defaults
 from .enums import PeriodScheme, Role, UnitKindCode, YearStatus
 from .models import (
+    ActivityType,
     CompetitionYear,
     ConflictDeclaration,
     Criterion,
@@ -25,6 +26,7 @@ from .models import (
     EntryScore,
     KindQuota,
     Membership,
+    NineProject,
     Notice,
     Participation,
     ReportingPeriod,
@@ -94,6 +96,8 @@ def competition_year_create(
     deadline_days: int = DEADLINE_DAYS_AFTER_PERIOD,
     quotas: Mapping[str, int] | None = None,
     criteria: list[dict] | None = None,
+    projects: list[dict] | None = None,
+    activity_types: list[dict] | None = None,
 ) -> CompetitionYear:
     """Create a competition year with its reporting periods, its quotas and its criteria.
 
@@ -102,7 +106,9 @@ def competition_year_create(
     it ends. The evaluation date defaults to 15 April of the following year, so that
     rankings are ready before May Day. Each unit kind's activity quota is `quotas[kind
     code]`, else the notice's default (`DEFAULT_QUOTAS`); the criteria are `criteria`, else
-    the notice's 四比 (see `criteria_ensure`).
+    the notice's 四比 (see `criteria_ensure`); the projects and activity types are `projects`
+    and `activity_types`, else the nine projects and the “5+1” (`projects_ensure`,
+    `activity_types_ensure`).
     """
     competition_year = CompetitionYear(
         year=year,
@@ -121,6 +127,10 @@ def competition_year_create(
     )
     kind_quotas_ensure(actor=actor, year=competition_year, quotas=quotas)
     criteria_ensure(competition_year=competition_year, criteria=criteria)
+    projects_ensure(actor=actor, competition_year=competition_year, projects=projects)
+    activity_types_ensure(
+        actor=actor, competition_year=competition_year, activity_types=activity_types
+    )
     return competition_year
 
 
@@ -383,6 +393,147 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
     entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
 
 
+# --- a year's projects and activity types ------------------------------------------------
+
+PROJECT_FIELDS = ("number", "name", "short_name", "description")
+ACTIVITY_TYPE_FIELDS = ("code", "number", "name")
+
+
+def _rule_rows_ensure(actor, model, existing, rows, year, fields) -> list:
+    if existing.exists():
+        return list(existing.all())
+    created = []
+    for number, values in enumerate(rows, start=1):
+        row = model(year=year, number=values.get("number", number))
+        for name in fields:
+            if name != "number":
+                setattr(row, name, values.get(name, ""))
+        row.full_clean()
+        _save_with_history(row, actor)
+        created.append(row)
+    return created
+
+
+@transaction.atomic
+def projects_ensure(
+    *, actor, competition_year: CompetitionYear, projects: list[dict] | None = None
+) -> list[NineProject]:
+    """Give a year without projects its projects: `projects` (dicts of number, name,
+    short_name, description), by default the nine projects. A year that has some keeps them."""
+    if projects is None:
+        projects = [
+            {"number": number, "name": name, "short_name": short}
+            for number, name, short in defaults.NINE_PROJECTS
+        ]
+    return _rule_rows_ensure(
+        actor, NineProject, competition_year.projects, projects, competition_year, PROJECT_FIELDS
+    )
+
+
+@transaction.atomic
+def activity_types_ensure(
+    *, actor, competition_year: CompetitionYear, activity_types: list[dict] | None = None
+) -> list[ActivityType]:
+    """Give a year without activity types its types: `activity_types` (dicts of code, name,
+    number), by default the “5+1”. A year that has some keeps them."""
+    if activity_types is None:
+        activity_types = [{"code": code, "name": name} for code, name in defaults.ACTIVITY_TYPES]
+    return _rule_rows_ensure(
+        actor,
+        ActivityType,
+        competition_year.activity_types,
+        activity_types,
+        competition_year,
+        ACTIVITY_TYPE_FIELDS,
+    )
+
+
+def _next_number(rows) -> int:
+    return (rows.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
+def _year_rule_save(actor, year, row, fields, allowed, what):
+    _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
+    if row.pk is not None and row.year_id != year.pk:
+        raise ValidationError(_("该%(what)s不属于此竞赛年度。") % {"what": what})
+    row.year = year
+    for name, value in _pick(fields, allowed).items():
+        setattr(row, name, value)
+    if row.number is None:
+        row.number = _next_number(type(row).objects.filter(year=year))
+    row.full_clean()
+    _save_with_history(row, actor)
+    return row
+
+
+@transaction.atomic
+def project_save(
+    *, actor, year: CompetitionYear, project: NineProject | None = None, **fields
+) -> NineProject:
+    """Add a project to a year, or change one of the year's (number, name, short name,
+    description). Other years keep theirs. Admins only; refused for a closed year."""
+    return _year_rule_save(actor, year, project or NineProject(), fields, PROJECT_FIELDS, _("工程"))
+
+
+@transaction.atomic
+def project_delete(*, actor, project: NineProject) -> None:
+    """Remove a project no entry, report, activity or ranking of the year refers to."""
+    year = project.year
+    _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
+    in_use = _("“%(name)s”已有参赛项目、报告、活动或评选记录使用，不能删除；可修改其名称。") % {
+        "name": project.name
+    }
+    if project.reports.exists():
+        raise ValidationError(in_use, code="in_use")
+    project._history_user = _user_or_none(actor)
+    try:
+        project.delete()
+    except ProtectedError as exc:
+        raise ValidationError(in_use, code="in_use") from exc
+
+
+@transaction.atomic
+def activity_type_save(
+    *, actor, year: CompetitionYear, activity_type: ActivityType | None = None, **fields
+) -> ActivityType:
+    """Add an activity type to a year, or change one of the year's (code, name, number).
+    Other years keep theirs. Admins only; refused for a closed year."""
+    return _year_rule_save(
+        actor, year, activity_type or ActivityType(), fields, ACTIVITY_TYPE_FIELDS, _("活动类型")
+    )
+
+
+@transaction.atomic
+def activity_type_delete(*, actor, activity_type: ActivityType) -> None:
+    """Remove an activity type no activity is recorded under."""
+    year = activity_type.year
+    _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
+    in_use = _("已有活动属于“%(name)s”，不能删除；可修改其名称。") % {"name": activity_type.name}
+    if activity_type.activities.exists():
+        raise ValidationError(in_use, code="in_use")
+    activity_type._history_user = _user_or_none(actor)
+    try:
+        activity_type.delete()
+    except ProtectedError as exc:
+        raise ValidationError(in_use, code="in_use") from exc
+
+
+def require_of_year(year: CompetitionYear | None, **rows) -> None:
+    """Refuse projects or activity types (by field name) that are not rows of `year`."""
+    errors = {}
+    for name, row in rows.items():
+        if row is not None and year is not None and row.year_id != year.pk:
+            errors[name] = _("“%(name)s”不是%(year)s年度的设置，请重新选择。") % {
+                "name": row,
+                "year": year.year,
+            }
+    if errors:
+        raise ValidationError(errors, code="other_year")
+
+
 @transaction.atomic
 def periods_ensure(
     *,
@@ -543,6 +694,7 @@ def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已停止报名。"))
     entry = Entry(unit=unit, year=year, created_by=actor, **_pick(fields, ENTRY_FIELDS))
+    require_of_year(year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
     entry.save()
     return entry
@@ -554,6 +706,7 @@ def entry_update(*, actor, entry: Entry, **fields) -> Entry:
     _require(actor, "competition.edit_entry", entry, _("该参赛项目已不能修改。"))
     for name, value in _pick(fields, ENTRY_FIELDS).items():
         setattr(entry, name, value)
+    require_of_year(entry.year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
     entry.save()
     return entry
@@ -918,7 +1071,8 @@ def shift_year(date: datetime.date, years: int) -> datetime.date:
 
 def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
     """What opening year `number` from `source` copies, as plain data the admin can read
-    (and adjust) before confirming: periods shifted to the new year, criteria, quotas."""
+    (and adjust) before confirming: periods shifted to the new year, criteria, projects,
+    activity types, quotas."""
     shift = number - source.year
     return {
         "year": number,
@@ -937,6 +1091,13 @@ def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
         "criteria": [
             {f: getattr(c, f) for f in ("code", "name", "rubric", "max_points", "weight")}
             for c in source.criteria.order_by("number")
+        ],
+        "projects": [
+            {f: getattr(p, f) for f in PROJECT_FIELDS} for p in source.projects.order_by("number")
+        ],
+        "activity_types": [
+            {f: getattr(t, f) for f in ACTIVITY_TYPE_FIELDS}
+            for t in source.activity_types.order_by("number")
         ],
         "quotas": dict(source.kind_quotas.values_list("kind__code", "quota")),
         "unit_quotas": dict(source.unit_quotas.values_list("unit_id", "quota")),
@@ -964,6 +1125,8 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         periods=plan["periods"],
         quotas=plan["quotas"],
         criteria=plan["criteria"],
+        projects=plan["projects"],
+        activity_types=plan["activity_types"],
     )
     year.disagreement_threshold = plan["disagreement_threshold"]
     year.unassigned_may_score = plan["unassigned_may_score"]

@@ -31,4 +31,28 @@ urlpatterns = [
     path("years/", views.year_list, name="year_list"),
     path("years/<int:pk>/close/", views.year_close, name="year_close"),
     path("years/<int:pk>/reopen/", views.year_reopen, name="year_reopen"),
+    path("years/<int:pk>/projects/", views.project_list, name="project_list"),
+    path("years/<int:pk>/projects/new/", views.project_create, name="project_create"),
+    path("years/<int:pk>/projects/<int:project_pk>/", views.project_edit, name="project_edit"),
+    path(
+        "years/<int:pk>/projects/<int:project_pk>/delete/",
+        views.project_delete,
+        name="project_delete",
+    ),
+    path("years/<int:pk>/activity-types/", views.activity_type_list, name="activity_type_list"),
+    path(
+        "years/<int:pk>/activity-types/new/",
+        views.activity_type_create,
+        name="activity_type_create",
+    ),
+    path(
+        "years/<int:pk>/activity-types/<int:type_pk>/",
+        views.activity_type_edit,
+        name="activity_type_edit",
+    ),
+    path(
+        "years/<int:pk>/activity-types/<int:type_pk>/delete/",
+        views.activity_type_delete,
+        name="activity_type_delete",
+    ),
 ]

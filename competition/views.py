@@ -15,11 +15,13 @@ from common.uploads import file_response
 
 from . import permissions, selectors, services
 from .forms import (
+    ActivityTypeForm,
     AssignmentForm,
     ConflictForm,
     DrawForm,
     EntryForm,
     NoticeForm,
+    ProjectForm,
     ScoreSheetForm,
     SpotCheckForm,
     SpreadForm,
@@ -102,7 +104,7 @@ def entry_create(request):
     unit = selectors.units_for_user(request.user).filter(pk=permissions.unit_id_of(request.user))
     unit = unit.first()
     permissions.require(request.user, "competition.create_entry", unit)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST or None, year=year)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(
@@ -120,7 +122,7 @@ def entry_create(request):
 def entry_edit(request, pk):
     entry = selectors.entry_for_user(request.user, pk)
     permissions.require(request.user, "competition.edit_entry", entry)
-    form = EntryForm(request.POST or None, instance=entry)
+    form = EntryForm(request.POST or None, instance=entry, year=entry.year)
     if request.method == "POST" and form.is_valid():
         services.entry_update(actor=request.user, entry=entry, **form.cleaned_data)
         messages.success(request, _("参赛项目已保存。"))
@@ -202,7 +204,7 @@ STANDINGS_COLUMNS = (
 def standings(request):
     year = _year(request)
     permissions.require(request.user, "competition.view_standings", year)
-    form = StandingsFilterForm(request.GET or None)
+    form = StandingsFilterForm(request.GET or None, year=year)
     valid = form.is_valid()
     nine_project = form.cleaned_data["nine_project"] if valid else None
     normalised = valid and form.cleaned_data["normalised"]
@@ -508,3 +510,101 @@ def year_reopen(request, pk):
     else:
         messages.success(request, _("%(year)s年度已重新开放。") % {"year": year.year})
     return redirect("competition:year_list")
+
+
+# --- a year's projects and activity types ------------------------------------------------------
+
+RULE_PAGES = {
+    # kind: (related name on the year, form, save service, its argument, delete service)
+    "project": ("projects", ProjectForm, services.project_save, "project", services.project_delete),
+    "activity_type": (
+        "activity_types",
+        ActivityTypeForm,
+        services.activity_type_save,
+        "activity_type",
+        services.activity_type_delete,
+    ),
+}
+
+
+def _rule_year(request, pk):
+    permissions.require(request.user, "competition.manage_years")
+    return get_object_or_404(selectors.years(), pk=pk)
+
+
+def _rule_list(request, pk, kind):
+    year = _rule_year(request, pk)
+    rows = getattr(year, RULE_PAGES[kind][0]).order_by("number")
+    context = {"year": year, "rows": rows, "sealed": services.year_is_sealed(year)}
+    return render(request, f"competition/{kind}_list.html", context)
+
+
+def _rule_edit(request, pk, kind, row_pk=None):
+    year = _rule_year(request, pk)
+    related, form_class, save, argument, _delete = RULE_PAGES[kind]
+    row = get_object_or_404(getattr(year, related), pk=row_pk) if row_pk else None
+    form = form_class(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor=request.user, year=year, **{argument: row}, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(f"competition:{kind}_list", pk=year.pk)
+    return render(request, f"competition/{kind}_form.html", {"form": form, "year": year})
+
+
+def _rule_delete(request, pk, kind, row_pk):
+    year = _rule_year(request, pk)
+    related, _form, _save, argument, delete = RULE_PAGES[kind]
+    row = get_object_or_404(getattr(year, related), pk=row_pk)
+    try:
+        delete(actor=request.user, **{argument: row})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(name)s”已删除。") % {"name": row.name})
+    return redirect(f"competition:{kind}_list", pk=year.pk)
+
+
+@login_required
+def project_list(request, pk):
+    return _rule_list(request, pk, "project")
+
+
+@login_required
+def project_create(request, pk):
+    return _rule_edit(request, pk, "project")
+
+
+@login_required
+def project_edit(request, pk, project_pk):
+    return _rule_edit(request, pk, "project", project_pk)
+
+
+@login_required
+@require_POST
+def project_delete(request, pk, project_pk):
+    return _rule_delete(request, pk, "project", project_pk)
+
+
+@login_required
+def activity_type_list(request, pk):
+    return _rule_list(request, pk, "activity_type")
+
+
+@login_required
+def activity_type_create(request, pk):
+    return _rule_edit(request, pk, "activity_type")
+
+
+@login_required
+def activity_type_edit(request, pk, type_pk):
+    return _rule_edit(request, pk, "activity_type", type_pk)
+
+
+@login_required
+@require_POST
+def activity_type_delete(request, pk, type_pk):
+    return _rule_delete(request, pk, "activity_type", type_pk)

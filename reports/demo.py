@@ -83,7 +83,7 @@ def seed(*, stdout=None, scale: int = 0) -> None:
         u.membership.unit_id: u
         for u in users.filter(membership__role="unit_staff").select_related("membership")
     }
-    projects = {p.number: p for p in NineProject.objects.all()}
+    projects = {p.number: p for p in NineProject.objects.filter(year__year=DEMO_YEAR)}
     created = 0
     for name, plan in PLAN.items():
         unit = units.get(name)
@@ -173,7 +173,7 @@ def _scale_reports(block, units, periods, office) -> int:
             "unit_id", "user_id"
         )
     )
-    projects = list(NineProject.objects.order_by("number"))
+    projects = list(NineProject.objects.filter(year__year=DEMO_YEAR).order_by("number"))
     states = list(SCALE_MIX)
     weights = list(SCALE_MIX.values())
     plan, reports = [], []

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import cap_counts
 from common.uploads import validate_upload
 from competition.models import NineProject, ReportingPeriod, UnitKind
+from competition.selectors import projects_of
 
 from .enums import ReportStatus
 from .models import Report
@@ -26,6 +27,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submit = submit
+        self.fields["projects"].queryset = projects_of(self.instance.period.year)
         for name in NUMBER_FIELDS:
             self.fields[name].widget.attrs["min"] = 0
         cap_counts(self, *(name for name in NUMBER_FIELDS if name != "funds_invested"))

@@ -303,12 +303,14 @@ def timeliness_by_unit(year, *, today: datetime.date | None = None) -> QuerySet[
 
 
 def showcase_items(*, project=None) -> QuerySet[ShowcaseItem]:
-    """Exemplary practices, newest first; only of reports that are (still) accepted."""
+    """Exemplary practices, newest first; only of reports that are (still) accepted. With
+    `project`, those under the project of its number in every year (each year has its own
+    rows; opening a year keeps the numbers)."""
     items = ShowcaseItem.objects.filter(report__status=ReportStatus.ACCEPTED).select_related(
         "project", "report__unit", "report__period__year"
     )
     if project is not None:
-        items = items.filter(project=project)
+        items = items.filter(project__number=project.number)
     return items.order_by("-marked_at", "-id")
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from common.queue import enqueue_on_commit
 from common.uploads import validate_upload
 from competition.enums import Role
+from competition.models import NineProject
 from competition.services import year_require_unsealed
 
 from .enums import EDITABLE_STATUSES, ReportStatus
@@ -134,6 +135,17 @@ def report_save(
     for name in (*TEXT_SECTIONS, *NUMBER_FIELDS):
         if name in data:
             setattr(report, name, data[name])
+    if projects is not None:
+        keys = [getattr(project, "pk", project) for project in projects]  # rows or ids
+        projects = list(NineProject.objects.filter(pk__in=keys))
+        foreign = [p.name for p in projects if p.year_id != report.period.year_id]
+        if foreign:
+            raise ValidationError(
+                {
+                    "projects": _("不是%(year)s年度的工程：%(names)s")
+                    % {"year": report.period.year.year, "names": "、".join(foreign)}
+                }
+            )
     report.full_clean()
     report.save()
     if projects is not None:

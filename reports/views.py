@@ -12,7 +12,7 @@ from common import panels
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
-from competition.models import CompetitionYear, NineProject, ReportingPeriod, period_label
+from competition.models import CompetitionYear, ReportingPeriod, period_label
 from competition.permissions import require, unit_id_of
 
 from . import selectors, services
@@ -340,7 +340,7 @@ def overdue(request):
 @login_required
 def showcase(request):
     require(request.user, "reports.view_showcase")
-    projects = NineProject.objects.all()
+    projects = competition_selectors.projects_of(competition_selectors.current_year_for(request))
     number = request.GET.get("project", "")
     project = get_object_or_404(projects, number=number) if number.isdigit() else None
     page = Paginator(selectors.showcase_items(project=project), 50).get_page(

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from competition import services
 from competition.models import (
+    ActivityType,
     CompetitionYear,
     KindQuota,
     NineProject,
@@ -92,5 +93,24 @@ def competition_year(number: int = 2019) -> CompetitionYear:
     return existing or services.competition_year_create(actor=None, year=number)
 
 
-def nine_project(number: int = 1) -> NineProject:
-    return NineProject.objects.get(number=number)
+def nine_project(number: int = 1, year: CompetitionYear | None = None) -> NineProject:
+    """A year's project by number (of 2019, made if missing, unless `year` is given)."""
+    return NineProject.objects.get(year=year or competition_year(2019), number=number)
+
+
+def activity_type(code: str = "skills", year: CompetitionYear | None = None) -> ActivityType:
+    """A year's activity type by code (of 2019, made if missing, unless `year` is given)."""
+    return ActivityType.objects.get(year=year or competition_year(2019), code=code)
+
+
+def year_for_date(date: datetime.date) -> CompetitionYear:
+    """The year a dated record belongs to: the one containing the date, else the nearest
+    (the latest starting before it, else the first), else the calendar year, made."""
+    years = list(CompetitionYear.objects.order_by("start_date", "year"))
+    for year in years:
+        if year.start_date <= date <= year.end_date:
+            return year
+    before = [year for year in years if year.start_date <= date]
+    if before or years:
+        return (before or years)[-1 if before else 0]
+    return competition_year(date.year)

@@ -374,7 +374,7 @@ def test_activity_create_page_refuses_with_message(client_for, year, staff_a, wo
     data = {
         "title": "封存年度的活动",
         "activity_type": "skills",
-        "nine_project": factories.nine_project(1).pk,
+        "nine_project": 1,
         "date": "2019-10-01",
         "town": "渠沟镇",
         "village": "钟楼村",

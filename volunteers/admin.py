@@ -65,7 +65,7 @@ class ActivityAdmin(SealedYearAdminMixin, ImportExportModelAdmin):
     formats = [XLSX]
     list_display = ("title", "unit", "activity_type", "nine_project", "date")
     list_filter = ("activity_type", "nine_project", "unit__kind")
-    list_select_related = ("unit", "nine_project")
+    list_select_related = ("unit", "nine_project", "activity_type")
     search_fields = ("title", "unit__name", "town", "village")
     date_hierarchy = "date"
     filter_horizontal = ("model_workers",)

@@ -30,7 +30,7 @@ def home_panels(request):
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return []
-    progress = selectors.quota_progress(year).filter(pk=unit_id).first()
+    progress = selectors.quota_progress(year, types=()).filter(pk=unit_id).first()
     return [Panel("volunteers/_panel_quota_unit.html", {"year": year, "progress": progress}, 20)]
 
 

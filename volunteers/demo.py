@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from competition import demo
-from competition.models import NineProject, Unit
+from competition.models import CompetitionYear, Unit
 
 from .enums import ActivityType as T
 from .enums import Expertise as E
@@ -446,9 +446,30 @@ TEAM = [
 ]
 
 
+class YearRules:
+    """The activity types (by code) and projects (by number) of the year a date lies in."""
+
+    def __init__(self):
+        self.years = list(
+            CompetitionYear.objects.order_by("start_date", "year").prefetch_related(
+                "activity_types", "projects"
+            )
+        )
+        self.rules = {}
+
+    def __call__(self, date):
+        year = next(y for y in self.years if y.start_date <= date <= y.end_date)
+        if year.pk not in self.rules:
+            self.rules[year.pk] = (
+                {t.code: t for t in year.activity_types.all()},
+                {p.number: p for p in year.projects.all()},
+            )
+        return self.rules[year.pk]
+
+
 def seed(*, stdout=None, scale: int = 0) -> None:
     units = {unit.name: unit for unit in Unit.objects.all()}
-    projects = {project.number: project for project in NineProject.objects.all()}
+    rules = YearRules()
     workers = {}
     for unit, name, gender, born, position, honour, year, expertise, phone in WORKERS:
         workers[name], _created = ModelWorker.objects.get_or_create(
@@ -465,12 +486,13 @@ def seed(*, stdout=None, scale: int = 0) -> None:
             },
         )
     for unit, title, kind, project, date, town, village, households, people, names in ACTIVITIES:
+        types, projects = rules(datetime.date.fromisoformat(date))
         activity, created = Activity.objects.get_or_create(
             unit=units[unit],
             date=datetime.date.fromisoformat(date),
             title=title,
             defaults={
-                "activity_type": kind,
+                "activity_type": types[kind],
                 "nine_project": projects[project],
                 "town": town,
                 "village": village,
@@ -558,7 +580,7 @@ def _scale_workers(units) -> list[ModelWorker]:
 
 
 def _scale_activities(units, workers) -> int:
-    projects = {p.number: p for p in NineProject.objects.all()}
+    rules = YearRules()
     by_unit = {}
     for worker in workers:
         by_unit.setdefault(worker.unit_id, []).append(worker)
@@ -567,13 +589,15 @@ def _scale_activities(units, workers) -> int:
         unit, round_ = units[i % len(units)], i // len(units)
         kind, project, title = _ACTIVITY_TITLES[(i + round_) % len(_ACTIVITY_TITLES)]
         village = _VILLAGES[i % len(_VILLAGES)]
+        date = datetime.date(2019, 1, 2) + datetime.timedelta(days=(round_ * 17 + i) % 360)
+        types, projects = rules(date)
         activities.append(
             Activity(
                 unit=unit,
                 title=f"劳模{title}（第{round_ + 1}期）",
-                activity_type=kind,
+                activity_type=types[kind],
                 nine_project=projects[project],
-                date=datetime.date(2019, 1, 2) + datetime.timedelta(days=(round_ * 17 + i) % 360),
+                date=date,
                 town=unit.name[:3] if unit.name[2] == "镇" else "南坪镇",
                 village=village,
                 households=(i * 7) % 60,

@@ -1,16 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from competition import defaults
 
-class ActivityType(models.TextChoices):
-    """The five themed activities of the “5+1” project, plus the volunteer team's service."""
-
-    SKILLS = "skills", _("技能扶贫")
-    HEALTH = "health", _("健康扶贫")
-    EDUCATION = "education", _("教育扶贫")
-    INDUSTRY = "industry", _("产业扶贫")
-    PAIRING = "pairing", _("结对帮扶")
-    VOLUNTEER = "volunteer", _("志愿服务")
+# The default “5+1” (five themed activities plus the volunteer team's service) by code, for
+# code that names a default type: the demo and the tests. The activity types themselves are
+# rows of each year (competition.models.ActivityType, made from competition/defaults.py);
+# pages, forms, imports and counts read the year's rows, never this.
+ActivityType = models.TextChoices(
+    "ActivityType", [(code.upper(), (code, name)) for code, name in defaults.ACTIVITY_TYPES]
+)
 
 
 class Gender(models.TextChoices):

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import cap_counts
-from competition.models import CompetitionYear, Unit
+from competition.models import ActivityType, CompetitionYear, NineProject, Unit
+from competition.selectors import activity_types_of, projects_of, year_of_date
 
 from .models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
 
@@ -49,6 +50,17 @@ class ModelWorkerForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
+    """The type and project are offered from `year` (the activity's, or the current one), by
+    code and number; an activity dated in another year gets that year's type of the same
+    code and project of the same number."""
+
+    activity_type = forms.ModelChoiceField(
+        label=_("活动类型"), queryset=ActivityType.objects.none(), to_field_name="code"
+    )
+    nine_project = forms.ModelChoiceField(
+        label=_("九大工程"), queryset=NineProject.objects.none(), to_field_name="number"
+    )
+
     class Meta:
         model = Activity
         fields = [
@@ -70,8 +82,11 @@ class ActivityForm(forms.ModelForm):
             "model_workers": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, unit=None, choose_unit: bool = False, **kwargs):
+    def __init__(self, *args, year, unit=None, choose_unit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["activity_type"].queryset = activity_types_of(year)
+        self.fields["nine_project"].queryset = projects_of(year)
         if choose_unit:
             self.fields["unit"].queryset = Unit.objects.select_related("kind")
             workers = ModelWorker.objects.select_related("unit")
@@ -103,6 +118,29 @@ class ActivityForm(forms.ModelForm):
                 code="outside_year",
             )
         return date
+
+    def clean(self):
+        cleaned = super().clean()
+        year = year_of_date(cleaned.get("date"))
+        if year is None or self.year is None or year.pk == self.year.pk:
+            return cleaned
+        kind, project = cleaned.get("activity_type"), cleaned.get("nine_project")
+        if kind is not None:
+            cleaned["activity_type"] = activity_types_of(year).filter(code=kind.code).first()
+            if cleaned["activity_type"] is None:
+                self.add_error("activity_type", self._missing(year, kind))
+        if project is not None:
+            cleaned["nine_project"] = projects_of(year).filter(number=project.number).first()
+            if cleaned["nine_project"] is None:
+                self.add_error("nine_project", self._missing(year, project))
+        return cleaned
+
+    @staticmethod
+    def _missing(year, row):
+        return _("%(year)s年度没有“%(name)s”，请按活动日期所在年度的设置选择。") % {
+            "year": year.year,
+            "name": row,
+        }
 
 
 class TeamJoinForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -6,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import UploadedFile
 from common.uploads import upload_path
-from competition.models import NineProject, Unit
+from competition.models import ActivityType, NineProject, Unit
 
-from .enums import ActivityType, Expertise, Gender, HonourLevel
+from .enums import Expertise, Gender, HonourLevel
 
 phone_validator = RegexValidator(
     r"^[0-9+\-() ]{5,20}$", _("请填写有效的电话号码（数字，可含 - 和空格）。")
@@ -169,7 +170,13 @@ class Activity(models.Model):
         verbose_name=_("组织单位"),
     )
     title = models.CharField(_("活动名称"), max_length=200)
-    activity_type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
+    # Both are rows of the year the activity's date lies in (`services.activity_save`).
+    activity_type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("活动类型"),
+    )
     nine_project = models.ForeignKey(
         NineProject, on_delete=models.PROTECT, related_name="+", verbose_name=_("九大工程")
     )
@@ -207,6 +214,15 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # Type and project of one year (which year its date picks: services.activity_save).
+        if (
+            self.activity_type_id
+            and self.nine_project_id
+            and self.activity_type.year_id != self.nine_project.year_id
+        ):
+            raise ValidationError({"nine_project": _("活动类型和九大工程须属于同一竞赛年度。")})
 
 
 class QuotaUnit(Unit):

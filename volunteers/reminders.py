@@ -124,7 +124,7 @@ def quota_deliveries(*, today: datetime.date) -> list[Delivery]:
     candidates = []  # (unit, year)
     for year in due_years(today):
         candidates.extend(
-            (unit, year) for unit in selectors.quota_progress(year).filter(behind=True)
+            (unit, year) for unit in selectors.quota_progress(year, types=()).filter(behind=True)
         )
     pending = common_selectors.reminder_keys_unclaimed(
         KIND, [reminder_key(unit.pk, year.year, today) for unit, year in candidates]

@@ -20,9 +20,10 @@ from openpyxl import load_workbook
 from tablib import Dataset
 
 from competition.enums import YearStatus
-from competition.models import CompetitionYear, NineProject, Unit
+from competition.models import ActivityType, CompetitionYear, NineProject, Unit
+from competition.selectors import activity_types_of, current_year, projects_of
 
-from .enums import ActivityType, Expertise, Gender, HonourLevel
+from .enums import Expertise, Gender, HonourLevel
 from .models import Activity, ModelWorker
 
 
@@ -416,12 +417,12 @@ class ActivityResource(_ImportResource):
         use_transactions = True
 
     def get_queryset(self):
-        return Activity.objects.select_related("unit", "nine_project").prefetch_related(
-            "model_workers"
-        )
+        return Activity.objects.select_related(
+            "unit", "nine_project", "activity_type"
+        ).prefetch_related("model_workers")
 
     def dehydrate_activity_type(self, activity):
-        return activity.get_activity_type_display()
+        return activity.activity_type.name
 
     def dehydrate_date(self, activity):
         return activity.date.isoformat()
@@ -431,17 +432,26 @@ class ActivityResource(_ImportResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self.projects = {}
+        # Each row's project and type are its year's (the year its date lies in), by name,
+        # short name or number, and by name or code.
+        self.projects, self.types = {}, {}
         for project in NineProject.objects.all():
             for key in (project.name, project.short_name, str(project.number)):
-                self.projects[key] = project
+                self.projects[project.year_id, key] = project
+        for activity_type in ActivityType.objects.all():
+            for key in (activity_type.name, activity_type.code):
+                self.types[activity_type.year_id, key] = activity_type
         self.workers = {
             (worker.unit_id, worker.name): worker
             for worker in ModelWorker.objects.only("id", "unit_id", "name")
         }
         self.existing = set(Activity.objects.values_list("unit_id", "date", "title"))
         self.seen = {}
-        self.years = list(CompetitionYear.objects.values_list("start_date", "end_date"))
+        self.years = list(
+            CompetitionYear.objects.order_by("start_date", "year").values_list(
+                "pk", "start_date", "end_date"
+            )
+        )
         self.sealed = set(
             CompetitionYear.objects.filter(status=YearStatus.CLOSED).values_list("year", flat=True)
         )
@@ -450,16 +460,9 @@ class ActivityResource(_ImportResource):
         col = {name: field.column_name for name, field in self.fields.items()}
         unit = self.parse_unit(parser)
         title = parser.text(col["title"], required=True, max_length=200)
-        project_text = parser.text(col["nine_project"], required=True)
-        project = self.projects.get(project_text)
-        if project_text and project is None:
-            parser.error(
-                col["nine_project"],
-                _("未知的九大工程“%(value)s”，请填写工程名称，如“产业脱贫工程”。")
-                % {"value": project_text},
-            )
         date = parser.date(col["date"])
-        if date and not any(start <= date <= end for start, end in self.years):
+        year_id = next((pk for pk, start, end in self.years if date and start <= date <= end), None)
+        if date and year_id is None:
             parser.error(
                 col["date"],
                 _("活动日期 %(date)s 不在任何竞赛年度内，请检查年份。")
@@ -467,6 +470,29 @@ class ActivityResource(_ImportResource):
             )
         elif date and date.year in self.sealed:
             parser.error(col["date"], _("该竞赛年度已结束并封存，记录不能再修改。"))
+        project_text = parser.text(col["nine_project"], required=True)
+        project = self.projects.get((year_id, project_text))
+        if project_text and project is None and year_id is not None:
+            parser.error(
+                col["nine_project"],
+                _("未知的九大工程“%(value)s”，请填写工程名称，如“产业脱贫工程”。")
+                % {"value": project_text},
+            )
+        type_text = parser.text(col["activity_type"], required=True)
+        activity_type = self.types.get((year_id, type_text))
+        if type_text and activity_type is None and year_id is not None:
+            allowed = [
+                t.name for (y, key), t in self.types.items() if y == year_id and key == t.name
+            ]
+            parser.error(
+                col["activity_type"],
+                _("未知的%(column)s“%(value)s”，应为：%(allowed)s。")
+                % {
+                    "column": col["activity_type"],
+                    "value": type_text,
+                    "allowed": "、".join(allowed),
+                },
+            )
         workers = []
         for name in re.split(r"[、，,;；\s]+", parser.text(col["model_workers"])):
             if not name or unit is None:
@@ -482,7 +508,7 @@ class ActivityResource(_ImportResource):
         values = {
             "unit": unit,
             "title": title,
-            "activity_type": parser.choice(col["activity_type"], ActivityType),
+            "activity_type": activity_type,
             "nine_project": project,
             "date": date,
             "town": parser.text(col["town"], required=True, max_length=50),
@@ -516,13 +542,15 @@ class ActivityResource(_ImportResource):
 
 
 def template_notes() -> list[tuple[str, str]]:
-    """The second sheet of the blank templates: what each coded column accepts."""
+    """The second sheet of the blank templates: what each coded column accepts (the types and
+    projects of the current year)."""
+    year = current_year()
     return [
         (_("性别"), "、".join(str(label) for label in Gender.labels)),
         (_("荣誉等级"), "、".join(str(label) for label in HonourLevel.labels)),
         (_("专业领域"), "、".join(str(label) for label in Expertise.labels)),
-        (_("活动类型"), "、".join(str(label) for label in ActivityType.labels)),
-        (_("九大工程"), "、".join(NineProject.objects.values_list("name", flat=True))),
+        (_("活动类型"), "、".join(activity_types_of(year).values_list("name", flat=True))),
+        (_("九大工程"), "、".join(projects_of(year).values_list("name", flat=True))),
         (_("日期"), _("如 2019-05-20")),
         (_("参与劳模"), _("本单位已登记的劳模姓名，多人用顿号“、”分隔")),
         (

@@ -28,10 +28,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from competition import permissions
-from competition.models import CompetitionYear, Unit
-from competition.selectors import own_quota, quota_for_year, units_active_between
+from competition.models import ActivityType, CompetitionYear, Unit
+from competition.selectors import (
+    activity_types_of,
+    own_quota,
+    quota_for_year,
+    units_active_between,
+)
 
-from .enums import ActivityType
 from .models import (
     Activity,
     ActivityPhoto,
@@ -76,7 +80,10 @@ def model_worker_detail_for_user(user) -> QuerySet[ModelWorker]:
                 record_count=Count("service_records"),
             ).order_by("-joined_on"),
         ),
-        Prefetch("activities", queryset=Activity.objects.select_related("unit", "nine_project")),
+        Prefetch(
+            "activities",
+            queryset=Activity.objects.select_related("unit", "nine_project", "activity_type"),
+        ),
     )
 
 
@@ -148,7 +155,7 @@ def service_records_for_user(user) -> QuerySet[ServiceRecord]:
 def activities_for_user(user) -> QuerySet[Activity]:
     return _unit_filter(
         user,
-        Activity.objects.select_related("unit", "nine_project").annotate(
+        Activity.objects.select_related("unit", "nine_project", "activity_type").annotate(
             worker_count=Count("model_workers", distinct=True)
         ),
     ).order_by("-date", "-id")
@@ -157,9 +164,9 @@ def activities_for_user(user) -> QuerySet[Activity]:
 def activity_detail_for_user(user) -> QuerySet[Activity]:
     return _unit_filter(
         user,
-        Activity.objects.select_related("unit", "nine_project", "created_by").prefetch_related(
-            "model_workers", "photos"
-        ),
+        Activity.objects.select_related(
+            "unit", "nine_project", "activity_type", "created_by"
+        ).prefetch_related("model_workers", "photos"),
     )
 
 
@@ -170,7 +177,7 @@ def photos_for_user(user) -> QuerySet[ActivityPhoto]:
 def _activities_between(unit, start, end) -> QuerySet[Activity]:
     return (
         Activity.objects.filter(unit=unit, date__gte=start, date__lte=end)
-        .select_related("nine_project")
+        .select_related("nine_project", "activity_type")
         .prefetch_related("model_workers")
         .order_by("date", "id")
     )
@@ -190,9 +197,19 @@ def activities_for_unit_year(unit, year) -> QuerySet[Activity]:
 # Quota progress --------------------------------------------------------------------------
 
 
-def type_count_name(activity_type: str) -> str:
-    """The annotation name of a per-type count in `quota_progress`: e.g. `count_skills`."""
-    return f"count_{activity_type}"
+def type_count_name(activity_type: ActivityType | str) -> str:
+    """The annotation name of a per-type count in `quota_progress`: e.g. `count_skills` (a
+    type's code is a lower-case identifier, unique in its year)."""
+    code = activity_type.code if isinstance(activity_type, ActivityType) else activity_type
+    return f"count_{code}"
+
+
+def activity_types_for(year) -> list[ActivityType]:
+    """The activity types of a competition year (a CompetitionYear or a plain number; none
+    for a number without a year), in their order."""
+    if isinstance(year, CompetitionYear):
+        return list(activity_types_of(year))
+    return list(ActivityType.objects.filter(year__year=int(year)).order_by("number"))
 
 
 def activity_count_for_outer_unit(year):
@@ -234,7 +251,7 @@ def quota_units(year) -> QuerySet[QuotaUnit]:
     )
 
 
-def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
+def quota_progress(year, units=None, types=None) -> QuerySet[QuotaUnit]:
     """Each unit active in `year` against its quota, in ONE query (only `units`, a list of
     primary keys or a queryset of units, when given).
 
@@ -246,8 +263,9 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     - `effective_quota`: the year's quota (`competition.selectors.quota_for_year`: its own
       UnitQuota, else its kind's KindQuota, else 0), and `quota_override` (its own, or None);
     - `behind`: True when `activity_count < effective_quota`;
-    - `count_<type>` for each ActivityType value (`count_skills`, `count_health`, ...;
-      see `type_count_name`).
+    - `count_<code>` for each of the year's activity types (`count_skills`,
+      `count_health`, ...; see `type_count_name`; `types`, when the caller has them, saves
+      reading them again).
 
     The queryset can be filtered further (`.filter(behind=True)`, `.filter(pk=...)`),
     counted, or ordered by these annotations; awards uses it for quota fulfilment, reminders
@@ -266,8 +284,8 @@ def quota_progress(year, units=None) -> QuerySet[QuotaUnit]:
     # The activities counted, joined with their conditions in the ON clause.
     counted = FilteredRelation("volunteer_activities", condition=joined)
     per_type = {
-        type_count_name(value): Count("counted", filter=Q(counted__activity_type=value))
-        for value in ActivityType.values
+        type_count_name(t): Count("counted", filter=Q(counted__activity_type=t.pk))
+        for t in (activity_types_for(year) if types is None else types)
     }
     return (
         scope.select_related("kind")

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 from common.xlsx import check_xlsx_upload
 from competition import permissions
-from competition.services import date_require_unsealed
+from competition.selectors import year_of_date
+from competition.services import date_require_unsealed, require_of_year
 
 from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
 from .resources import ActivityResource, ModelWorkerResource, RowError, read_xlsx
@@ -87,10 +88,16 @@ def service_record_add(
 def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
     """Create or update an activity and its participants (model workers of its unit only).
 
-    Refused when the activity's date, or the date it had before this edit, is in a closed year.
+    Refused when the activity's date, or the date it had before this edit, is in a closed year,
+    and when its type or project is not one of the year its date lies in.
     """
     stored = Activity.objects.filter(pk=activity.pk).values_list("date", flat=True).first()
     date_require_unsealed(activity.date, stored)
+    require_of_year(
+        year_of_date(activity.date),
+        activity_type=activity.activity_type if activity.activity_type_id else None,
+        nine_project=activity.nine_project if activity.nine_project_id else None,
+    )
     foreign = [worker for worker in model_workers if worker.unit_id != activity.unit_id]
     if foreign:
         raise ValidationError(

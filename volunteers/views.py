@@ -16,7 +16,6 @@ from competition import selectors as competition_selectors
 from competition.permissions import may, membership_of, require
 
 from . import selectors, services
-from .enums import ActivityType
 from .forms import (
     ActivityForm,
     ImportForm,
@@ -185,13 +184,17 @@ def service_record_create(request, pk):
 
 @login_required
 def activity_list(request):
+    """Every year's activities; the type filter offers the current year's types and matches
+    the type of the same code in each year."""
     activities = selectors.activities_for_user(request.user)
+    types = competition_selectors.activity_types_of(competition_selectors.current_year_for(request))
+    types = {t.code: t.name for t in types}
     activity_type = request.GET.get("type", "")
-    if activity_type in ActivityType.values:
-        activities = activities.filter(activity_type=activity_type)
+    if activity_type in types:
+        activities = activities.filter(activity_type__code=activity_type)
     context = {
         "page": _page(request, activities),
-        "types": ActivityType.choices,
+        "types": types.items(),
         "type": activity_type,
     }
     return render(request, "volunteers/activity_list.html", context)
@@ -207,9 +210,14 @@ def activity_detail(request, pk):
 
 def _activity_form(request, activity: Activity):
     choose_unit = _own_unit(request.user) is None
+    if activity.activity_type_id:
+        year = activity.activity_type.year
+    else:
+        year = competition_selectors.current_year_for(request)
     form = ActivityForm(
         request.POST or None,
         instance=activity,
+        year=year,
         unit=activity.unit if activity.unit_id else None,
         choose_unit=choose_unit,
     )
@@ -344,10 +352,10 @@ def activity_import(request):
 # Quota progress --------------------------------------------------------------------------
 
 
-def _quota_rows(year, rows=None):
-    rows = list(selectors.quota_progress(year) if rows is None else rows)
+def _quota_rows(year, types):
+    rows = list(selectors.quota_progress(year, types=types))
     for row in rows:
-        row.type_counts = [getattr(row, selectors.type_count_name(t)) for t in ActivityType]
+        row.type_counts = [getattr(row, selectors.type_count_name(t)) for t in types]
     return rows
 
 
@@ -369,13 +377,14 @@ def quota(request):
     # Paginated at 50 like every list, over the bare units: counting and cutting the page
     # before aggregating spares two scans of the city's activities (the chart shows the
     # units of the page, the units-behind count covers them all).
-    counts = [selectors.type_count_name(value) for value in ActivityType.values]
+    types = selectors.activity_types_for(year)
+    counts = [selectors.type_count_name(t) for t in types]
     summary = selectors.quota_summary(year)
     page = page_of(
         request,
         selectors.quota_units(year).values_list("pk", flat=True),
         # Plain rows (dicts): cheaper to build and for the template to read than models.
-        details=lambda keys: selectors.quota_progress(year, units=keys).values(
+        details=lambda keys: selectors.quota_progress(year, units=keys, types=types).values(
             *QUOTA_COLUMNS, *counts
         ),
         count=summary["units"],
@@ -398,7 +407,7 @@ def quota(request):
         "year": year,
         "page": page,
         "rows": rows,
-        "types": ActivityType.labels,
+        "types": [t.name for t in types],
         "behind_count": summary["behind"],
         "chart": chart,
     }
@@ -409,7 +418,8 @@ def quota(request):
 def quota_export(request):
     require(request.user, "volunteers.view_quota")
     year = _year(request)
-    headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *ActivityType.labels]
+    types = selectors.activity_types_for(year)
+    headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *(t.name for t in types)]
     headers.append(_("完成情况"))
     rows = (
         [
@@ -420,7 +430,7 @@ def quota_export(request):
             *row.type_counts,
             _("未完成") if row.behind else _("已完成"),
         ]
-        for row in _quota_rows(year)
+        for row in _quota_rows(year, types)
     )
     sheet = Sheet(_("%(year)s年活动完成情况") % {"year": year}, headers, rows)
     return xlsx_response([sheet], _("劳模扶贫活动完成情况-%(year)s.xlsx") % {"year": year})

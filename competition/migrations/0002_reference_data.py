@@ -70,8 +70,10 @@ def create(apps, schema_editor):
         if has_quota:
             defaults["default_quota"] = quota
         UnitKind.objects.get_or_create(code=code, defaults=defaults)
-    for number, name, short in NINE_PROJECTS:
-        NineProject.objects.get_or_create(number=number, defaults={"name": name, "short_name": short})
+    # Since 0012 the projects are each year's, created with the year (as the criteria).
+    if not any(field.name == "year" for field in NineProject._meta.get_fields()):
+        for number, name, short in NINE_PROJECTS:
+            NineProject.objects.get_or_create(number=number, defaults={"name": name, "short_name": short})
     if any(field.name == "year" for field in Criterion._meta.get_fields()):
         return  # since 0005 the criteria are each year's, created with the year
     for code, number, name, rubric in CRITERIA:

@@ -2,6 +2,7 @@
 `scoring` (四比双争 entries, score sheets, conflicts, assignments, spot checks, notices)."""
 
 from .core import (
+    ActivityType,
     CompetitionYear,
     Criterion,
     KindQuota,
@@ -31,6 +32,7 @@ from .scoring import (
 )
 
 __all__ = [
+    "ActivityType",
     "CompetitionYear",
     "ConflictDeclaration",
     "Criterion",

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,25 +23,6 @@ class UnitKind(models.Model):
         ordering = ["order", "id"]
         verbose_name = _("单位类别")
         verbose_name_plural = _("单位类别")
-
-    def __str__(self):
-        return self.name
-
-
-class NineProject(models.Model):
-    """One of the nine projects (九大工程) every entry, activity and nomination belongs to."""
-
-    number = models.PositiveSmallIntegerField(
-        _("序号"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(9)]
-    )
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    short_name = models.CharField(_("简称"), max_length=20)
-    description = models.TextField(_("说明"), blank=True)
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("九大工程")
-        verbose_name_plural = _("九大工程")
 
     def __str__(self):
         return self.name
@@ -181,6 +162,100 @@ class CompetitionYear(models.Model):
     def is_open(self) -> bool:
         """Entries and score sheets may change only while the year is open."""
         return self.status == YearStatus.OPEN
+
+
+class NineProject(models.Model):
+    """One of a year's projects (the nine projects, 九大工程, by default) that its entries,
+    reports, activities and nominations belong to. Each year has rows of its own: opening a
+    year copies them, and editing one year's never changes another's."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="projects",
+        verbose_name=_("竞赛年度"),
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("名称"), max_length=50)
+    short_name = models.CharField(_("简称"), max_length=20)
+    description = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "number"]
+        verbose_name = _("九大工程")
+        verbose_name_plural = _("九大工程")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="project_unique_number",
+                violation_error_message=_("本年度已有相同序号的工程。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="project_unique_name",
+                violation_error_message=_("本年度已有相同名称的工程。"),
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="project_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+activity_code_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", _("代码须以小写字母开头，只含小写字母、数字和下划线。")
+)
+
+
+class ActivityType(models.Model):
+    """A kind of model-worker activity of one year (the “5+1” by default: five themed
+    activities plus the volunteer team's service). Activities count per type on the quota
+    page; each year has rows of its own, copied when the next year is opened."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="activity_types",
+        verbose_name=_("竞赛年度"),
+    )
+    code = models.CharField(
+        _("代码"),
+        max_length=20,
+        validators=[activity_code_validator],
+        help_text=_("如 skills；同一类型在各年度用同一代码。"),
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), validators=[MinValueValidator(1)])
+    name = models.CharField(_("名称"), max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "number"]
+        verbose_name = _("活动类型")
+        verbose_name_plural = _("活动类型")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "code"],
+                name="activity_type_unique_code",
+                violation_error_message=_("本年度已有相同代码的活动类型。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="activity_type_unique_number",
+                violation_error_message=_("本年度已有相同序号的活动类型。"),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="activity_type_unique_name",
+                violation_error_message=_("本年度已有相同名称的活动类型。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="activity_type_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class KindQuota(models.Model):

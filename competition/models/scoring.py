@@ -1,6 +1,7 @@
 """四比双争 scoring: entries, score sheets, conflicts, assignments, spot checks, notices."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -58,6 +59,11 @@ class Entry(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # The project is a row of the entry's own year (the Django admin's form too).
+        if self.year_id and self.nine_project_id and self.nine_project.year_id != self.year_id:
+            raise ValidationError({"nine_project": _("请选择本年度的九大工程。")})
 
 
 class ScoreSheet(models.Model):

@@ -11,7 +11,7 @@ def entry(unit, year, *, title=None, number=1, **kwargs) -> Entry:
     return Entry.objects.create(
         unit=unit,
         year=year,
-        nine_project=factories.nine_project(number),
+        nine_project=factories.nine_project(number, year),
         title=title or f"{unit.name}帮扶项目{Entry.objects.count() + 1}",
         description="项目简介",
         target_villages="桃园村",

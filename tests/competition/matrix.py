@@ -1,6 +1,15 @@
 import datetime
 
-from competition.models import Notice, ReviewerAssignment, SpotCheck, SpotCheckDraw, SpotCheckPhoto
+from competition.models import (
+    ActivityType,
+    NineProject,
+    Notice,
+    ReviewerAssignment,
+    SpotCheck,
+    SpotCheckDraw,
+    SpotCheckPhoto,
+)
+from tests import factories
 from tests.competition import factories as scoring
 from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
 
@@ -9,6 +18,27 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
     b"\x00\x00IEND\xaeB`\x82"
 )
+
+
+def _year(w):
+    return {"pk": w.year.pk}
+
+
+def _project(w):
+    """A fresh project of the year (each role may delete its own)."""
+    number = w.year.projects.count() + 1
+    project = NineProject.objects.create(
+        year=w.year, number=number, name=f"矩阵工程{number}", short_name="矩阵"
+    )
+    return {"pk": w.year.pk, "project_pk": project.pk}
+
+
+def _activity_type(w):
+    number = w.year.activity_types.count() + 1
+    activity_type = ActivityType.objects.create(
+        year=w.year, number=number, code=f"matrix{number}", name=f"矩阵类型{number}"
+    )
+    return {"pk": w.year.pk, "type_pk": activity_type.pk}
 
 
 def _entry(w):
@@ -61,7 +91,7 @@ def _draw(w):
 
 def _entry_data(w, kwargs):
     return {
-        "nine_project": 1,
+        "nine_project": factories.nine_project(1, w.year).pk,
         "title": f"新项目{kwargs.get('pk', '')}",
         "description": "简介",
         "target_villages": "桃园村",
@@ -169,6 +199,38 @@ def cases(world):
             method="post",
         ),
         Case("competition:year_list", admin_only(200)),
+        Case("competition:project_list", admin_only(200), kwargs=_year),
+        Case("competition:project_create", admin_only(200), kwargs=_year),
+        Case(
+            "competition:project_create",
+            admin_only(302),
+            kwargs=_year,
+            method="post",
+            data=lambda w, k: {"name": f"新工程{NineProject.objects.count()}", "short_name": "新"},
+            label="post",
+        ),
+        Case("competition:project_edit", admin_only(200), kwargs=_project),
+        Case("competition:project_delete", admin_only(302), kwargs=_project, method="post"),
+        Case("competition:activity_type_list", admin_only(200), kwargs=_year),
+        Case("competition:activity_type_create", admin_only(200), kwargs=_year),
+        Case(
+            "competition:activity_type_create",
+            admin_only(302),
+            kwargs=_year,
+            method="post",
+            data=lambda w, k: {
+                "code": f"new{ActivityType.objects.count()}",
+                "name": f"新类型{ActivityType.objects.count()}",
+            },
+            label="post",
+        ),
+        Case("competition:activity_type_edit", admin_only(200), kwargs=_activity_type),
+        Case(
+            "competition:activity_type_delete",
+            admin_only(302),
+            kwargs=_activity_type,
+            method="post",
+        ),
         Case(
             "competition:year_close",
             admin_only(302),

@@ -23,6 +23,9 @@ PAGES = [
     ("office1", "competition:standings", "?year=2019&normalised=on"),
     ("office1", "volunteers:quota", "?year=2019"),
     ("office1", "awards:evaluation", "?year=2019"),
+    ("office1", "competition:entry_list", "?year=2019"),
+    ("admin", "competition:project_list", None),
+    ("admin", "competition:activity_type_list", None),
 ]
 TAG = re.compile(r"<[^>]+>|csrfmiddlewaretoken\S*|\s+")
 # The year switch lists every year: 2020 appears there, and only there.
@@ -36,7 +39,11 @@ def _texts(client) -> list[str]:
             get_user_model().objects.get(username=username),
             backend="common.auth.PortalModelBackend",
         )
-        response = client.get(reverse(name) + query)
+        if query is None:  # a page of the year 2019 itself
+            year = CompetitionYear.objects.get(year=2019)
+            response = client.get(reverse(name, args=[year.pk]))
+        else:
+            response = client.get(reverse(name) + query)
         assert response.status_code == 200
         texts.append(TAG.sub(" ", YEAR_SWITCH.sub("", response.content.decode())))
     return texts
@@ -76,11 +83,19 @@ def test_opening_2020_from_2019_and_changing_it_leaves_2019_as_it_was(client):
     for fields in services.default_periods(2020, "monthly"):
         services.period_save(actor=admin, year=y2020, **fields)
     assert y2020.periods.count() == 12
+    # ...its own projects and activity types: a renamed project, a new one, a renamed type.
+    project = y2020.projects.get(number=1)
+    services.project_save(actor=admin, year=y2020, project=project, name="产业振兴工程")
+    services.project_save(actor=admin, year=y2020, name="乡村建设工程", short_name="乡建")
+    skills = y2020.activity_types.get(code="skills")
+    services.activity_type_save(actor=admin, year=y2020, activity_type=skills, name="技能培训")
 
     assert _texts(client) == before
     after = list(volunteer_selectors.quota_progress(y2019).values_list("pk", "effective_quota"))
     assert after == quota_2019
     assert y2019.criteria.count() == 4 and y2019.periods.count() == 4
+    assert y2019.projects.get(number=1).name == "产业脱贫工程" and y2019.projects.count() == 9
+    assert y2019.activity_types.get(code="skills").name == "技能扶贫"
 
 
 def test_year_open_command_refuses_an_existing_year(capsys):
@@ -102,8 +117,10 @@ def test_year_open_page_previews_then_opens_for_admins_only(client_for, admin_us
     client = client_for(admin_user)
     page = client.get(url, {"source": y2019.pk, "year": 2020}).content.decode()
     assert "2020年度将沿用的规则" in page and "比工作落实" in page and "2020-01-01" in page
+    assert "产业脱贫工程" in page and "技能扶贫" in page
     assert not CompetitionYear.objects.filter(year=2020).exists()  # a preview writes nothing
     response = client.post(url, {"source": y2019.pk, "year": 2020, "confirm": "1"})
     assert response.status_code == 302
     y2020 = CompetitionYear.objects.get(year=2020)
     assert y2020.criteria.count() == 4 and y2020.periods.count() == 4
+    assert y2020.projects.count() == 9 and y2020.activity_types.count() == 6

@@ -45,7 +45,7 @@ def make_report(
         actor=actor,
         report=report,
         data=COMPLETE,
-        projects=[NineProject.objects.get(number=1)],
+        projects=[NineProject.objects.get(year=p.year_id, number=1)],
         submit=True,
         at=late(p) if is_late else on_time(p),
     )

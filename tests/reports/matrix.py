@@ -86,7 +86,10 @@ def cases(world):
             {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
             kwargs=_pk(accepted),
             method="post",
-            data=lambda w, kw: {"title": "好做法", "project": NineProject.objects.get(number=1).pk},
+            data=lambda w, kw: {
+                "title": "好做法",
+                "project": NineProject.objects.get(year=w.year, number=1).pk,
+            },
         ),
         Case(
             "reports:showcase_unmark",

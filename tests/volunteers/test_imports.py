@@ -189,6 +189,45 @@ def test_import_bad_activity_file_writes_nothing(staff_a, unit_a, worker_a, work
     assert not Activity.objects.exists()
 
 
+def test_import_resolves_project_and_type_in_the_year_of_each_row(
+    staff_a, unit_a, worker_a, year, admin_user
+):
+    from awards import services as awards_services
+    from competition import services as competition_services
+
+    y2020 = awards_services.year_open(actor=admin_user, source=year, number=2020)
+    skills = y2020.activity_types.get(code="skills")
+    competition_services.activity_type_save(
+        actor=admin_user, year=y2020, activity_type=skills, name="技能培训"
+    )
+    project = y2020.projects.get(number=1)
+    competition_services.project_save(
+        actor=admin_user, year=y2020, project=project, name="产业振兴工程"
+    )
+    rows = [
+        activity_row(),  # 2019's names
+        activity_row(活动名称="二〇年", 活动类型="技能培训", 九大工程="产业振兴工程",
+                     活动日期="2020-05-20"),
+        activity_row(活动名称="按代码", 活动类型="health", 九大工程="1", 活动日期="2020-06-01"),
+    ]  # fmt: skip
+    outcome = services.activities_import(actor=staff_a, upload=xlsx(ACTIVITY_HEADERS, rows))
+    assert outcome.errors == [] and outcome.created == 3
+    found = Activity.objects.values_list(
+        "title", "activity_type__year__year", "activity_type__name", "nine_project__year__year",
+        "nine_project__name",
+    )  # fmt: skip
+    assert set(found) == {
+        ("种植培训", 2019, "技能扶贫", 2019, "产业脱贫工程"),
+        ("二〇年", 2020, "技能培训", 2020, "产业振兴工程"),
+        ("按代码", 2020, "健康扶贫", 2020, "产业振兴工程"),
+    }
+
+    # 2020's names are not 2019's.
+    late = [activity_row(活动名称="错年", 活动类型="技能培训", 九大工程="产业振兴工程")]
+    outcome = services.activities_import(actor=staff_a, upload=xlsx(ACTIVITY_HEADERS, late))
+    assert {(e.row, e.column) for e in outcome.errors} == {(2, "活动类型"), (2, "九大工程")}
+
+
 def test_import_refuses_non_xlsx(staff_a):
     upload = SimpleUploadedFile("a.xlsx", b"not a zip at all")
     outcome = services.model_workers_import(actor=staff_a, upload=upload)

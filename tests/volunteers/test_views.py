@@ -177,11 +177,7 @@ def _activity_data(**overrides):
 
 
 def test_staff_records_activity(client_for, staff_a, unit_a, worker_a, year):
-    from competition.models import NineProject
-
-    data = _activity_data(
-        nine_project=NineProject.objects.get(number=1).pk, model_workers=[worker_a.pk]
-    )
+    data = _activity_data(nine_project=1, model_workers=[worker_a.pk])
     response = client_for(staff_a).post(reverse("volunteers:activity_create"), data)
     activity = Activity.objects.get()
     assert response["Location"] == reverse("volunteers:activity_detail", args=[activity.pk])
@@ -192,14 +188,11 @@ def test_staff_records_activity(client_for, staff_a, unit_a, worker_a, year):
     )
 
 
-def test_staff_cannot_add_other_units_worker(client_for, staff_a, worker_b):
-    from competition.models import NineProject
-
-    data = _activity_data(
-        nine_project=NineProject.objects.get(number=1).pk, model_workers=[worker_b.pk]
-    )
+def test_staff_cannot_add_other_units_worker(client_for, staff_a, worker_b, year):
+    data = _activity_data(nine_project=1, model_workers=[worker_b.pk])
     response = client_for(staff_a).post(reverse("volunteers:activity_create"), data)
     assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["model_workers"]
     assert not Activity.objects.exists()
 
 
@@ -278,14 +271,14 @@ def test_quota_page_query_count_does_not_grow(
     client = client_for(office_user)
     url = reverse("volunteers:quota") + "?year=2019"
     ActivityFactory.create_batch(2)
-    # 7: the page's keys, then the counts of those 50 units only (cheaper than one query
-    # aggregating every unit of the city).
-    with django_assert_max_num_queries(7):
+    # 8: the year's activity types, the page's keys, then the counts of those 50 units only
+    # (cheaper than one query aggregating every unit of the city).
+    with django_assert_max_num_queries(8):
         client.get(url)
     for _ in range(20):
         unit = UnitFactory()
         ActivityFactory.create_batch(3, unit=unit)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(url)
     assert len(response.context["rows"]) == 22
 
@@ -364,3 +357,52 @@ def test_evidence_panels_show_year_activities(rf, office_user, unit_a, year):
         if p.template.startswith("volunteers/")
     ]
     assert [a.title for a in panels[0].context["activities"]] == ["今年"]
+
+
+# A year's own activity types -------------------------------------------------------------
+
+
+def _year_2020_with_own_types(year, admin_user):
+    from awards import services as awards_services
+    from competition import services as competition_services
+
+    y2020 = awards_services.year_open(actor=admin_user, source=year, number=2020)
+    skills = y2020.activity_types.get(code="skills")
+    competition_services.activity_type_save(
+        actor=admin_user, year=y2020, activity_type=skills, name="技能培训"
+    )
+    competition_services.activity_type_save(
+        actor=admin_user, year=y2020, code="culture", name="文化扶贫"
+    )
+    return y2020
+
+
+def test_quota_page_and_export_count_each_years_own_types(client_for, admin_user, unit_a, year):
+    _year_2020_with_own_types(year, admin_user)
+    ActivityFactory(unit=unit_a, date=datetime.date(2019, 3, 1), activity_type="skills")
+    ActivityFactory(unit=unit_a, date=datetime.date(2020, 3, 1), activity_type="culture")
+    client = client_for(admin_user)
+    page_2019 = client.get(reverse("volunteers:quota") + "?year=2019")
+    assert page_2019.context["types"] == [label for _code, label in ActivityType.choices]
+    page_2020 = client.get(reverse("volunteers:quota") + "?year=2020")
+    assert page_2020.context["types"] == [
+        "技能培训", "健康扶贫", "教育扶贫", "产业扶贫", "结对帮扶", "志愿服务", "文化扶贫",
+    ]  # fmt: skip
+    response = client.get(reverse("volunteers:quota_export") + "?year=2020")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][4] == "技能培训" and rows[0][10] == "文化扶贫"
+    assert rows[1] == ("相山区总工会", "县区总工会", 3, 1, 0, 0, 0, 0, 0, 0, 1, "未完成")
+
+
+def test_activity_list_filters_by_the_current_years_types(
+    client_for, admin_user, office_user, unit_a, year
+):
+    _year_2020_with_own_types(year, admin_user)  # 2020 is the current (latest open) year
+    ActivityFactory(unit=unit_a, title="一九年培训", activity_type="skills")
+    ActivityFactory(unit=unit_a, title="二〇年培训", date=datetime.date(2020, 3, 1))
+    ActivityFactory(unit=unit_a, title="义诊", activity_type="health")
+    response = client_for(office_user).get(reverse("volunteers:activity_list") + "?type=skills")
+    assert ("skills", "技能培训") in list(response.context["types"])
+    assert sorted(a.title for a in response.context["page"]) == ["一九年培训", "二〇年培训"]
+    body = response.content.decode()
+    assert "<td>技能培训</td>" in body and "<td>技能扶贫</td>" in body  # each row its year's

@@ -20,12 +20,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 RUNS = [
     f"/awards/runs/{{run}}/?tab={tab}" for tab in ("entries", "units", "collective", "individual")
 ]
+# Pages without a year show the current one: since seed_demo opens the current calendar year
+# beside 2019, those ("/", "/reports/dashboard/") show the live year, and "{period}" (2019's
+# last period) keeps 2019's completeness dashboard in the comparison.
 PAGES = {
     "office1": [
         "/competition/standings/?year=2019",
         "/competition/standings/?year=2019&normalised=on",
         "/volunteers/quota/?year=2019",
         "/reports/dashboard/",
+        "/reports/dashboard/?period={period}",
         "/awards/evaluation/?year=2019",
     ],
     "admin": ["/awards/evaluation/?year=2019", *RUNS],
@@ -63,7 +67,13 @@ def collect() -> dict:
             if "{run}" in url:
                 from awards.models import EvaluationRun
 
-                url = url.format(run=EvaluationRun.objects.filter(status="done").latest("pk").pk)
+                runs = EvaluationRun.objects.filter(status="done", year__year=2019)
+                url = url.format(run=runs.latest("pk").pk)
+            if "{period}" in url:
+                from competition.models import ReportingPeriod
+
+                periods = ReportingPeriod.objects.filter(year__year=2019)
+                url = url.format(period=periods.latest("number").pk)
             response = client.get(url, follow=True)
             out[f"{username} {url}"] = [str(response.status_code), *text(response.content.decode())]
     return out

@@ -1,16 +1,20 @@
 """Demo data for awards: 2019 nominations of the demo units (eligible ones, one individual with
 less than 2 years of poverty work, one collective with missing evidence), a finished
-evaluation run and a shortlist with a couple of awards.
+evaluation run and a shortlist with a couple of awards; then the turn of the year: 2019
+closed (sealed) and the current calendar year opened from it, the live year.
 
 Idempotent: nominations are looked up by (year, unit, entry, category), the run and the
-shortlist are made only when the year has none. With `scale > 0` (benchmarks), 500 × scale
-more nominations are added in one bulk insert over the entries that exist.
+shortlist are made only when the year has none, 2019 is closed unless it is, the live year
+opened unless it exists. With `scale > 0` (benchmarks), 500 × scale more nominations are
+added to the live year in one bulk insert over the entries that exist there.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
 
+from competition import demo as competition_demo
+from competition import services as competition_services
 from competition.models import CompetitionYear, Entry
 
 from . import services
@@ -99,11 +103,11 @@ NOMINATIONS = [
 ]
 
 
-def seed(*, stdout=None, scale: int = 0) -> None:
+def seed(*, stdout=None) -> None:
+    """2019's nominations."""
     year = CompetitionYear.objects.filter(year=DEMO_YEAR).first()
     if year is None:
         return
-    admin_user = get_user_model().objects.filter(username="admin").first()
     for unit_name, title, category, fields in NOMINATIONS:
         entry = Entry.objects.filter(unit__name=unit_name, year=year, title=title).first()
         if entry is None or Nomination.objects.filter(entry=entry, category=category).exists():
@@ -118,15 +122,43 @@ def seed(*, stdout=None, scale: int = 0) -> None:
         )
         nomination.full_clean()
         nomination.save()
-    if scale > 0:
-        _seed_scale(year, scale)
-    if not EvaluationRun.objects.filter(year=year, status=RunStatus.DONE).exists():
-        run = services.evaluation_run_build(
-            run=services.evaluation_run_create(actor=admin_user, year=year)
-        )
-        _seed_shortlist(run, admin_user)
     if stdout:
         stdout.write(f"awards: {Nomination.objects.filter(year=year).count()} nominations")
+
+
+def seed_turn(*, stdout=None, today: datetime.date) -> None:
+    """The turn of the year, as the admin does it: 2019 evaluated (a finished run and its
+    shortlist), closed and so sealed, and `today`'s calendar year opened from it with its
+    rules (`awards.services.year_open`), its periods shifted to the new year and one of them
+    open today (`competition.demo.live_plan`)."""
+    past = CompetitionYear.objects.filter(year=DEMO_YEAR).first()
+    admin_user = get_user_model().objects.filter(username="admin").first()
+    if past is None or admin_user is None:
+        return
+    if not competition_services.year_is_sealed(past):
+        if not EvaluationRun.objects.filter(year=past, status=RunStatus.DONE).exists():
+            run = services.evaluation_run_build(
+                run=services.evaluation_run_create(actor=admin_user, year=past)
+            )
+            _seed_shortlist(run, admin_user)
+        past = competition_services.competition_year_close(actor=admin_user, year=past)
+    if today.year <= DEMO_YEAR or CompetitionYear.objects.filter(year=today.year).exists():
+        return
+    live = services.year_open(
+        actor=admin_user,
+        source=past,
+        number=today.year,
+        plan=competition_demo.live_plan(past, today),
+    )
+    if stdout:
+        stdout.write(f"awards: {DEMO_YEAR} evaluated and closed, {live.year} opened from it")
+
+
+def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
+    """With `scale`, the scaled city's nominations in the live year."""
+    year = competition_demo.live_year(today)
+    if year is not None and year.is_open and scale > 0:
+        _seed_scale(year, scale)
 
 
 def _seed_shortlist(run, admin_user) -> None:

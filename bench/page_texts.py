@@ -22,6 +22,9 @@ RUNS = [
     for tab in ("entries", "units", "collective", "individual")
     for page in ("", "&page=2")
 ]
+# Pages without a year show the current one: since seed_demo opens the current calendar year
+# beside 2019, those ("/", "/reports/dashboard/") show the live year, and "{period}" (2019's
+# last period) keeps 2019's completeness dashboard in the comparison.
 PAGES = {
     "office1": [
         *(f"/competition/standings/?year=2019{page}" for page in ("", "&page=2", "&page=last")),
@@ -30,8 +33,8 @@ PAGES = {
         *(f"/volunteers/quota/?year=2019{page}" for page in ("", "&page=2", "&page=last")),
         "/volunteers/quota/export/?year=2019",
         "/reports/dashboard/",
-        *(f"/reports/dashboard/?year=2019{page}" for page in ("", "&page=2")),
-        "/reports/dashboard/xlsx/?year=2019",
+        *(f"/reports/dashboard/?period={{period}}{page}" for page in ("", "&page=2")),
+        "/reports/dashboard/xlsx/?period={period}",
         "/reports/review/?year=2019",
         "/awards/evaluation/?year=2019",
     ],
@@ -84,7 +87,13 @@ def collect() -> dict:
             if "{run}" in url:
                 from awards.models import EvaluationRun
 
-                url = url.format(run=EvaluationRun.objects.filter(status="done").latest("pk").pk)
+                runs = EvaluationRun.objects.filter(status="done", year__year=2019)
+                url = url.format(run=runs.latest("pk").pk)
+            if "{period}" in url:
+                from competition.models import ReportingPeriod
+
+                periods = ReportingPeriod.objects.filter(year__year=2019)
+                url = url.format(period=periods.latest("number").pk)
             response = client.get(url, follow=True)
             if "spreadsheet" in response.get("Content-Type", ""):
                 lines = cells(response.content)

@@ -10,16 +10,20 @@ from django.urls import reverse
 
 from awards import selectors as award_selectors
 from awards import services as award_services
+from awards.enums import ShortlistCategory
 from competition.demo import scaled_units
-from competition.models import CompetitionYear, Entry
+from competition.models import Entry
+from competition.selectors import current_year
 from reports.enums import EDITABLE_STATUSES
 from reports.models import Report
 
 
 def _staff_report():
-    """A scaled unit's staff user and his unit's editable report of the latest period."""
+    """A scaled unit's staff user and his unit's editable report of the open year's latest
+    period (the scaled city reports in the live year; 2019 is sealed)."""
     report = (
         Report.objects.filter(unit__in=scaled_units(), status__in=EDITABLE_STATUSES)
+        .filter(period__year=current_year())
         .filter(unit__memberships__role="unit_staff")
         .order_by("-period__number", "pk")
         .values("pk", "unit__memberships__user__username")
@@ -29,13 +33,16 @@ def _staff_report():
 
 
 def _full_run():
-    """The latest finished run of 2019, built anew if it predates the scaled entries."""
-    year = CompetitionYear.objects.get(year=2019)
+    """The latest finished run of the open year, built anew if it predates the scaled
+    entries, with a shortlist of the top two collectives and individuals (as 2019's demo run)."""
+    year = current_year()
     run = award_selectors.latest_done_run(year)
     if run is None or run.entry_rankings.count() < Entry.objects.filter(year=year).count():
         admin = get_user_model().objects.get(username="admin")
         run = award_services.evaluation_run_create(actor=admin, year=year)
-        award_services.evaluation_run_build(run=run)
+        run = award_services.evaluation_run_build(run=run)
+        for category in (ShortlistCategory.COLLECTIVE, ShortlistCategory.INDIVIDUAL):
+            award_services.shortlist_build(actor=admin, run=run, category=category, top_n=2)
     return run
 
 

@@ -1,5 +1,6 @@
-"""Demo data for the competition core: the Huaibei units, year 2019, the demo accounts, and the
-2019 四比双争 scoring (entries, sheets from office1 and office2, a spot check, a notice).
+"""Demo data for the competition core: the Huaibei units, the demo accounts, year 2019 with its
+四比双争 scoring (entries, sheets from office1 and office2, a spot check, a notice), and the
+live year's entries (the current calendar year, opened from 2019 by awards/demo.py).
 
 Idempotent: everything is looked up by its natural key first, so a second run changes nothing.
 """
@@ -62,7 +63,8 @@ ACCOUNTS = [
 ]
 
 
-def seed(*, stdout=None, scale: int = 0) -> None:
+def seed(*, stdout=None) -> None:
+    """The units, the demo accounts and year 2019, the past year (sealed later by the turn)."""
     kinds = {kind.code: kind for kind in UnitKind.objects.all()}
     for name, kind_code, contact, phone in UNITS:
         Unit.objects.get_or_create(
@@ -76,8 +78,6 @@ def seed(*, stdout=None, scale: int = 0) -> None:
     if not CompetitionYear.objects.filter(year=DEMO_YEAR).exists():
         services.competition_year_create(actor=admin_user, year=DEMO_YEAR)
     _seed_scoring(admin_user)
-    if scale > 0:
-        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(f"competition: {Unit.objects.count()} units, year {DEMO_YEAR}, demo accounts")
 
@@ -208,23 +208,7 @@ def _seed_scoring(admin_user) -> None:
             entry.full_clean()
             entry.save()
         entries.append(entry)
-    if year.is_open:
-        for username, rows in SHEETS.items():
-            reviewer = users[username]
-            for entry, points in zip(entries, rows, strict=True):
-                if (
-                    points is None
-                    or ScoreSheet.objects.filter(entry=entry, reviewer=reviewer).exists()
-                ):
-                    continue
-                services.score_sheet_save(
-                    actor=reviewer,
-                    entry=entry,
-                    points=dict(
-                        zip(("work", "effect", "income", "satisfaction"), points, strict=True)
-                    ),
-                    comment="材料翔实，成效明显。" if sum(points) >= 85 else "建议进一步完善台账。",
-                )
+    _sheets(year, entries, SHEETS, users)
     office1 = users["office1"]
     if not SpotCheckDraw.objects.filter(year=year, seed=20190601).exists():
         services.spot_check_draw_run(actor=office1, year=year, count=3, seed=20190601)
@@ -252,6 +236,140 @@ def _seed_scoring(admin_user) -> None:
         services.notice_publish(actor=office1, notice=notice)
 
 
+def _sheets(year, entries, plan, users) -> None:
+    """The sheets of `plan` (points per criterion of the year, in order, per reviewer, per
+    entry; None: no sheet) that do not exist yet, while the year is open."""
+    if not year.is_open:
+        return
+    codes = [criterion.code for criterion in year.criteria.order_by("number")]
+    for username, rows in plan.items():
+        reviewer = users[username]
+        for entry, points in zip(entries, rows, strict=True):
+            if points is None or ScoreSheet.objects.filter(entry=entry, reviewer=reviewer).exists():
+                continue
+            services.score_sheet_save(
+                actor=reviewer,
+                entry=entry,
+                points=dict(zip(codes, points, strict=True)),
+                comment="材料翔实，成效明显。" if sum(points) >= 85 else "建议进一步完善台账。",
+            )
+
+
+# --- The live year: the current calendar year, opened from 2019 ------------------------------
+#
+# awards/demo.py evaluates and closes 2019, then opens the current calendar year from it
+# (`live_plan`); each app then adds a modest live year (`seed_live`): what a newcomer sees by
+# default, with 2019 one click away in the year switch. Dated records are spread over the days
+# from 1 January to the day of the run (`day_in`), never after it.
+
+
+def live_year(today: datetime.date) -> CompetitionYear | None:
+    """The competition year of `today`'s calendar year, once the turn has opened it."""
+    if today.year <= DEMO_YEAR:
+        return None
+    return CompetitionYear.objects.filter(year=today.year).first()
+
+
+def live_periods(periods, today: datetime.date) -> list[dict]:
+    """The periods (dicts with start and deadline) open on `today`, their deadline ahead."""
+    return [p for p in periods if p["start"] <= today < p["deadline"]]
+
+
+def live_plan(source: CompetitionYear, today: datetime.date) -> dict:
+    """What opening `today`'s calendar year from `source` copies (`year_open_plan`), with a
+    period open today whose deadline is still ahead.
+
+    2019's four quarters, shifted, always give one, whatever the day: every day of a year lies
+    in one of its quarters, and a quarter is due 10 days after it ends (the fourth on 10 January
+    of the next year), so on 31 December the fourth quarter still has ten days to go. Only
+    periods an admin changed in 2019 before it was closed could leave a day uncovered; the live
+    year then takes the default four quarters instead, as a year created from scratch does.
+    """
+    plan = services.year_open_plan(source=source, number=today.year)
+    if not live_periods(plan["periods"], today):
+        plan["periods"] = services.default_periods(today.year)
+    return plan
+
+
+def day_in(first: datetime.date, last: datetime.date, index: int, count: int) -> datetime.date:
+    """Day `index` of `count` spread evenly from `first` to `last` (both included)."""
+    return first + datetime.timedelta(days=(last - first).days * index // max(1, count - 1))
+
+
+# staff username (the entry's unit), nine-project number, title, villages, households,
+# description
+LIVE_ENTRIES = [
+    (
+        "xiangshan",
+        1,
+        "劳模领办食用菌合作社扩建",
+        "渠沟镇钟楼村、高岳村",
+        120,
+        "在上年合作社基础上扩建大棚，吸纳脱贫户就近务工，巩固脱贫成果。",
+    ),
+    (
+        "suixi",
+        2,
+        "劳模技能培训进乡村",
+        "五沟镇、百善镇 8 个村",
+        300,
+        "技能型劳模开展电工、焊工、家政、电商培训，推荐脱贫劳动力稳定就业。",
+    ),
+    (
+        "jiaoyu",
+        4,
+        "名师结对乡村学校",
+        "孙疃镇中心小学、四铺乡邵楼小学、南坪镇南坪小学",
+        0,
+        "教育系统劳模结对乡村学校，送教、带徒、指导班级管理。",
+    ),
+]
+
+# points per criterion of the live year, per reviewer, per LIVE_ENTRIES row: scoring under way,
+# the third entry still waits for its first sheet.
+LIVE_SHEETS = {
+    "office1": [(21, 22, 20, 23), (22, 21, 19, 22), None],
+    "office2": [(20, 21, 19, 22), None, None],
+}
+
+
+def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
+    """The live year's entries, entered by the demo staff, and the first sheets on them; with
+    `scale`, the scaled city's entries and sheets in the live year (what bench/ measures)."""
+    year = live_year(today)
+    if year is None or not year.is_open:
+        return
+    users = {
+        u.username: u
+        for u in get_user_model()
+        .objects.filter(username__in=["office1", "office2", "xiangshan", "suixi", "jiaoyu"])
+        .select_related("membership__unit")
+    }
+    projects = {p.number: p for p in NineProject.objects.filter(year=year)}
+    entries = []
+    for username, number, title, villages, households, description in LIVE_ENTRIES:
+        staff = users[username]
+        unit = staff.membership.unit
+        entry = Entry.objects.filter(unit=unit, year=year, title=title).first()
+        if entry is None:
+            entry = services.entry_create(
+                actor=staff,
+                unit=unit,
+                year=year,
+                nine_project=projects[number],
+                title=title,
+                description=description,
+                target_villages=villages,
+                target_households=households,
+            )
+        entries.append(entry)
+    _sheets(year, entries, LIVE_SHEETS, users)
+    if scale > 0:
+        seed_scale(scale, year=year, today=today, stdout=stdout)
+    if stdout:
+        stdout.write(f"competition: live year {year.year}, {len(entries)} demo entries")
+
+
 # --- The scaled city (seed_demo --scale N), for benchmarks -----------------------------------
 #
 # Written with bulk_create in batches, bypassing the services on purpose: the services are for
@@ -260,7 +378,10 @@ def _seed_scoring(admin_user) -> None:
 # generator skips is only what a service adds beside the row (simple-history rows, audit trail,
 # notifications). The city comes in blocks of SCALE_SIZES["units"] units; block k exists once
 # its first unit does, so a second run with the same N adds nothing and N=2 after N=1 adds one
-# block. Tests shrink SCALE_SIZES (and the other apps' dicts) with monkeypatch.
+# block. Its data of a year (entries and sheets here, reports, activities and nominations in the
+# other apps) goes into the live year, the open year bench/ measures, and is added where the
+# block's first unit has none in that year. Tests shrink SCALE_SIZES (and the other apps' dicts)
+# with monkeypatch.
 
 SCALE_SIZES = {
     "units": 500,
@@ -323,25 +444,31 @@ def person_name(index: int) -> str:
     return f"{name}{cycle + 1}" if cycle else name
 
 
-def seed_scale(scale: int, *, stdout=None) -> None:
-    """Add blocks 1..scale of the scaled city that do not exist yet (see the comment above)."""
+def seed_scale(scale: int, *, year: CompetitionYear, today: datetime.date, stdout=None) -> None:
+    """Add blocks 1..scale of the scaled city that do not exist yet, and their entries and
+    sheets in `year` (the live year) where the block has none there (see the comment above)."""
     for block in range(1, scale + 1):
-        if scale_block_units(block):
-            continue
         started = time.perf_counter()
-        units = _scale_units(block)
-        _scale_staff(units)
-        reviewers = _scale_reviewers(block, units)
-        _scale_scoring(units, reviewers)
+        units = scale_block_units(block)
+        if not units:
+            units = _scale_units(block, start=year.start_date)
+            _scale_staff(units)
+            _scale_reviewers(block, units)
+        elif Entry.objects.filter(year=year, unit=units[0]).exists():
+            continue
+        reviewers = scale_block_reviewers(block)
+        _scale_scoring(units, reviewers, year=year, today=today)
         if stdout:
             stdout.write(
                 f"competition: scale block {block}: {len(units)} units, staff, "
-                f"{len(reviewers)} reviewers, entries and sheets "
+                f"{len(reviewers)} reviewers, {year.year} entries and sheets "
                 f"in {time.perf_counter() - started:.1f} s"
             )
 
 
-def _scale_units(block: int) -> list[Unit]:
+def _scale_units(block: int, *, start: datetime.date) -> list[Unit]:
+    """The block's units, taking part from `start` (the live year's first day: they are no
+    part of 2019, whose figures stay those of the demo)."""
     kinds = {kind.code: kind for kind in UnitKind.objects.all()}
     size = SCALE_SIZES["units"]
     pattern = [code for code, share in _KIND_MIX for _ in range(share)]
@@ -361,7 +488,7 @@ def _scale_units(block: int) -> list[Unit]:
     Unit.objects.bulk_create(units, batch_size=BATCH)
     created = scale_block_units(block)
     Participation.objects.bulk_create(
-        (Participation(unit=unit, start=DEMO_START) for unit in created), batch_size=BATCH
+        (Participation(unit=unit, start=start) for unit in created), batch_size=BATCH
     )
     return created
 
@@ -392,12 +519,16 @@ def _scale_staff(units) -> None:
     _scale_users(rows, role=Role.UNIT_STAFF)
 
 
+def _reviewer_username(block: int, index: int) -> str:
+    return f"reviewer{block:02d}{index:02d}"
+
+
 def _scale_reviewers(block: int, units) -> list:
     # Three reviewers come from one of the block's units, so the conflict rule (no sheet on
     # one's own unit's entries) shapes the data as it does in real life.
     rows = [
         (
-            f"reviewer{block:02d}{i:02d}",
+            _reviewer_username(block, i),
             person_name(7 * i + 3),
             units[(i * 37) % len(units)] if i < 3 else None,
         )
@@ -406,8 +537,14 @@ def _scale_reviewers(block: int, units) -> list:
     return _scale_users(rows, role=Role.OFFICE)
 
 
-def _scale_scoring(units, reviewers) -> None:
-    year = CompetitionYear.objects.get(year=DEMO_YEAR)
+def scale_block_reviewers(block: int) -> list:
+    """The office reviewers of block `block`, in creation order."""
+    names = [_reviewer_username(block, i) for i in range(SCALE_SIZES["reviewers"])]
+    users = get_user_model().objects.filter(username__in=names).select_related("membership")
+    return sorted(users, key=lambda user: user.username)
+
+
+def _scale_scoring(units, reviewers, *, year: CompetitionYear, today: datetime.date) -> None:
     projects = list(NineProject.objects.filter(year=year).order_by("number"))
     rng = random.Random(len(units) * 7919 + units[0].pk)
     entries = []
@@ -456,20 +593,19 @@ def _scale_scoring(units, reviewers) -> None:
     )
     services.entry_scores_refresh(entries=[entry.pk for entry in entries])
     ratings = list(SpotCheckRating)
+    count = SCALE_SIZES["spot_checks"]
     SpotCheck.objects.bulk_create(
         [
             SpotCheck(
                 year=year,
                 unit=entry.unit,
                 entry=entry,
-                date=datetime.date(2019, 6, 1) + datetime.timedelta(days=11 * n),
+                date=day_in(year.start_date, today, n, count),
                 inspectors=f"{reviewers[0].first_name}、{reviewers[1].first_name}",
                 findings="现场查看帮扶台账和项目实地，贫困户收入情况与报送材料一致。",
                 rating=ratings[n % len(ratings)],
                 recorded_by=reviewers[0],
             )
-            for n, entry in enumerate(
-                entries[:: max(1, len(entries) // 5)][: SCALE_SIZES["spot_checks"]]
-            )
+            for n, entry in enumerate(entries[:: max(1, len(entries) // 5)][:count])
         ]
     )

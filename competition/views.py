@@ -221,6 +221,7 @@ def standings(request):
         "competition/standings.html",
         {
             "year": year,
+            "years": selectors.years(),
             "form": form,
             "page": page,
             "normalised": normalised,

@@ -1,7 +1,11 @@
-"""Demo quarterly reports for 2019: every workflow state, on time and late, and one showcase.
+"""Demo quarterly reports: 2019 with every workflow state, on time and late, and one showcase;
+the live year (the current calendar year) with reports of its periods already due, a few
+awaiting review, and the period open today begun (drafts, early submissions, units yet to
+start).
 
 Idempotent: a unit's report for a period is created only when none exists; an existing one is
-left as it is, whatever state a visitor has since moved it to.
+left as it is, whatever state a visitor has since moved it to. A run later in the live year
+adds the reports of periods that have come due since.
 """
 
 import datetime
@@ -11,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from competition import demo as competition_demo
+from competition import selectors as competition_selectors
 from competition.demo import DEMO_YEAR
 from competition.models import Membership, NineProject, ReportingPeriod, Unit
 
@@ -47,6 +52,24 @@ PROJECTS = {
     "市扶贫办": (5, 9),
 }
 
+# The live year, per unit: the state of its reports for the periods due before the latest
+# one, for the latest period already due, and for the period open today (None: missing or
+# not begun). The live year has no showcase yet.
+LIVE_PLAN = {
+    "相山区总工会": ("accepted", "accepted", "draft"),
+    "濉溪县总工会": ("accepted_late", "submitted_late", None),
+    "市教育工会": ("accepted", "returned", "submitted"),
+    "杜集区总工会": ("accepted", "submitted", "submitted"),
+    "烈山区总工会": ("accepted", "accepted", "draft"),
+    "市卫计委工会": ("accepted", "submitted", None),
+    "市电子商贸物流工会": ("accepted", "accepted", "submitted"),
+    "大企业工会": ("accepted_late", None, None),
+    "市农业农村系统工会": ("accepted", "accepted", None),
+    "市直机关工会": ("accepted", "draft", None),
+    "市供电公司工会": ("accepted", "accepted", "submitted"),
+    "市扶贫办": ("accepted", "accepted", "accepted"),
+}
+
 RETURN_COMMENT = "“成果”部分缺少帮扶户数的来源说明，请补充村级台账并附活动照片后重新提交。"
 
 
@@ -72,18 +95,25 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def seed(*, stdout=None, scale: int = 0) -> None:
+def _context(year_number: int):
+    """The office reviewer, the demo staff by unit id and the year's nine projects by number."""
     users = get_user_model().objects
     office = users.filter(username="office1").first()
-    if office is None:
-        return
-    periods = {p.number: p for p in ReportingPeriod.objects.filter(year__year=DEMO_YEAR)}
-    units = {unit.name: unit for unit in Unit.objects.filter(name__in=PLAN)}
     staff = {
         u.membership.unit_id: u
         for u in users.filter(membership__role="unit_staff").select_related("membership")
     }
-    projects = {p.number: p for p in NineProject.objects.filter(year__year=DEMO_YEAR)}
+    projects = NineProject.objects.filter(year__year=year_number)
+    return office, staff, {p.number: p for p in projects}
+
+
+def seed(*, stdout=None) -> None:
+    """2019's reports, by PLAN."""
+    office, staff, projects = _context(DEMO_YEAR)
+    if office is None:
+        return
+    periods = {p.number: p for p in ReportingPeriod.objects.filter(year__year=DEMO_YEAR)}
+    units = {unit.name: unit for unit in Unit.objects.filter(name__in=PLAN)}
     created = 0
     for name, plan in PLAN.items():
         unit = units.get(name)
@@ -97,21 +127,82 @@ def seed(*, stdout=None, scale: int = 0) -> None:
                 continue
             actor = staff.get(unit.pk) or office
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
-            _make(unit, period, state, actor=actor, office=office, projects=chosen)
+            times = _due_times(period, late=state.endswith("_late"), now=timezone.now())
+            _make(unit, period, state, actor=actor, office=office, projects=chosen, times=times)
             created += 1
-    if scale > 0:
-        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(f"reports: {created} demo reports created")
 
 
-def _make(unit, period, state, *, actor, office, projects):
-    start = _at(period.end + datetime.timedelta(days=1))
-    report = services.report_create(actor=actor, unit=unit, period=period, at=start)
+def live_periods(year, today: datetime.date):
+    """The live year's periods due before `today` and the period open today (the one the
+    dashboards show: the next deadline), or None when none has begun."""
+    periods = list(ReportingPeriod.objects.filter(year=year).select_related("year"))
+    due = [p for p in periods if p.deadline < today]
+    current = competition_selectors.current_period(today)
+    if current is None or current.year_id != year.pk or current.start > today:
+        current = None
+    return due, current
+
+
+def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
+    """The live year's reports, by LIVE_PLAN; with `scale`, the scaled city's."""
+    year = competition_demo.live_year(today)
+    office, staff, projects = _context(year.year if year else DEMO_YEAR)
+    if year is None or office is None or not year.is_open:
+        return
+    due, current = live_periods(year, today)
+    now = timezone.now()
+    units = {unit.name: unit for unit in Unit.objects.filter(name__in=LIVE_PLAN)}
+    created = 0
+    for name, (earlier, latest, live) in LIVE_PLAN.items():
+        unit = units.get(name)
+        if unit is None:
+            continue
+        planned = [(p, latest if p is due[-1] else earlier) for p in due]
+        if current is not None:
+            planned.append((current, live))
+        for period, state in planned:
+            if state is None or Report.objects.filter(unit=unit, period=period).exists():
+                continue
+            times = (
+                _live_times(period, today, now)
+                if period is current
+                else _due_times(period, late=state.endswith("_late"), now=now)
+            )
+            chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
+            actor = staff.get(unit.pk) or office
+            _make(unit, period, state, actor=actor, office=office, projects=chosen, times=times)
+            created += 1
+    if scale > 0:
+        seed_scale(scale, year=year, today=today, stdout=stdout)
+    if stdout:
+        stdout.write(f"reports: live year {year.year}, {created} demo reports created")
+
+
+def _due_times(period, *, late: bool, now):
+    """Started, submitted and reviewed for a report of a period already due: begun the day
+    after the period, in two days before its deadline (or five days late), reviewed three days
+    later; never after `now` (a period due yesterday has its late reports in today)."""
+    started = min(_at(period.end + datetime.timedelta(days=1)), now)
+    day = period.deadline + datetime.timedelta(days=5 if late else -2)
+    submitted = min(_at(day, 16), now)
+    return started, submitted, min(submitted + datetime.timedelta(days=3), now)
+
+
+def _live_times(period, today: datetime.date, now):
+    """The same for the period open today: begun at most five days ago, submitted (early, on
+    time) two days later, never after `now`."""
+    begun = max(period.start, today - datetime.timedelta(days=5))
+    started = min(_at(begun), now)
+    submitted = min(_at(begun + datetime.timedelta(days=2), 16), now)
+    return started, submitted, min(submitted + datetime.timedelta(days=3), now)
+
+
+def _make(unit, period, state, *, actor, office, projects, times):
+    started, submitted, reviewed = times
+    report = services.report_create(actor=actor, unit=unit, period=period, at=started)
     submit = state != "draft"
-    on_time = period.deadline - datetime.timedelta(days=2)
-    late = period.deadline + datetime.timedelta(days=5)
-    submitted = _at(late if state.endswith("_late") else on_time, 16)
     data = _texts(unit.name, period)
     if state == "draft":
         data = {"progress": data["progress"], "households_helped": data["households_helped"]}
@@ -123,7 +214,6 @@ def _make(unit, period, state, *, actor, office, projects):
         submit=submit,
         at=submitted if submit else None,
     )
-    reviewed = submitted + datetime.timedelta(days=3)
     if state == "returned":
         services.report_return(
             actor=office, report=report, comment=RETURN_COMMENT, at=reviewed, notify=False
@@ -142,50 +232,58 @@ def _make(unit, period, state, *, actor, office, projects):
         )
 
 
-# --- The scaled city (seed_demo --scale N): its units' 2019 reports --------------------------
+# --- The scaled city (seed_demo --scale N): its units' reports in the live year --------------
 # Bulk-created on purpose, bypassing the workflow services (see competition.demo's scale
 # section), but shaped as the services leave them: a transition row per move, the late mark on
 # the first submission, submitted_at on every report past draft (the database checks both).
 
-# state → weight out of 100: ≈80% submitted or accepted, the rest returned, draft or missing.
+# state → weight out of 100, for a period already due: ≈80% submitted or accepted, the rest
+# returned, draft or missing; for the period open today: begun or not yet, none late.
 SCALE_MIX = {"accepted": 58, "submitted": 22, "returned": 5, "draft": 5, None: 10}
+SCALE_LIVE_MIX = {"submitted": 35, "draft": 30, None: 35}
 SCALE_LATE_PERCENT = 12
 
 
-def seed_scale(scale: int, *, stdout=None) -> None:
+def seed_scale(scale: int, *, year, today: datetime.date, stdout=None) -> None:
+    """The reports of each block in `year` (the live year), for a block that has none there."""
     office = get_user_model().objects.filter(username="office1").first()
-    periods = list(ReportingPeriod.objects.filter(year__year=DEMO_YEAR).order_by("number"))
-    if office is None or not periods:
+    due, current = live_periods(year, today)
+    if office is None or not (due or current):
         return
     for block in range(1, scale + 1):
         units = competition_demo.scale_block_units(block)
-        if not units or Report.objects.filter(unit=units[0]).exists():
+        if not units or Report.objects.filter(unit__in=units, period__year=year).exists():
             continue
-        count = _scale_reports(block, units, periods, office)
+        count = _scale_reports(block, units, due, current, office, today=today)
         if stdout:
-            stdout.write(f"reports: scale block {block}: {count} reports")
+            stdout.write(f"reports: scale block {block}: {count} reports in {year.year}")
 
 
-def _scale_reports(block, units, periods, office) -> int:
+def _scale_reports(block, units, due, current, office, *, today) -> int:
     rng = random.Random(block)
+    now = timezone.now()
     staff = dict(
         Membership.objects.filter(unit__in=units, role="unit_staff").values_list(
             "unit_id", "user_id"
         )
     )
-    projects = list(NineProject.objects.filter(year__year=DEMO_YEAR).order_by("number"))
-    states = list(SCALE_MIX)
-    weights = list(SCALE_MIX.values())
+    year_id = (current or due[0]).year_id
+    projects = list(NineProject.objects.filter(year_id=year_id).order_by("number"))
+    periods = [(period, SCALE_MIX) for period in due]
+    if current is not None:
+        periods.append((current, SCALE_LIVE_MIX))
     plan, reports = [], []
     for unit in units:
-        for period in periods:
-            state = rng.choices(states, weights)[0]
+        for period, mix in periods:
+            state = rng.choices(list(mix), list(mix.values()))[0]
             if state is None:
                 continue
-            late = state != "draft" and rng.randrange(100) < SCALE_LATE_PERCENT
-            started = _at(period.end + datetime.timedelta(days=1))
-            submitted = _at(period.deadline + datetime.timedelta(days=5 if late else -2), 16)
-            reviewed = submitted + datetime.timedelta(days=3)
+            if period is current:
+                late = False
+                started, submitted, reviewed = _live_times(period, today, now)
+            else:
+                late = state != "draft" and rng.randrange(100) < SCALE_LATE_PERCENT
+                started, submitted, reviewed = _due_times(period, late=late, now=now)
             data = _texts(unit.name, period)
             if state == "draft":
                 data = {"progress": data["progress"], "households_helped": 0}

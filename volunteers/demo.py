@@ -1,17 +1,23 @@
-"""Demo data for the “5+1” project: model workers, the volunteer team and 2019 activities.
+"""Demo data for the “5+1” project: model workers, the volunteer team, 2019 activities and the
+live year's first activities and service records.
 
-Chosen so the quota page shows both outcomes: 相山区总工会 and 杜集区总工会 meet their quota of 3,
-烈山区总工会 (2) and 濉溪县总工会 (1) are behind; among system unions 市电子商贸物流工会 and
+Chosen so the 2019 quota page shows both outcomes: 相山区总工会 and 杜集区总工会 meet their quota
+of 3, 烈山区总工会 (2) and 濉溪县总工会 (1) are behind; among system unions 市电子商贸物流工会 and
 市农业农村系统工会 are behind; among directly affiliated unions 市自来水公司工会 and
-市邮政公司工会 have none. Idempotent: everything is looked up by its natural key first.
+市邮政公司工会 have none. In the live year the year is under way: 相山区总工会 has met its quota,
+the others are on their way. Idempotent: everything is looked up by its natural key first
+(a live activity by unit, title and year: its date depends on the day of the first run).
 """
 
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from competition import demo
 from competition.models import CompetitionYear, Unit
 
+from . import services
 from .enums import ActivityType as T
 from .enums import Expertise as E
 from .enums import Gender as G
@@ -467,7 +473,8 @@ class YearRules:
         return self.rules[year.pk]
 
 
-def seed(*, stdout=None, scale: int = 0) -> None:
+def seed(*, stdout=None) -> None:
+    """The model workers, the volunteer team and 2019's activities and service records."""
     units = {unit.name: unit for unit in Unit.objects.all()}
     rules = YearRules()
     workers = {}
@@ -514,13 +521,106 @@ def seed(*, stdout=None, scale: int = 0) -> None:
                 place=place,
                 defaults={"hours": Decimal(hours), "content": content},
             )
-    if scale > 0:
-        seed_scale(scale, stdout=stdout)
     if stdout:
         stdout.write(
             f"volunteers: {len(WORKERS)} model workers, {len(TEAM)} team members, "
             f"{len(ACTIVITIES)} activities"
         )
+
+
+# The live year's activities, dated in this order from 1 January to the day of the first run:
+# unit, title, type, nine-project number, town, village, households, people, model workers
+LIVE_ACTIVITIES = [
+    ("相山区总工会", "食用菌大棚扩建技术指导", T.SKILLS, 1, "渠沟镇", "钟楼村", 28, 40, ["张建国"]),
+    ("市教育工会", "名师送教村小", T.EDUCATION, 4, "孙疃镇", "孙疃村", 0, 180, ["陈晓明"]),
+    ("相山区总工会", "劳模义诊进村", T.HEALTH, 6, "渠沟镇", "高岳村", 45, 90, ["李秀英"]),
+    ("杜集区总工会", "生猪养殖防疫培训", T.SKILLS, 1, "石台镇", "前濉村", 18, 30, ["王德胜"]),
+    ("市卫计委工会", "慢性病随访入户", T.HEALTH, 6, "百善镇", "百善村", 50, 95, ["刘慧敏"]),
+    ("濉溪县总工会", "水产养殖技术进村", T.SKILLS, 1, "五沟镇", "沈圩村", 20, 34, ["周海峰"]),
+    ("市供电公司工会", "脱贫户用电安全检查", T.VOLUNTEER, 7, "双堆集镇", "双堆村", 40, 85, ["何志强"]),
+    ("相山区总工会", "劳模结对帮扶脱贫户", T.PAIRING, 9, "渠沟镇", "钟楼村", 12, 30,
+     ["张建国", "李秀英"]),
+]  # fmt: skip
+
+# team member, place, hours, content: the live year's service records, dated like the above
+LIVE_SERVICE = [
+    ("张建国", "钟楼村", "4", "春耕备耕技术指导"),
+    ("刘慧敏", "百善村", "5", "巡回义诊"),
+    ("陈晓明", "南坪村", "6", "留守儿童课业辅导"),
+]
+
+
+def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
+    """The live year's activities and service records, recorded through the services by the
+    unit's demo staff (else office1); with `scale`, the scaled city's in the live year."""
+    year = demo.live_year(today)
+    if year is None or not year.is_open:
+        return
+    # The demo units' model workers only: the scaled city's may bear the same names.
+    units = {unit.name: unit for unit in Unit.objects.filter(name__in=[u[0] for u in demo.UNITS])}
+    rules = YearRules()
+    workers = {
+        (worker.unit_id, worker.name): worker
+        for worker in ModelWorker.objects.filter(unit__in=units.values())
+    }
+    users = get_user_model().objects.select_related("membership")
+    staff = {
+        u.membership.unit_id: u
+        for u in users.filter(membership__role="unit_staff", membership__unit__in=units.values())
+    }
+    office = users.filter(username="office1").first()
+    count = len(LIVE_ACTIVITIES)
+    for index, row in enumerate(LIVE_ACTIVITIES):
+        unit, title, kind, project, town, village, households, people, names = row
+        unit = units[unit]
+        if Activity.objects.filter(unit=unit, title=title, date__year=year.year).exists():
+            continue
+        date = demo.day_in(year.start_date, today, index, count)
+        types, projects = rules(date)
+        activity = Activity(
+            unit=unit,
+            title=title,
+            activity_type=types[kind],
+            nine_project=projects[project],
+            date=date,
+            town=town,
+            village=village,
+            households=households,
+            people=people,
+            description=f"{unit.name}组织劳模开展“{title}”活动。",
+        )
+        services.activity_save(
+            actor=staff.get(unit.pk) or office,
+            activity=activity,
+            model_workers=[workers[unit.pk, name] for name in names],
+        )
+    memberships = {
+        m.model_worker.name: m
+        for m in VolunteerMembership.objects.filter(
+            left_on__isnull=True, model_worker__unit__in=units.values()
+        ).select_related("model_worker")
+    }
+    for index, (name, place, hours, content) in enumerate(LIVE_SERVICE):
+        membership = memberships.get(name)
+        if (
+            membership is None
+            or ServiceRecord.objects.filter(
+                membership=membership, place=place, content=content, date__year=year.year
+            ).exists()
+        ):
+            continue
+        services.service_record_add(
+            actor=office,
+            membership=membership,
+            date=demo.day_in(year.start_date, today, index, len(LIVE_SERVICE)),
+            hours=Decimal(hours),
+            place=place,
+            content=content,
+        )
+    if scale > 0:
+        seed_scale(scale, year=year, today=today, stdout=stdout)
+    if stdout:
+        stdout.write(f"volunteers: live year {year.year}, {count} demo activities")
 
 
 # --- The scaled city (seed_demo --scale N): model workers and activities of its units --------
@@ -543,17 +643,25 @@ _VILLAGES = ["钟楼村", "高岳村", "前濉村", "南山村", "榴园村", "�
 _POSITIONS = ["合作社理事长", "种植大户", "乡村医生", "中学教师", "企业负责人", "技术员"]
 
 
-def seed_scale(scale: int, *, stdout=None) -> None:
+def seed_scale(scale: int, *, year, today: datetime.date, stdout=None) -> None:
+    """Each block's model workers and team (once), and its activities and service records in
+    `year` (the live year) where the block has none there."""
     for block in range(1, scale + 1):
         units = demo.scale_block_units(block)
-        if not units or ModelWorker.objects.filter(unit=units[0]).exists():
+        if not units:
             continue
-        workers = _scale_workers(units)
-        count = _scale_activities(units, workers)
-        _scale_team(workers)
+        workers = list(ModelWorker.objects.filter(unit__in=units).order_by("pk"))
+        if not workers:
+            workers = _scale_workers(units)
+            _scale_team(workers, joined_on=year.start_date)
+        elif Activity.objects.filter(unit__in=units, date__year=year.year).exists():
+            continue
+        count = _scale_activities(units, workers, first=year.start_date, last=today)
+        _scale_service(units, first=year.start_date, last=today)
         if stdout:
             stdout.write(
-                f"volunteers: scale block {block}: {len(workers)} model workers, {count} activities"
+                f"volunteers: scale block {block}: {len(workers)} model workers, "
+                f"{count} activities in {year.year}"
             )
 
 
@@ -579,17 +687,18 @@ def _scale_workers(units) -> list[ModelWorker]:
     return ModelWorker.objects.bulk_create(workers, batch_size=demo.BATCH)
 
 
-def _scale_activities(units, workers) -> int:
+def _scale_activities(units, workers, *, first: datetime.date, last: datetime.date) -> int:
     rules = YearRules()
     by_unit = {}
     for worker in workers:
         by_unit.setdefault(worker.unit_id, []).append(worker)
     activities, links = [], []
+    days = (last - first).days + 1
     for i in range(SCALE_SIZES["activities"]):
         unit, round_ = units[i % len(units)], i // len(units)
         kind, project, title = _ACTIVITY_TITLES[(i + round_) % len(_ACTIVITY_TITLES)]
         village = _VILLAGES[i % len(_VILLAGES)]
-        date = datetime.date(2019, 1, 2) + datetime.timedelta(days=(round_ * 17 + i) % 360)
+        date = first + datetime.timedelta(days=(round_ * 17 + i) % days)
         types, projects = rules(date)
         activities.append(
             Activity(
@@ -615,20 +724,28 @@ def _scale_activities(units, workers) -> int:
     return len(activities)
 
 
-def _scale_team(workers) -> None:
+def _scale_team(workers, *, joined_on: datetime.date) -> None:
     step = max(1, len(workers) // max(1, SCALE_SIZES["team_members"]))
-    members = VolunteerMembership.objects.bulk_create(
+    VolunteerMembership.objects.bulk_create(
         [
-            VolunteerMembership(model_worker=worker, joined_on=datetime.date(2019, 1, 10))
+            VolunteerMembership(model_worker=worker, joined_on=joined_on)
             for worker in workers[::step][: SCALE_SIZES["team_members"]]
         ],
         batch_size=demo.BATCH,
     )
+
+
+def _scale_service(units, *, first: datetime.date, last: datetime.date) -> None:
+    """A service record of each team member of `units`, dated from `first` to `last`."""
+    members = VolunteerMembership.objects.filter(
+        model_worker__unit__in=units, left_on__isnull=True, joined_on__lte=first
+    ).order_by("pk")
+    days = (last - first).days + 1
     ServiceRecord.objects.bulk_create(
         [
             ServiceRecord(
                 membership=member,
-                date=datetime.date(2019, 3, 1) + datetime.timedelta(days=(n * 11) % 280),
+                date=first + datetime.timedelta(days=(n * 11) % days),
                 hours=Decimal(2 + n % 6),
                 place=_VILLAGES[n % len(_VILLAGES)],
                 content="入户走访，开展技术指导和政策宣讲。",

@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from awards import eligibility
 from awards.models import EvaluationRun, Nomination, ShortlistItem
+from competition.models import CompetitionYear
 from tests.competition import factories as scoring
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,7 @@ def test_demo_nominations_run_and_awards():
     assert sum(v.shortlistable for v in verdicts.values()) == 4
     run = EvaluationRun.objects.get()
     assert run.status == "done" and run.entry_rankings.count() == 6
+    assert (run.year.year, run.year.status) == (2019, "closed")
     awarded = ShortlistItem.objects.exclude(award="").order_by("award")
     assert [(item.award, item.recipient) for item in awarded] == [
         ("certificate", "大企业工会"),
@@ -34,11 +37,14 @@ def test_scale_adds_nominations_over_existing_entries_idempotently():
     from awards import demo
 
     call_command("seed_demo")
-    year = EvaluationRun.objects.get().year
+    # The live year: 2019 is sealed; its 6 nominations stay as they are.
+    year = CompetitionYear.objects.get(year=timezone.localdate().year)
     unit = Nomination.objects.first().unit
     for _ in range(3):
         scoring.entry(unit, year)
     demo._seed_scale(year, 1)
-    assert Nomination.objects.filter(statement=demo.SCALE_MARK).count() == 3
+    # The three new entries and the live year's three demo entries.
+    assert Nomination.objects.filter(year=year, statement=demo.SCALE_MARK).count() == 6
     demo._seed_scale(year, 1)
-    assert Nomination.objects.count() == 9
+    assert Nomination.objects.count() == 12
+    assert Nomination.objects.filter(year__year=2019).count() == 6

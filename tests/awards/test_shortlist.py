@@ -7,9 +7,11 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from awards import export, services
 from awards.models import EvaluationRun, EvaluationSettings, ShortlistItem, UnitAwardLimit
+from competition import services as competition_services
 from tests.awards import factories as af
 from tests.competition import factories as scoring
 
@@ -198,3 +200,10 @@ def test_commands_build_and_export(world, year, tmp_path, capsys):
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["先锋集体", "先锋个人", "参赛单位", "参赛项目"]
     assert EvaluationRun.objects.get().status == "done"
+
+
+def test_build_rankings_refuses_a_closed_year(world, year, admin_user):
+    competition_services.competition_year_close(actor=admin_user, year=year)
+    with pytest.raises(CommandError, match="已结束并封存"):
+        call_command("build_rankings", "--year", "2019")
+    assert not EvaluationRun.objects.exists()

@@ -1,16 +1,23 @@
-"""seed_demo --scale N: the sizes come from module dicts, shrunk here to a tiny city."""
+"""seed_demo --scale N: the sizes come from module dicts, shrunk here to a tiny city. The
+scaled city's data of a year goes into the live year (the open year bench/ measures)."""
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F
+from django.utils import timezone
 
+from awards import demo as awards_demo
+from awards.models import Nomination
 from competition import demo as competition_demo
-from competition.models import Entry, Membership, ScoreSheet, SpotCheck, Unit
+from competition.models import CompetitionYear, Entry, Membership, ScoreSheet, SpotCheck, Unit
+from reports import demo as reports_demo
+from reports import selectors as report_selectors
 from reports.models import Report, ReportTransition
 from tests.competition.test_seed_demo import _counts
 from volunteers import demo as volunteers_demo
-from volunteers.models import Activity, ModelWorker
+from volunteers import selectors as volunteer_selectors
+from volunteers.models import Activity, ModelWorker, ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +54,42 @@ def test_scale_creates_the_expected_counts(tiny):
     assert ModelWorker.objects.filter(unit__in=units).count() == 50
     assert Activity.objects.filter(unit__in=units).count() == 120
     reports = Report.objects.filter(unit__in=units)
-    # 4 periods per unit, about a tenth missing; every non-missing one has its transitions.
-    assert 40 <= reports.count() <= 80
+    # The periods due and the one open today, per unit: about a tenth of the due ones missing,
+    # a third of the open one not begun; every report has its transitions.
+    today = timezone.localdate()
+    due, current = reports_demo.live_periods(competition_demo.live_year(today), today)
+    slots = 20 * (len(due) + (current is not None))
+    assert 0.4 * slots <= reports.count() <= slots
     assert ReportTransition.objects.filter(report__in=reports, from_status="").count() == (
         reports.count()
     )
+
+
+def test_scale_goes_into_the_live_year_and_leaves_2019_as_the_demo_has_it(tiny):
+    call_command("seed_demo")
+    y2019 = CompetitionYear.objects.get(year=2019)
+    quota_2019 = list(volunteer_selectors.quota_progress(2019).values_list("pk", "activity_count"))
+    rates_2019 = [report_selectors.period_completeness(p) for p in y2019.periods.all()]
+    call_command("seed_demo", "--scale", "1")
+    today = timezone.localdate()
+    live = competition_demo.live_year(today)
+    units = competition_demo.scaled_units()
+    assert not Entry.objects.filter(unit__in=units).exclude(year=live).exists()
+    assert not Report.objects.filter(unit__in=units).exclude(period__year=live).exists()
+    activities = Activity.objects.filter(unit__in=units)
+    assert not activities.exclude(date__range=(live.start_date, today)).exists()
+    services = ServiceRecord.objects.filter(membership__model_worker__unit__in=units)
+    assert services.exists()
+    assert not services.exclude(date__range=(live.start_date, today)).exists()
+    assert not SpotCheck.objects.filter(unit__in=units).exclude(date__lte=today).exists()
+    assert set(units.values_list("participations__start", flat=True)) == {live.start_date}
+    assert (
+        Nomination.objects.filter(statement=awards_demo.SCALE_MARK).exclude(year=live).count() == 0
+    )
+    assert Nomination.objects.filter(year=live, statement=awards_demo.SCALE_MARK).exists()
+    quota_after = volunteer_selectors.quota_progress(2019).values_list("pk", "activity_count")
+    assert list(quota_after) == quota_2019
+    assert [report_selectors.period_completeness(p) for p in y2019.periods.all()] == rates_2019
 
 
 def test_scale_sheets_come_from_office_reviewers_of_other_units(tiny):

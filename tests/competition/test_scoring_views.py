@@ -8,7 +8,7 @@ from django.urls import reverse
 from competition import permissions, services
 from competition.models import ScoreSheet
 from tests.competition import factories as scoring
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, competition_year
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +199,18 @@ def test_standings_normalised_column_only_when_asked(client_for, office_user, ye
     assert "标准化总分</th>" in asked.content.decode()
     rows = list(asked.context["page"])
     assert rows and all(row["normalised_total"] is not None for row in rows)
+
+
+def test_standings_switch_to_another_year(client_for, office_user, year):
+    competition_year(2020)
+    client = client_for(office_user)
+    page = client.get(reverse("competition:standings")).content.decode()
+    assert "2020年度参赛项目得分" in page
+    assert '<option value="2019">2019</option>' in page
+    assert (
+        "2019年度参赛项目得分"
+        in client.get(reverse("competition:standings"), {"year": 2019}).content.decode()
+    )
 
 
 def test_standings_pages_keep_the_order_of_the_whole_year(

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from awards import services
@@ -14,7 +15,10 @@ class Command(BaseCommand):
         competition_year = CompetitionYear.objects.filter(year=year).first()
         if competition_year is None:
             raise CommandError(f"没有 {year} 年度 / no competition year {year}")
-        run = services.evaluation_run_create(actor=None, year=competition_year)
+        try:
+            run = services.evaluation_run_create(actor=None, year=competition_year)
+        except ValidationError as exc:  # a closed year is sealed: its runs stay as they are
+            raise CommandError(" ".join(exc.messages)) from exc
         run = services.evaluation_run_build(run=run)
         self.stdout.write(
             f"评选排名 #{run.pk} ({run.get_status_display()}): "

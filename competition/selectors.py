@@ -277,11 +277,12 @@ def _factor_of_criterion(factors: dict[int, float]):
     return Case(*whens, default=Value(0.0), output_field=FloatField())
 
 
-def sheet_totals(entries) -> QuerySet[Score]:
+def sheet_totals(entries, *, criteria=None) -> QuerySet[Score]:
     """Per score sheet of `entries` (keys or a queryset): `entry`, `sheet`, `reviewer` and
     `total`, its weighted total on the 0–100 scale under its year's criteria. One query
-    (plus one for the criteria of the years concerned)."""
-    criteria = Criterion.objects.filter(year__entries__in=entries).distinct()
+    (plus one for the criteria of the years concerned, unless given as `criteria`)."""
+    if criteria is None:
+        criteria = Criterion.objects.filter(year__entries__in=entries).distinct()
     factors = weight_factors_by_year(criteria)
     points = ExpressionWrapper(
         Cast("points", FloatField()) * _factor_of_criterion(factors), output_field=FloatField()
@@ -410,10 +411,10 @@ def entry_standings(
 STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
 
 
-def _reviewer_stats(year: CompetitionYear) -> dict[int, tuple[int, float, float]]:
+def _reviewer_stats(year: CompetitionYear, criteria) -> dict[int, tuple[int, float, float]]:
     """Per reviewer of the year: (sheets, mean, mean of squares) of their sheet totals, in
     one grouped query (each sheet's total is a subquery over its scores)."""
-    factors = weight_factors(criteria_of(year))
+    factors = weight_factors(criteria)
     points = ExpressionWrapper(
         Cast("points", FloatField()) * _factor_of_criterion(factors), output_field=FloatField()
     )
@@ -447,7 +448,8 @@ def normalised_totals(year: CompetitionYear, entries) -> dict[int, float]:
     """The normalised total (see `entry_standings`) of each scored entry of `entries` (the
     keys of a page): the reviewers' means and spreads over the year come from one grouped
     query; only the given entries' sheets are read."""
-    stats = _reviewer_stats(year)
+    criteria = criteria_of(year)
+    stats = _reviewer_stats(year, criteria)
     count = sum(n for n, _mean, _square in stats.values())
     if not count:
         return {}
@@ -455,7 +457,7 @@ def normalised_totals(year: CompetitionYear, entries) -> dict[int, float]:
     overall_square = sum(n * square for n, _mean, square in stats.values()) / count
     overall_std = _spread(overall_mean, overall_square)
     z_by_entry = defaultdict(list)
-    for row in sheet_totals(list(entries)):
+    for row in sheet_totals(list(entries), criteria=criteria):
         _n, mean, square = stats[row["reviewer"]]
         std = _spread(mean, square)
         z_by_entry[row["entry"]].append((row["total"] - mean) / std if std else 0.0)

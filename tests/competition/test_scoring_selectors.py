@@ -109,8 +109,8 @@ def test_normalised_totals_read_the_page_only(year, entry_a, entry_b, django_ass
         scoring.sheet(entry, first, points, points, points, points)
         scoring.sheet(entry, second, points - 2, points, points, points)
     everything = selectors.normalised_totals(year, [entry_a.pk, entry_b.pk])
-    # The year's criteria, the reviewers' statistics, the page's criteria and its sheets.
-    with django_assert_num_queries(4):
+    # The year's criteria, the reviewers' statistics and the page's sheets.
+    with django_assert_num_queries(3):
         page = selectors.normalised_totals(year, [entry_b.pk])
     assert page == {entry_b.pk: pytest.approx(everything[entry_b.pk])}
     assert everything[entry_a.pk] > everything[entry_b.pk]

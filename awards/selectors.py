@@ -6,9 +6,8 @@ from django.shortcuts import get_object_or_404
 
 from competition import permissions
 from competition.models import CompetitionYear, Entry
-from competition.selectors import criteria_of
 
-from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory, rule_label
+from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
 from .models import (
     EntryRanking,
     EvaluationRun,
@@ -51,12 +50,6 @@ def award_name(year_path: str = "run__year"):
         ),
         output_field=CharField(),
     )
-
-
-def tie_break_names(year: CompetitionYear, chain) -> list[str]:
-    """A tie-break chain of the year as the names of its rules."""
-    names = {c.code: c.name for c in criteria_of(year)}
-    return [rule_label(rule, names) for rule in chain]
 
 
 def award_limits(year: CompetitionYear) -> QuerySet[UnitAwardLimit]:

@@ -159,6 +159,21 @@ def default_chain(year: CompetitionYear) -> list[str]:
     return [value for value, _name in tie_break_rules(year)]
 
 
+def evaluation_rules(year: CompetitionYear) -> dict:
+    """The year's evaluation rules as pages show them: `settings` (EvaluationSettings),
+    `rules` (the tie-break rules it may use), `tie_break` (its chain by name) and `awards`
+    (the award of each shortlist category)."""
+    settings = evaluation_settings_for(year)
+    rules = tie_break_rules(year)
+    names = dict(rules)
+    return {
+        "settings": settings,
+        "rules": rules,
+        "tie_break": [str(names.get(rule, rule)) for rule in settings.tie_break],
+        "awards": selectors.year_awards(year),
+    }
+
+
 def _check_chain(chain, year: CompetitionYear) -> list[str]:
     chain = [str(rule) for rule in chain]
     allowed = {value for value, _name in tie_break_rules(year)}
@@ -563,9 +578,9 @@ def year_open_preview(*, source: CompetitionYear, number: int) -> dict:
     """What `year_open` will copy, to show before confirming (no writes)."""
     plan = competition_services.year_open_plan(source=source, number=number)
     plan["evaluation_settings"] = EvaluationSettings.objects.filter(year=source).first()
-    plan["settings"] = evaluation_settings_for(source)
-    plan["tie_break"] = selectors.tie_break_names(source, plan["settings"].tie_break)
-    plan["awards"] = list(selectors.year_awards(source).values())
+    rules = evaluation_rules(source)
+    plan["settings"], plan["tie_break"] = rules["settings"], rules["tie_break"]
+    plan["awards"] = list(rules["awards"].values())
     plan["award_limits"] = UnitAwardLimit.objects.filter(year=source).count()
     plan["kinds"] = dict(source.kind_quotas.values_list("kind__code", "kind__name"))
     return plan

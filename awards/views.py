@@ -186,12 +186,10 @@ def attachment_download(request, pk):
 # --- evaluation runs -------------------------------------------------------------------------
 
 
-def _settings_form(year, data=None) -> SettingsForm:
+def _settings_form(rules: dict, data=None) -> SettingsForm:
+    """The rules form over `services.evaluation_rules(year)`."""
     return SettingsForm(
-        data,
-        instance=services.evaluation_settings_for(year),
-        rules=services.tie_break_rules(year),
-        awards=selectors.year_awards(year),
+        data, instance=rules["settings"], rules=rules["rules"], awards=rules["awards"]
     )
 
 
@@ -204,16 +202,16 @@ def evaluation(request):
     year = _year(request)
     require(request.user, "awards.view_evaluation", year)
     runs = selectors.runs_for_user(request.user).filter(year=year)
-    settings = services.evaluation_settings_for(year)
+    rules = services.evaluation_rules(year)
     context = {
         "year": year,
         "years": competition_selectors.years(),
         "page": _page(request, runs),
-        "settings": settings,
-        "tie_break": selectors.tie_break_names(year, settings.tie_break),
-        "awards": selectors.year_awards(year).values(),
+        "settings": rules["settings"],
+        "tie_break": rules["tie_break"],
+        "awards": rules["awards"].values(),
         "award_limits": selectors.award_limits(year),
-        "settings_form": _settings_form(year),
+        "settings_form": _settings_form(rules),
         "limit_form": AwardLimitForm(units=_units(request)),
     }
     return render(request, "awards/evaluation.html", context)
@@ -228,7 +226,7 @@ def _back(year):
 def settings_save(request):
     year = _year(request)
     require(request.user, "awards.run_evaluation", year)
-    form = _settings_form(year, request.POST)
+    form = _settings_form(services.evaluation_rules(year), request.POST)
     try:
         if not form.is_valid():
             raise ValidationError([m for errors in form.errors.values() for m in errors])

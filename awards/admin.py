@@ -9,6 +9,7 @@ from .models import (
     NominationAttachment,
     ShortlistItem,
     UnitAwardLimit,
+    YearAward,
 )
 
 
@@ -32,6 +33,20 @@ class NominationAdmin(SealedYearAdminMixin, admin.ModelAdmin):
 @admin.register(EvaluationSettings)
 class EvaluationSettingsAdmin(SealedYearAdminMixin, admin.ModelAdmin):
     list_display = ["year", "weight_entries", "weight_timeliness", "weight_quota"]
+
+
+@admin.register(YearAward)
+class YearAwardAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+    """The award names only: the code is what decisions hold, and each category has one row
+    per year (year_open copies them; the evaluation page edits them)."""
+
+    list_display = ["year", "category", "name"]
+    list_filter = ["year"]
+    list_select_related = ["year"]
+    readonly_fields = ["year", "category", "code"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(UnitAwardLimit)

@@ -1,9 +1,11 @@
 """Eligibility of a nomination: computed from its facts, never typed in.
 
 Pure functions (no database): the two checkable rules of the notice for a 先锋个人 (at least
-2 full years of poverty-alleviation work at the year's evaluation date; no disciplinary
-record) and, for every nomination, evidence for each of its category's criteria. The office
-may override; the override and its reason travel with the result.
+the year's service years, 2 by default, of poverty-alleviation work at its evaluation date;
+no disciplinary record) and, for every nomination, evidence for each of its category's
+criteria. The year's rule is the caller's to pass (`EvaluationSettings.min_service_years`,
+or the run's copy of it). The office may override; the override and its reason travel with
+the result.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .enums import CRITERIA, EVIDENCE_CODES, MIN_SERVICE_YEARS, Category
+from .enums import CRITERIA, DEFAULT_SERVICE_YEARS, EVIDENCE_CODES, Category
 
 
 @dataclass(frozen=True)
@@ -47,13 +49,18 @@ def anniversary(start: datetime.date, years: int) -> datetime.date:
         return datetime.date(start.year + years, 3, 1)
 
 
-def service_reason(started_on: datetime.date | None, evaluation_date: datetime.date) -> str | None:
-    """Why the service rule fails, or None: full years are counted up to the evaluation date."""
+def service_reason(
+    started_on: datetime.date | None,
+    evaluation_date: datetime.date,
+    years: int = DEFAULT_SERVICE_YEARS,
+) -> str | None:
+    """Why the service rule (`years` full years) fails, or None: full years are counted up
+    to the evaluation date."""
     if started_on is None:
         return _("未填写从事扶贫工作的起始日期")
-    if anniversary(started_on, MIN_SERVICE_YEARS) > evaluation_date:
+    if anniversary(started_on, years) > evaluation_date:
         return _("从事扶贫工作不满%(years)s年（%(start)s起，评比日为%(date)s）") % {
-            "years": MIN_SERVICE_YEARS,
+            "years": years,
             "start": started_on.isoformat(),
             "date": evaluation_date.isoformat(),
         }
@@ -80,11 +87,12 @@ def assess(
     has_disciplinary_record: bool = False,
     overridden: bool = False,
     override_reason: str = "",
+    service_years: int = DEFAULT_SERVICE_YEARS,
 ) -> Eligibility:
     reasons = []
     if category == Category.INDIVIDUAL:
         for reason in (
-            service_reason(started_on, evaluation_date),
+            service_reason(started_on, evaluation_date, service_years),
             discipline_reason(has_disciplinary_record),
         ):
             if reason:
@@ -113,8 +121,11 @@ NOMINATION_FIELDS = (
 )
 
 
-def assess_fields(fields: Mapping, evaluation_date: datetime.date) -> Eligibility:
-    """`assess` for a nomination's field values (NOMINATION_FIELDS), e.g. a `.values()` row."""
+def assess_fields(
+    fields: Mapping, evaluation_date: datetime.date, *, service_years: int
+) -> Eligibility:
+    """`assess` for a nomination's field values (NOMINATION_FIELDS), e.g. a `.values()` row,
+    under the year's service rule."""
     category = fields["category"]
     return assess(
         category=category,
@@ -124,12 +135,17 @@ def assess_fields(fields: Mapping, evaluation_date: datetime.date) -> Eligibilit
         has_disciplinary_record=fields["has_disciplinary_record"],
         overridden=fields["override"],
         override_reason=fields["override_reason"],
+        service_years=service_years,
     )
 
 
-def assess_nomination(nomination, evaluation_date: datetime.date | None = None) -> Eligibility:
-    """`assess` for a Nomination (its year must be loaded for the default evaluation date)."""
+def assess_nomination(
+    nomination, *, service_years: int, evaluation_date: datetime.date | None = None
+) -> Eligibility:
+    """`assess` for a Nomination under its year's service rule (its year must be loaded for
+    the default evaluation date)."""
     return assess_fields(
         {name: getattr(nomination, name) for name in NOMINATION_FIELDS},
         evaluation_date or nomination.year.evaluation_date,
+        service_years=service_years,
     )

@@ -50,15 +50,18 @@ DEFAULT_TIE_BREAK = ["effect", "satisfaction", "income", TieBreak.SUBMITTED]
 
 
 class AwardKind(models.TextChoices):
+    """The notice's award kinds: the codes `ShortlistItem.award` holds by default."""
+
     CERTIFICATE = "certificate", _("淮北市五一劳动奖状")
     MEDAL = "medal", _("淮北市五一劳动奖章")
 
 
-# The award each shortlist category may receive.
-AWARD_FOR_CATEGORY = {
-    ShortlistCategory.COLLECTIVE: AwardKind.CERTIFICATE,
-    ShortlistCategory.UNIT: AwardKind.CERTIFICATE,
-    ShortlistCategory.INDIVIDUAL: AwardKind.MEDAL,
+# A year's award per shortlist category is data (`YearAward`); these are the notice's, a
+# year's defaults: (code, name). Names are stored in Chinese as the office writes them.
+DEFAULT_AWARDS = {
+    ShortlistCategory.COLLECTIVE: (AwardKind.CERTIFICATE.value, "淮北市五一劳动奖状"),
+    ShortlistCategory.UNIT: (AwardKind.CERTIFICATE.value, "淮北市五一劳动奖状"),
+    ShortlistCategory.INDIVIDUAL: (AwardKind.MEDAL.value, "淮北市五一劳动奖章"),
 }
 
 # Selection criteria (选树标准): (code, name). Each gets its own evidence field `evidence_<code>`.
@@ -77,5 +80,8 @@ INDIVIDUAL_CRITERIA = (
 CRITERIA = {Category.COLLECTIVE: COLLECTIVE_CRITERIA, Category.INDIVIDUAL: INDIVIDUAL_CRITERIA}
 EVIDENCE_CODES = tuple(code for code, _name in COLLECTIVE_CRITERIA + INDIVIDUAL_CRITERIA)
 
-# An individual needs this many full years of poverty-alleviation work at the evaluation date.
-MIN_SERVICE_YEARS = 2
+# The notice's rules, a year's defaults (`EvaluationSettings` holds each year's): an
+# individual needs this many full years of poverty-alleviation work at the evaluation date,
+# and a late report counts this much of an on-time one in the unit ranking.
+DEFAULT_SERVICE_YEARS = 2
+DEFAULT_LATE_FACTOR = "0.5"

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from common.xlsx import Sheet, write_workbook
 
-from .enums import AwardKind, Category
+from .enums import Category
 from .models import EvaluationRun
+from .selectors import award_name
 
 CHUNK = 2000
 
@@ -41,7 +42,7 @@ def _number(value):
 def _decision(item) -> str:
     if item is None:
         return ""
-    parts = [AwardKind(item["award"]).label] if item["award"] else []
+    parts = [item["award_name"]] if item["award"] else []
     if item["recommend_province"]:
         parts.append(_("推荐参加省级评选"))
     if item["recuperation_priority"]:
@@ -70,9 +71,9 @@ def _rows(queryset, fields, shortlist, key, codes):
 def run_sheets(run: EvaluationRun) -> list[Sheet]:
     """Sheets 先锋集体, 先锋个人, 参赛单位 (with shortlist and decisions) and 参赛项目."""
     shortlist = {"nomination": {}, "unit": {}}
-    for item in run.shortlist.values(
-        "nomination_ranking_id", "unit_ranking_id", "award", "recommend_province",
-        "recuperation_priority",
+    for item in run.shortlist.annotate(award_name=award_name()).values(
+        "nomination_ranking_id", "unit_ranking_id", "award", "award_name",
+        "recommend_province", "recuperation_priority",
     ):  # fmt: skip
         if item["nomination_ranking_id"]:
             shortlist["nomination"][item["nomination_ranking_id"]] = item

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from volunteers.models import ModelWorker
 
 from .enums import (
-    AWARD_FOR_CATEGORY,
     COLLECTIVE_CRITERIA,
     INDIVIDUAL_CRITERIA,
     Category,
@@ -113,14 +112,23 @@ class AttachmentForm(forms.Form):
 
 
 class SettingsForm(forms.ModelForm):
-    """The year's evaluation settings; one tie-break slot per rule the year allows (its
-    criteria and the earlier submission: `rules`, from `services.tie_break_rules`)."""
+    """The year's evaluation rules: the unit ranking's weights and late-report factor, the
+    service years, the award limit, one tie-break slot per rule the year allows (its
+    criteria and the earlier submission: `rules`, from `services.tie_break_rules`) and the
+    award of each shortlist category (`awards`, from `selectors.year_awards`)."""
 
     class Meta:
         model = EvaluationSettings
-        fields = ["weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"]
+        fields = [
+            "weight_entries",
+            "weight_timeliness",
+            "weight_quota",
+            "late_report_factor",
+            "min_service_years",
+            "max_awards_per_unit",
+        ]
 
-    def __init__(self, *args, rules, **kwargs):
+    def __init__(self, *args, rules, awards, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *rules]
         self.slots = [f"rule_{index}" for index in range(1, len(rules) + 1)]
@@ -130,10 +138,21 @@ class SettingsForm(forms.ModelForm):
             )
         for name, rule in zip(self.slots, self.instance.tie_break, strict=False):
             self.fields[name].initial = rule
+        self.award_fields = {}
+        for category, award in awards.items():
+            name = f"award_{category}"
+            self.award_fields[name] = category
+            self.fields[name] = forms.CharField(
+                label=_("%(category)s的表彰") % {"category": award.get_category_display()},
+                max_length=50,
+                initial=award.name,
+            )
         self.helper = _helper(
             _("保存设置"),
             Row(Column("weight_entries"), Column("weight_timeliness"), Column("weight_quota")),
+            Row(Column("late_report_factor"), Column("min_service_years")),
             Row(*(Column(name) for name in self.slots)),
+            Row(*(Column(name) for name in self.award_fields)),
             "max_awards_per_unit",
         )
 
@@ -143,7 +162,28 @@ class SettingsForm(forms.ModelForm):
         if len(set(chain)) != len(chain):
             raise forms.ValidationError(_("并列区分规则不能重复。"))
         data["tie_break"] = chain
+        data["award_names"] = {
+            category: data[name] for name, category in self.award_fields.items() if name in data
+        }
         return data
+
+
+class AwardLimitForm(forms.Form):
+    """A unit's own cap on awards in the year; left empty, the year's cap applies again."""
+
+    unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=None)
+    max_awards = forms.IntegerField(
+        label=_("表彰名额上限"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("留空表示按本年度每单位上限。"),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = _helper(_("保存单位名额"), Row(Column("unit"), Column("max_awards")))
 
 
 class ShortlistBuildForm(forms.Form):
@@ -169,7 +209,8 @@ class DecisionForm(forms.Form):
     recommend_province = forms.BooleanField(label=_("推荐参加省级评选"), required=False)
     recuperation_priority = forms.BooleanField(label=_("优先安排劳模休养、交流"), required=False)
 
-    def __init__(self, *args, item, **kwargs):
+    def __init__(self, *args, item, award, **kwargs):
+        """`award`: the YearAward of the item's category in its run's year."""
         kwargs.setdefault(
             "initial",
             {
@@ -179,8 +220,7 @@ class DecisionForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        award = AWARD_FOR_CATEGORY[item.category]
-        self.fields["award"].choices = [("", _("不授予")), (award.value, award.label)]
+        self.fields["award"].choices = [("", _("不授予")), (award.code, award.name)]
         if item.category != ShortlistCategory.INDIVIDUAL:
             del self.fields["recuperation_priority"]
 

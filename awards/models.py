@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +17,9 @@ from volunteers.models import ModelWorker
 
 from .enums import (
     CRITERIA,
+    DEFAULT_LATE_FACTOR,
+    DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
-    AwardKind,
     Category,
     CollectiveKind,
     RunStatus,
@@ -218,6 +219,20 @@ class EvaluationSettings(models.Model):
     max_awards_per_unit = models.PositiveSmallIntegerField(
         _("每单位表彰名额上限"), null=True, blank=True, help_text=_("留空表示不限。")
     )
+    late_report_factor = models.DecimalField(
+        _("逾期报告折算"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal(DEFAULT_LATE_FACTOR),
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("报告及时率 =（按时报告数 + 逾期报告数 × 此值）÷ 应报数；0 至 1。"),
+    )
+    min_service_years = models.PositiveSmallIntegerField(
+        _("先锋个人从事扶贫工作年限"),
+        default=DEFAULT_SERVICE_YEARS,
+        validators=[MaxValueValidator(30)],
+        help_text=_("截至评比日须满的整年数。"),
+    )
 
     class Meta:
         verbose_name = _("评选设置")
@@ -225,6 +240,33 @@ class EvaluationSettings(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+
+class YearAward(models.Model):
+    """The award a shortlist category may receive in a year (the notice's: 奖状 for
+    collectives and units, 奖章 for individuals). `ShortlistItem.award` holds its code; the
+    name is the office's and shows on the shortlist, the certificate and the export."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="year_awards",
+        verbose_name=_("竞赛年度"),
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=ShortlistCategory.choices)
+    code = models.SlugField(_("代码"), max_length=20)
+    name = models.CharField(_("表彰名称"), max_length=50)
+
+    class Meta:
+        ordering = ["year", "category"]
+        verbose_name = _("表彰奖项")
+        verbose_name_plural = _("表彰奖项")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "category"], name="year_award_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.year.year} · {self.get_category_display()} · {self.name}"
 
 
 class UnitAwardLimit(models.Model):
@@ -493,7 +535,8 @@ class ShortlistItem(models.Model):
     recipient = models.CharField(_("推荐对象"), max_length=100)
     rank = models.PositiveIntegerField(_("名次"))
     score = models.FloatField(_("得分"), null=True, blank=True)
-    award = models.CharField(_("表彰"), max_length=20, choices=AwardKind.choices, blank=True)
+    # The code of the run's year's award for the category (YearAward), or "" for none.
+    award = models.CharField(_("表彰"), max_length=20, blank=True)
     recommend_province = models.BooleanField(_("推荐参加省级评选"), default=False)
     recuperation_priority = models.BooleanField(_("优先安排劳模休养、交流"), default=False)
     decided_by = models.ForeignKey(

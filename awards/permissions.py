@@ -11,6 +11,7 @@ from competition.permissions import (
     is_admin,
     is_office_or_admin,
     is_staff_of_unit,
+    year_is_closed,
     year_is_open,
 )
 
@@ -30,6 +31,8 @@ rules.add_rule("awards.download_attachment", is_office_or_admin | is_staff_of_un
 rules.add_rule("awards.override_eligibility", is_office_or_admin)
 rules.add_rule("awards.view_evaluation", is_office_or_admin)
 rules.add_rule("awards.run_evaluation", is_admin)
+# obj: the year; its evaluation rules are read-only once it is closed (sealed).
+rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)
 rules.add_rule("awards.manage_shortlist", is_admin)
 rules.add_rule("awards.export_shortlist", may_export_competition_shortlist)
 # obj: a ShortlistItem; the awarded unit's staff may print its certificate.

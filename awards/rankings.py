@@ -36,7 +36,7 @@ from competition.selectors import (
 from reports.selectors import expected_reports, report_counts_by_unit
 from volunteers.selectors import activity_counts_by_unit
 
-from .enums import TieBreak, rule_label
+from .enums import DEFAULT_LATE_FACTOR, TieBreak, rule_label
 from .models import EntryRanking, Nomination, UnitRanking, recipient_expression
 
 
@@ -172,8 +172,9 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
     clause, a SELECT in `UNIT_FIELDS` order and their params; placed by `unit_places` once
     stored.
 
-    Timeliness is (on time + ½ late) ÷ the reports due (100 when none was due); quota
-    fulfilment is activities ÷ quota, at most 100 (100 when the quota is 0).
+    Timeliness is (on time + f × late) ÷ the reports due (100 when none was due), f the
+    run's late-report factor (½ for runs made before it was the year's); quota fulfilment
+    is activities ÷ quota, at most 100 (100 when the quota is 0).
 
     Each source is grouped by unit once (a WITH item compiled from its app's selector) and
     joined: no per-unit subquery. Only the arithmetic of the composite is written here, in
@@ -225,7 +226,8 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
             LEFT JOIN r ON r.unit = u.pk
             LEFT JOIN a ON a.unit = u.pk
         )"""
-    composite_params = [0.0, 100.0, 100.0, 0.5, 100.0, 100.0, 1.0, 1.0]
+    late_factor = float(run.settings.get("late_factor", DEFAULT_LATE_FACTOR))
+    composite_params = [0.0, 100.0, 100.0, late_factor, 100.0, 100.0, 1.0, 1.0]
     columns = [
         UnitRanking._meta.get_field(name).column
         for name in UNIT_FIELDS

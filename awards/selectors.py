@@ -1,12 +1,13 @@
 """Reads of the awards app, scoped to what the user may see."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from competition import permissions
 from competition.models import CompetitionYear, Entry
 
-from .enums import RunStatus
+from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
 from .models import (
     EntryRanking,
     EvaluationRun,
@@ -14,8 +15,45 @@ from .models import (
     NominationAttachment,
     NominationRanking,
     ShortlistItem,
+    UnitAwardLimit,
     UnitRanking,
+    YearAward,
 )
+
+# --- the year's evaluation rules -------------------------------------------------------------
+
+
+def year_awards(year: CompetitionYear) -> dict[str, YearAward]:
+    """The award of each shortlist category in the year (by category, in the categories'
+    order); a category the year has no row for gets the notice's (unsaved)."""
+    stored = {award.category: award for award in YearAward.objects.filter(year=year)}
+    return {
+        category: stored.get(category)
+        or YearAward(year=year, category=category, code=code, name=name)
+        for category, (code, name) in ((c, DEFAULT_AWARDS[c]) for c in ShortlistCategory)
+    }
+
+
+def award_name(year_path: str = "run__year"):
+    """An expression over shortlist items: the name of the award they were given ("" for
+    none), the year's (at `year_path`) or, for a year without rows, the notice's."""
+    stored = YearAward.objects.filter(
+        year=OuterRef(year_path), category=OuterRef("category"), code=OuterRef("award")
+    ).values("name")[:1]
+    defaults = {code: name for code, name in DEFAULT_AWARDS.values()}
+    return Coalesce(
+        Subquery(stored, output_field=CharField()),
+        Case(
+            *(When(award=code, then=Value(name)) for code, name in defaults.items()),
+            default=Value(""),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
+
+
+def award_limits(year: CompetitionYear) -> QuerySet[UnitAwardLimit]:
+    return UnitAwardLimit.objects.filter(year=year).select_related("unit").order_by("unit__name")
 
 
 def nominations_for_user(user) -> QuerySet[Nomination]:
@@ -82,16 +120,18 @@ def nomination_rankings(run, category=None) -> QuerySet[NominationRanking]:
 
 
 def shortlist(run) -> QuerySet[ShortlistItem]:
-    return run.shortlist.select_related(
-        "unit", "nomination_ranking__nine_project", "unit_ranking"
-    ).order_by("category", "rank", "pk")
+    return (
+        run.shortlist.select_related("unit", "nomination_ranking__nine_project", "unit_ranking")
+        .annotate(award_name=award_name())
+        .order_by("category", "rank", "pk")
+    )
 
 
 def shortlist_items_for_user(user) -> QuerySet[ShortlistItem]:
     """Office and admins: every item; unit staff: their unit's awarded items."""
     items = ShortlistItem.objects.select_related(
         "run__year", "unit", "nomination_ranking__nine_project"
-    )
+    ).annotate(award_name=award_name())
     if permissions.may(user, "competition.view_all_units"):
         return items
     unit_id = permissions.unit_id_of(user)
@@ -110,5 +150,6 @@ def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
         ShortlistItem.objects.filter(unit=unit)
         .exclude(award="")
         .select_related("run__year")
+        .annotate(award_name=award_name())
         .order_by("-run__year__year", "rank")
     )

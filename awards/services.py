@@ -24,9 +24,9 @@ from competition.permissions import require
 from competition.selectors import criteria_of
 from competition.services import year_require_unsealed
 
-from . import eligibility, rankings
+from . import eligibility, rankings, selectors
 from .enums import (
-    AWARD_FOR_CATEGORY,
+    DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
     EVIDENCE_CODES,
     Category,
@@ -44,6 +44,7 @@ from .models import (
     ShortlistItem,
     UnitAwardLimit,
     UnitRanking,
+    YearAward,
 )
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,21 @@ def default_chain(year: CompetitionYear) -> list[str]:
     return [value for value, _name in tie_break_rules(year)]
 
 
+def evaluation_rules(year: CompetitionYear) -> dict:
+    """The year's evaluation rules as pages show them: `settings` (EvaluationSettings),
+    `rules` (the tie-break rules it may use), `tie_break` (its chain by name) and `awards`
+    (the award of each shortlist category)."""
+    settings = evaluation_settings_for(year)
+    rules = tie_break_rules(year)
+    names = dict(rules)
+    return {
+        "settings": settings,
+        "rules": rules,
+        "tie_break": [str(names.get(rule, rule)) for rule in settings.tie_break],
+        "awards": selectors.year_awards(year),
+    }
+
+
 def _check_chain(chain, year: CompetitionYear) -> list[str]:
     chain = [str(rule) for rule in chain]
     allowed = {value for value, _name in tie_break_rules(year)}
@@ -173,19 +189,57 @@ def _check_chain(chain, year: CompetitionYear) -> list[str]:
     return chain
 
 
+SETTINGS_FIELDS = (
+    "weight_entries",
+    "weight_timeliness",
+    "weight_quota",
+    "late_report_factor",
+    "min_service_years",
+    "max_awards_per_unit",
+)
+
+
 @transaction.atomic
 def evaluation_settings_save(*, actor, year: CompetitionYear, data: dict) -> EvaluationSettings:
+    """Save the year's evaluation rules: `data` holds any of SETTINGS_FIELDS, `tie_break`
+    (a chain of rule values) and `award_names` (shortlist category → the award's name)."""
     year_require_unsealed(year)
     require(actor, "awards.run_evaluation", year)
     settings = evaluation_settings_for(year)
-    for name in ("weight_entries", "weight_timeliness", "weight_quota", "max_awards_per_unit"):
+    for name in SETTINGS_FIELDS:
         if name in data:
             setattr(settings, name, data[name])
     if "tie_break" in data:
         settings.tie_break = _check_chain(data["tie_break"], year)
     settings.full_clean()
     settings.save()
+    awards = selectors.year_awards(year)
+    for category, name in (data.get("award_names") or {}).items():
+        award = awards[ShortlistCategory(category)]
+        award.name = (name or "").strip()
+        award.full_clean()
+        award.save()
     return settings
+
+
+@transaction.atomic
+def unit_award_limit_set(
+    *, actor, year: CompetitionYear, unit, max_awards: int | None
+) -> UnitAwardLimit | None:
+    """Give a unit its own cap on awards for the year, or with `max_awards=None` let it
+    follow the year's `max_awards_per_unit` again. Other years keep theirs."""
+    year_require_unsealed(year)
+    require(actor, "awards.run_evaluation", year)
+    limit = UnitAwardLimit.objects.filter(year=year, unit=unit).first()
+    if max_awards is None:
+        if limit is not None:
+            limit.delete()
+        return None
+    limit = limit or UnitAwardLimit(year=year, unit=unit)
+    limit.max_awards = max_awards
+    limit.full_clean()
+    limit.save()
+    return limit
 
 
 def _criteria_snapshot(year: CompetitionYear) -> list[dict]:
@@ -203,6 +257,10 @@ def settings_snapshot(year: CompetitionYear) -> dict:
             "timeliness": str(settings.weight_timeliness),
             "quota": str(settings.weight_quota),
         },
+        # Runs made before these rules were the year's have no such keys: the readers fall
+        # back to the notice's values, which those runs were built with.
+        "late_factor": str(settings.late_report_factor),
+        "min_service_years": settings.min_service_years,
         "tie_break": _check_chain(settings.tie_break, year),
         "max_awards_per_unit": settings.max_awards_per_unit,
         "evaluation_date": year.evaluation_date.isoformat(),
@@ -309,11 +367,12 @@ def _build_nominations(run, chain, names) -> None:
     rows = rankings.nomination_rows(run, chain, names).annotate(run_ref=Value(run.pk))
     insert_from_select(NominationRanking, rows, rankings.NOMINATION_FIELDS)
     evaluation_date = run.year.evaluation_date
+    service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
     verdicts = []
     for fields in Nomination.objects.filter(year=run.year).values(
         "pk", *eligibility.NOMINATION_FIELDS
     ):
-        verdict = eligibility.assess_fields(fields, evaluation_date)
+        verdict = eligibility.assess_fields(fields, evaluation_date, service_years=service_years)
         verdicts.append((fields["pk"], verdict.shortlistable, verdict.note[:500]))
     update_from_values(
         NominationRanking,
@@ -442,7 +501,7 @@ def shortlist_decide(
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
     item = ShortlistItem.objects.select_for_update().select_related("run__year").get(pk=item.pk)
-    if award and award != AWARD_FOR_CATEGORY[item.category]:
+    if award and award != selectors.year_awards(item.run.year)[item.category].code:
         raise ValidationError(
             {
                 "award": _("%(category)s不能授予该奖项。")
@@ -492,7 +551,8 @@ def shortlist_decide(
 @transaction.atomic
 def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None = None):
     """`competition.services.year_open`, plus the evaluation rules of `source` (weights,
-    tie-break chain, per-unit award limits) copied as rows of the new year."""
+    late-report factor, service years, tie-break chain, award per category, per-unit award
+    limits) copied as rows of the new year."""
     year = competition_services.year_open(actor=actor, source=source, number=number, plan=plan)
     settings = EvaluationSettings.objects.filter(year=source).first()
     if settings is not None:
@@ -501,6 +561,10 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         settings.tie_break = _check_chain(settings.tie_break, year)
         settings.full_clean()
         settings.save()
+    for award in selectors.year_awards(source).values():
+        copy = YearAward(year=year, category=award.category, code=award.code, name=award.name)
+        copy.full_clean()
+        copy.save()
     UnitAwardLimit.objects.bulk_create(
         UnitAwardLimit(year=year, unit_id=limit.unit_id, max_awards=limit.max_awards)
         for limit in UnitAwardLimit.objects.filter(year=source)
@@ -511,8 +575,10 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
 def year_open_preview(*, source: CompetitionYear, number: int) -> dict:
     """What `year_open` will copy, to show before confirming (no writes)."""
     plan = competition_services.year_open_plan(source=source, number=number)
-    settings = EvaluationSettings.objects.filter(year=source).first()
-    plan["evaluation_settings"] = settings
+    plan["evaluation_settings"] = EvaluationSettings.objects.filter(year=source).first()
+    rules = evaluation_rules(source)
+    plan["settings"], plan["tie_break"] = rules["settings"], rules["tie_break"]
+    plan["awards"] = list(rules["awards"].values())
     plan["award_limits"] = UnitAwardLimit.objects.filter(year=source).count()
     plan["kinds"] = dict(source.kind_quotas.values_list("kind__code", "kind__name"))
     return plan

@@ -14,6 +14,7 @@ urlpatterns = [
     path("evaluation/", views.evaluation, name="evaluation"),
     path("years/open/", views.year_open, name="year_open"),
     path("evaluation/settings/", views.settings_save, name="settings_save"),
+    path("evaluation/award-limits/", views.award_limit_set, name="award_limit_set"),
     path("evaluation/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/xlsx/", views.export_run, name="export"),

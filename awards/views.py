@@ -18,6 +18,7 @@ from .eligibility import assess_nomination
 from .enums import Category, ShortlistCategory
 from .forms import (
     AttachmentForm,
+    AwardLimitForm,
     DecisionForm,
     NominationForm,
     OverrideForm,
@@ -61,7 +62,8 @@ def nomination_list(request):
     year = _year(request)
     nominations = selectors.nominations_for_user(request.user).filter(year=year)
     page = _page(request, nominations.order_by("category", "unit__name", "pk"))
-    rows = [(n, assess_nomination(n)) for n in page.object_list]
+    years = services.evaluation_settings_for(year).min_service_years
+    rows = [(n, assess_nomination(n, service_years=years)) for n in page.object_list]
     context = {"year": year, "years": competition_selectors.years(), "page": page, "rows": rows}
     return render(request, "awards/nomination_list.html", context)
 
@@ -83,16 +85,18 @@ def nomination_create(request):
         else:
             messages.success(request, _("申报已保存。"))
             return redirect("awards:nomination_detail", pk=nomination.pk)
-    return render(request, "awards/nomination_form.html", {"form": form, "year": year})
+    context = {"form": form, "year": year, "settings": services.evaluation_settings_for(year)}
+    return render(request, "awards/nomination_form.html", context)
 
 
 @login_required
 def nomination_detail(request, pk):
     nomination = selectors.nomination_for_user(request.user, pk)
     require(request.user, "awards.view_nomination", nomination)
+    years = services.evaluation_settings_for(nomination.year).min_service_years
     context = {
         "nomination": nomination,
-        "verdict": assess_nomination(nomination),
+        "verdict": assess_nomination(nomination, service_years=years),
         "override_form": OverrideForm(
             initial={"override": nomination.override, "reason": nomination.override_reason}
         ),
@@ -123,7 +127,12 @@ def nomination_edit(request, pk):
         else:
             messages.success(request, _("申报已保存。"))
             return redirect("awards:nomination_detail", pk=pk)
-    context = {"form": form, "year": nomination.year, "nomination": nomination}
+    context = {
+        "form": form,
+        "year": nomination.year,
+        "nomination": nomination,
+        "settings": services.evaluation_settings_for(nomination.year),
+    }
     return render(request, "awards/nomination_form.html", context)
 
 
@@ -177,21 +186,39 @@ def attachment_download(request, pk):
 # --- evaluation runs -------------------------------------------------------------------------
 
 
+def _settings_form(rules: dict, data=None) -> SettingsForm:
+    """The rules form over `services.evaluation_rules(year)`."""
+    return SettingsForm(
+        data, instance=rules["settings"], rules=rules["rules"], awards=rules["awards"]
+    )
+
+
+def _units(request):
+    return competition_selectors.units_for_user(request.user).order_by("kind__order", "name")
+
+
 @login_required
 def evaluation(request):
     year = _year(request)
     require(request.user, "awards.view_evaluation", year)
     runs = selectors.runs_for_user(request.user).filter(year=year)
+    rules = services.evaluation_rules(year)
     context = {
         "year": year,
         "years": competition_selectors.years(),
         "page": _page(request, runs),
-        "settings_form": SettingsForm(
-            instance=services.evaluation_settings_for(year),
-            rules=services.tie_break_rules(year),
-        ),
+        "settings": rules["settings"],
+        "tie_break": rules["tie_break"],
+        "awards": rules["awards"].values(),
+        "award_limits": selectors.award_limits(year),
+        "settings_form": _settings_form(rules),
+        "limit_form": AwardLimitForm(units=_units(request)),
     }
     return render(request, "awards/evaluation.html", context)
+
+
+def _back(year):
+    return redirect(f"{reverse('awards:evaluation')}?year={year.year}#settings")
 
 
 @login_required
@@ -199,19 +226,34 @@ def evaluation(request):
 def settings_save(request):
     year = _year(request)
     require(request.user, "awards.run_evaluation", year)
-    form = SettingsForm(
-        request.POST,
-        instance=services.evaluation_settings_for(year),
-        rules=services.tie_break_rules(year),
-    )
-    if form.is_valid():
+    form = _settings_form(services.evaluation_rules(year), request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.evaluation_settings_save(actor=request.user, year=year, data=form.cleaned_data)
-        messages.success(request, _("评选设置已保存，下次排名时生效。"))
+    except ValidationError as exc:
+        _errors(request, exc)
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(f"{reverse('awards:evaluation')}?year={year.year}")
+        messages.success(request, _("评选设置已保存，下次排名时生效。"))
+    return _back(year)
+
+
+@login_required
+@require_POST
+def award_limit_set(request):
+    year = _year(request)
+    require(request.user, "awards.run_evaluation", year)
+    form = AwardLimitForm(request.POST, units=_units(request))
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        unit, limit = form.cleaned_data["unit"], form.cleaned_data["max_awards"]
+        services.unit_award_limit_set(actor=request.user, year=year, unit=unit, max_awards=limit)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已保存“%(unit)s”的表彰名额。") % {"unit": unit.name})
+    return _back(year)
 
 
 @login_required
@@ -254,8 +296,16 @@ def export_run(request, pk):
 def shortlist(request, pk):
     run = selectors.run_for_user(request.user, pk)
     items = list(selectors.shortlist(run))
+    awards = selectors.year_awards(run.year)
     groups = [
-        (label, [(item, DecisionForm(item=item)) for item in items if item.category == value])
+        (
+            label,
+            [
+                (item, DecisionForm(item=item, award=awards[value]))
+                for item in items
+                if item.category == value
+            ],
+        )
         for value, label in ShortlistCategory.choices
     ]
     context = {"run": run, "groups": groups, "build_form": ShortlistBuildForm()}
@@ -295,7 +345,8 @@ def _item(request, pk):
 def shortlist_decide(request, pk):
     item = _item(request, pk)
     require(request.user, "awards.manage_shortlist", item)
-    form = DecisionForm(request.POST, item=item)
+    award = selectors.year_awards(item.run.year)[item.category]
+    form = DecisionForm(request.POST, item=item, award=award)
     try:
         if not form.is_valid():
             raise ValidationError(_("请检查表彰决定。"))

@@ -1,7 +1,7 @@
 """Forms for 四比双争 scoring: they clean and validate; the services decide."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout, Submit
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -10,14 +10,28 @@ from common.forms import cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import selectors
-from .enums import SpotCheckRating
-from .models import ActivityType, CompetitionYear, Entry, NineProject, Notice, Unit
+from .enums import PeriodScheme, SpotCheckRating
+from .models import (
+    ActivityType,
+    CompetitionYear,
+    Criterion,
+    Entry,
+    NineProject,
+    Notice,
+    ReportingPeriod,
+    Unit,
+)
 
 
-def _helper(label):
+def _helper(label, *layout):
     helper = FormHelper()
+    if layout:
+        helper.layout = Layout(*layout)
     helper.add_input(Submit("submit", label))
     return helper
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EntryForm(forms.ModelForm):
@@ -233,3 +247,125 @@ class ActivityTypeForm(forms.ModelForm):
         self.fields["number"].required = False
         self.fields["number"].help_text = _("留空则排在最后。")
         self.helper = _helper(_("保存"))
+
+
+# --- a year's rules ----------------------------------------------------------------------------
+
+
+class CriterionForm(forms.ModelForm):
+    """A criterion of the year: a new one may leave its code empty (the service gives it
+    one); an existing one keeps its code, which names it in scores and rankings."""
+
+    class Meta:
+        model = Criterion
+        fields = ["code", "number", "name", "rubric", "max_points", "weight"]
+        widgets = {"rubric": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "code": _("英文字母、数字或连字符，如 innovation；留空则自动生成。"),
+            "number": _("在本年度评比标准中的先后顺序；留空排在最后。"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["code"]
+        else:
+            self.fields["code"].required = False
+            self.fields["number"].required = False
+        self.helper = _helper(_("保存评比标准"))
+        self.helper.form_tag = False
+
+
+class KindQuotasForm(forms.Form):
+    """One quota field per unit kind (`kinds`), filled with the year's quotas (`quotas`,
+    kind id → quota)."""
+
+    def __init__(self, *args, kinds, quotas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = {}
+        for kind in kinds:
+            name = f"quota_{kind.code}"
+            self.kinds[name] = kind
+            self.fields[name] = forms.IntegerField(
+                label=kind.name, min_value=0, max_value=1000, initial=quotas.get(kind.pk, 0)
+            )
+        self.helper = _helper(_("保存活动数要求"), Row(*(Column(name) for name in self.kinds)))
+        self.helper.form_tag = False
+
+    @property
+    def quotas(self) -> dict:
+        return {kind: self.cleaned_data[name] for name, kind in self.kinds.items()}
+
+
+class UnitQuotaForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
+    quota = forms.IntegerField(
+        label=_("本年度活动数要求（单独设定）"),
+        min_value=0,
+        max_value=1000,
+        required=False,
+        help_text=_("留空表示按单位类别的要求。"),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = _helper(_("保存单位要求"), Row(Column("unit"), Column("quota")))
+        self.helper.form_tag = False
+
+
+class ParticipationStartForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
+    date = forms.DateField(label=_("参赛起始日"), widget=DATE_INPUT)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = _helper(_("从该日起参赛"), Row(Column("unit"), Column("date")))
+        self.helper.form_tag = False
+
+
+class ParticipationEndForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
+    date = forms.DateField(
+        label=_("退出日期"),
+        widget=DATE_INPUT,
+        help_text=_("自该日起不再参赛；此前各报送期的应报数、活动数要求和排名不变。"),
+    )
+    reason = forms.CharField(label=_("退出原因"), max_length=200, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = _helper(
+            _("从该日起退出"), Row(Column("unit"), Column("date"), Column("reason"))
+        )
+        self.helper.form_tag = False
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["number", "name", "start", "end", "deadline"]
+        widgets = {"start": DATE_INPUT, "end": DATE_INPUT, "deadline": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _("保存报送期"),
+            Row(Column("number"), Column("name")),
+            Row(Column("start"), Column("end"), Column("deadline")),
+        )
+        self.helper.form_tag = False
+
+
+class PeriodsReplaceForm(forms.Form):
+    scheme = forms.ChoiceField(label=_("报送方式"), choices=PeriodScheme.choices)
+    deadline_days = forms.IntegerField(
+        label=_("期末后几天截止"), min_value=0, max_value=60, initial=10
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("替换全部报送期"), Row(Column("scheme"), Column("deadline_days")))
+        self.helper.form_tag = False

@@ -14,7 +14,7 @@ import rules
 
 from common.permissions import may, require
 
-from .enums import Role
+from .enums import Role, YearStatus
 
 __all__ = ["may", "require"]  # the entry points, for the apps that import them from here
 
@@ -112,6 +112,20 @@ def _year_of(obj):
 def year_is_open(user, obj):
     year = _year_of(obj)
     return year is not None and year.is_open
+
+
+@rules.predicate
+def year_is_closed(user, obj):
+    """The year (of the object) is closed, so sealed: its records and rules are read-only."""
+    year = _year_of(obj)
+    return year is not None and year.status == YearStatus.CLOSED
+
+
+# A year's rules (quotas, periods, the units taking part, evaluation rules): the admin edits
+# them until the year is closed; a closed year's rule pages are read-only. obj: the year.
+rules.add_rule("competition.edit_year_rules", is_admin & ~year_is_closed)
+# Its criteria only while it is open: the standings follow a change at once.
+rules.add_rule("competition.edit_criteria", is_admin & year_is_open)
 
 
 @rules.predicate

@@ -51,6 +51,7 @@ from .models import (
     SpotCheckDraw,
     SpotCheckPhoto,
     Unit,
+    UnitKind,
     UnitQuota,
     overlapping,
 )
@@ -146,6 +147,34 @@ def unit_with_status_for_user(user, pk, year) -> Unit:
 
 def kind_quotas(year) -> QuerySet[KindQuota]:
     return KindQuota.objects.filter(_of_year(year)).select_related("kind").order_by("kind__order")
+
+
+def unit_kinds() -> QuerySet[UnitKind]:
+    return UnitKind.objects.order_by("order")
+
+
+def unit_quotas(year: CompetitionYear) -> QuerySet[UnitQuota]:
+    """The units with a quota of their own in the year (单独设定), by kind and name."""
+    return (
+        UnitQuota.objects.filter(year=year)
+        .select_related("unit__kind")
+        .order_by("unit__kind__order", "unit__name")
+    )
+
+
+def units_with_participations(year: CompetitionYear) -> QuerySet[Unit]:
+    """Every unit with its participation records and whether it takes part in the year at
+    all (`in_year`), by kind and name: the year's 参赛单位 page."""
+    return (
+        Unit.objects.select_related("kind")
+        .prefetch_related("participations")
+        .annotate(in_year=Exists(participations_overlapping(year.start_date, year.end_date)))
+        .order_by("kind__order", "name")
+    )
+
+
+def periods_of(year: CompetitionYear) -> QuerySet[ReportingPeriod]:
+    return ReportingPeriod.objects.filter(year=year).select_related("year").order_by("number")
 
 
 def _current_year_qs(today: datetime.date) -> QuerySet[CompetitionYear]:

@@ -241,8 +241,8 @@ def kind_quotas_ensure(
 @transaction.atomic
 def kind_quota_set(*, actor, year: CompetitionYear, kind: UnitKind, quota: int) -> KindQuota:
     """Set the year's activity quota of a unit kind; other years keep theirs."""
-    _require(actor, "competition.manage_years", year)
     year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
     row = KindQuota.objects.filter(year=year, kind=kind).first() or KindQuota(year=year, kind=kind)
     row.quota = quota
     row.full_clean()
@@ -251,13 +251,29 @@ def kind_quota_set(*, actor, year: CompetitionYear, kind: UnitKind, quota: int) 
 
 
 @transaction.atomic
+def kind_quotas_save(
+    *, actor, year: CompetitionYear, quotas: Mapping[UnitKind, int]
+) -> list[KindQuota]:
+    """Set several unit kinds' quotas of the year at once (the quota page's form); only the
+    changed ones are written (one history row each)."""
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
+    current = dict(KindQuota.objects.filter(year=year).values_list("kind_id", "quota"))
+    return [
+        kind_quota_set(actor=actor, year=year, kind=kind, quota=quota)
+        for kind, quota in quotas.items()
+        if current.get(kind.pk) != quota
+    ]
+
+
+@transaction.atomic
 def unit_quota_set(
     *, actor, year: CompetitionYear, unit: Unit, quota: int | None
 ) -> UnitQuota | None:
     """Give a unit its own activity quota for the year (单独设定), or with `quota=None` let it
     follow its kind's quota again. Other years keep theirs."""
-    _require(actor, "competition.manage_years", year)
     year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
     row = UnitQuota.objects.filter(year=year, unit=unit).first()
     if quota is None:
         if row is not None:
@@ -284,9 +300,9 @@ def _save_with_history(obj, actor, **kwargs) -> None:
 @transaction.atomic
 def participation_start(*, actor, unit: Unit, date: datetime.date) -> Participation:
     """The unit takes part from `date` on (a new participation, open-ended). Refused while
-    it still takes part on or after that date."""
-    _require(actor, "competition.manage_years", unit)
+    it still takes part on or after that date, or when `date` lies in a closed year."""
     date_require_unsealed(date)
+    _require(actor, "competition.manage_years", unit)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     later = unit.participations.filter(Q(end__isnull=True) | Q(end__gte=date))
     if later.exists():
@@ -304,9 +320,10 @@ def participation_start(*, actor, unit: Unit, date: datetime.date) -> Participat
 def participation_end(*, actor, unit: Unit, date: datetime.date, reason: str = "") -> Participation:
     """The unit no longer takes part from `date` on: its participation containing `date`
     ends the day before. The periods before `date` keep counting the unit (their expected
-    reports, quotas and rankings stay as they were); the periods from `date` on do not."""
-    _require(actor, "competition.manage_years", unit)
+    reports, quotas and rankings stay as they were); the periods from `date` on do not.
+    Refused when `date` lies in a closed year (its figures would change)."""
     date_require_unsealed(date)
+    _require(actor, "competition.manage_years", unit)
     Unit.objects.select_for_update().filter(pk=unit.pk).first()
     participation = (
         unit.participations.filter(start__lt=date)
@@ -360,11 +377,12 @@ def criterion_save(
     *, actor, year: CompetitionYear, criterion: Criterion | None = None, **fields
 ) -> Criterion:
     """Add a criterion to a year, or change one: the year's standings follow at once (their
-    cached sums are recomputed). Only while the year is open, and only by an admin."""
+    cached sums are recomputed). Only while the year is open, and only by an admin. A new
+    criterion without a code gets "c<number>" (the code names it in scores and rankings)."""
+    year_require_unsealed(year)
     _require(actor, "competition.manage_years", year)
     if criterion is not None and criterion.year_id != year.pk:
         raise ValidationError(_("该评比标准不属于此竞赛年度。"))
-    year_require_unsealed(year)
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
     criterion = criterion or Criterion(year=year)
@@ -373,6 +391,12 @@ def criterion_save(
     if criterion.number is None:
         last = year.criteria.order_by("-number").values_list("number", flat=True).first()
         criterion.number = (last or 0) + 1
+    if not criterion.code:
+        taken = set(year.criteria.values_list("code", flat=True))
+        number = criterion.number
+        while f"c{number}" in taken:
+            number += 1
+        criterion.code = f"c{number}"
     criterion.full_clean()
     criterion.save()
     entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
@@ -383,8 +407,8 @@ def criterion_save(
 def criterion_delete(*, actor, criterion: Criterion) -> None:
     """Remove a criterion that no sheet has scored yet."""
     year = criterion.year
-    _require(actor, "competition.manage_years", year)
     year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
     if not year.is_open:
         raise ValidationError(_("该竞赛年度已不在进行中，评比标准不能再修改。"))
     if criterion.scores.exists():
@@ -634,10 +658,10 @@ def period_save(
 
     Admins only. Refused (ValidationError, in Chinese, by field) when the period is not
     inside the year, is due before it ends, overlaps another period of the year, shares its
-    number or name, or its number is out of date order with the others.
+    number or name, or its number is out of date order with the others, and in a closed year.
     """
-    _require(actor, "competition.manage_periods", year)
     year_require_unsealed(year)
+    _require(actor, "competition.manage_periods", year)
     if period is None:
         period = ReportingPeriod()
     elif period.year_id != year.pk:
@@ -651,12 +675,38 @@ def period_save(
 @transaction.atomic
 def period_delete(*, actor, period: ReportingPeriod) -> None:
     """Remove a reporting period; one that any report belongs to is kept (ValidationError)."""
-    _require(actor, "competition.manage_periods", period.year)
     year_require_unsealed(period.year)
+    _require(actor, "competition.manage_periods", period.year)
     try:
         period.delete()
     except ProtectedError:
         raise ValidationError(_("%(period)s已有报告，不能删除。") % {"period": period}) from None
+
+
+@transaction.atomic
+def periods_replace(
+    *,
+    actor,
+    year: CompetitionYear,
+    scheme: str,
+    deadline_days: int = DEADLINE_DAYS_AFTER_PERIOD,
+) -> list[ReportingPeriod]:
+    """Replace every period of the year by the periods of `scheme` (`default_periods`:
+    quarterly, monthly, half-yearly), each due `deadline_days` after it ends. Only while no
+    report belongs to any of the year's periods: then nothing is changed (ValidationError)."""
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_periods", year)
+    try:
+        with transaction.atomic():
+            ReportingPeriod.objects.filter(year=year).delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("本年度已有报告，不能整体替换报送期；可逐个修改或新增报送期。"), code="has_reports"
+        ) from None
+    created = []
+    for fields in default_periods(year.year, scheme, deadline_days=deadline_days):
+        created.append(_period_write(year, ReportingPeriod(), created, **fields))
+    return created
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, year_views
 
 app_name = "competition"
 urlpatterns = [
@@ -55,4 +55,30 @@ urlpatterns = [
         views.activity_type_delete,
         name="activity_type_delete",
     ),
+    path("years/<int:pk>/criteria/", year_views.year_criteria, name="year_criteria"),
+    path(
+        "years/<int:pk>/criteria/<int:criterion_pk>/edit/",
+        year_views.criterion_edit,
+        name="criterion_edit",
+    ),
+    path(
+        "years/<int:pk>/criteria/<int:criterion_pk>/delete/",
+        year_views.criterion_delete,
+        name="criterion_delete",
+    ),
+    path("years/<int:pk>/quotas/", year_views.year_quotas, name="year_quotas"),
+    path("years/<int:pk>/quotas/unit/", year_views.unit_quota_set, name="unit_quota_set"),
+    path("years/<int:pk>/units/", year_views.year_units, name="year_units"),
+    path("years/<int:pk>/units/start/", year_views.participation_start, name="participation_start"),
+    path("years/<int:pk>/units/end/", year_views.participation_end, name="participation_end"),
+    path("years/<int:pk>/periods/", year_views.year_periods, name="year_periods"),
+    path(
+        "years/<int:pk>/periods/<int:period_pk>/edit/", year_views.period_edit, name="period_edit"
+    ),
+    path(
+        "years/<int:pk>/periods/<int:period_pk>/delete/",
+        year_views.period_delete,
+        name="period_delete",
+    ),
+    path("years/<int:pk>/periods/replace/", year_views.periods_replace, name="periods_replace"),
 ]

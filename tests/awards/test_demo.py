@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_nominations_run_and_awards():
     call_command("seed_demo")
     verdicts = {
-        n.recipient: eligibility.assess_nomination(n)
+        n.recipient: eligibility.assess_nomination(n, service_years=2)
         for n in Nomination.objects.select_related("year", "unit")
     }
     assert len(verdicts) == 6

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from awards import services
+from awards import selectors, services
 from awards.models import EvaluationRun, Nomination, ShortlistItem
 from common.xlsx import XLSX_CONTENT_TYPE
 from tests.awards import factories as af
@@ -188,12 +188,20 @@ def test_settings_saved_by_admin(client_for, admin_user, year):
             "weight_entries": "0.5",
             "weight_timeliness": "0.3",
             "weight_quota": "0.2",
+            "late_report_factor": "0.25",
+            "min_service_years": "3",
             "rule_1": "income",
             "rule_2": "effect",
+            "award_collective": "工人先锋号",
+            "award_individual": "淮北市五一劳动奖章",
+            "award_unit": "淮北市五一劳动奖状",
         },
     )
-    assert services.settings_snapshot(year)["tie_break"] == ["income", "effect"]
-    assert services.settings_snapshot(year)["weights"]["timeliness"] == "0.30"
+    snapshot = services.settings_snapshot(year)
+    assert snapshot["tie_break"] == ["income", "effect"]
+    assert snapshot["weights"]["timeliness"] == "0.30"
+    assert (snapshot["late_factor"], snapshot["min_service_years"]) == ("0.25", 3)
+    assert selectors.year_awards(year)["collective"].name == "工人先锋号"
 
 
 def test_home_panel_for_office(client_for, office_user, year):

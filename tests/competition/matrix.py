@@ -2,8 +2,10 @@ import datetime
 
 from competition.models import (
     ActivityType,
+    Criterion,
     NineProject,
     Notice,
+    ReportingPeriod,
     ReviewerAssignment,
     SpotCheck,
     SpotCheckDraw,
@@ -103,6 +105,147 @@ def _score_data(w, kwargs):
     return {"work": 20, "effect": 20, "income": 20, "satisfaction": 20, "comment": "好"}
 
 
+# A year's rule pages: read on the world's year, written on 2021 (so that the other cases
+# keep the world year's four criteria and quarters).
+def _rules_year(w):
+    return factories.competition_year(2021)
+
+
+def _year_pk(w):
+    return {"pk": w.year.pk}
+
+
+def _rules_pk(w):
+    return {"pk": _rules_year(w).pk}
+
+
+def _criterion(w):
+    year = _rules_year(w)
+    n = Criterion.objects.filter(year=year).count() + 10
+    criterion = Criterion.objects.create(
+        year=year, code=f"x{n}", number=n, name=f"比创新{n}", rubric="-", max_points=10, weight=1
+    )
+    return {"pk": year.pk, "criterion_pk": criterion.pk}
+
+
+def _period(w):
+    year = _rules_year(w)
+    return {"pk": year.pk, "period_pk": year.periods.order_by("number").last().pk}
+
+
+def _free_q4(w):
+    year = _rules_year(w)
+    ReportingPeriod.objects.filter(year=year, number=4).delete()
+    return {"pk": year.pk}
+
+
+def _q4_data(w, kwargs):
+    return {
+        "number": 4,
+        "name": "第四季度",
+        "start": "2021-10-01",
+        "end": "2021-12-31",
+        "deadline": "2022-01-10",
+    }
+
+
+def _criterion_data(w, kwargs):
+    return {"number": 7, "name": "比作风", "rubric": "作风", "max_points": 10, "weight": 1}
+
+
+def _year_rules_cases():
+    get, post = admin_only(200), admin_only(302)
+    return [
+        Case("competition:year_criteria", get, kwargs=_year_pk),
+        Case(
+            "competition:year_criteria",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=_criterion_data,
+            label="post",
+        ),
+        Case("competition:criterion_edit", get, kwargs=_criterion),
+        Case(
+            "competition:criterion_edit",
+            post,
+            kwargs=_criterion,
+            method="post",
+            data=lambda w, k: {
+                "number": 50,
+                "name": f"比改{k['criterion_pk']}",
+                "rubric": "改",
+                "max_points": 20,
+                "weight": 2,
+            },
+            label="post",
+        ),
+        Case("competition:criterion_delete", post, kwargs=_criterion, method="post"),
+        Case("competition:year_quotas", get, kwargs=_year_pk),
+        Case(
+            "competition:year_quotas",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {
+                "quota_county": 3,
+                "quota_system": 3,
+                "quota_direct": 2,
+                "quota_poverty_office": 0,
+            },
+            label="post",
+        ),
+        Case(
+            "competition:unit_quota_set",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {"unit": w.unit_a.pk, "quota": 5},
+        ),
+        Case("competition:year_units", get, kwargs=_year_pk),
+        Case(
+            "competition:participation_start",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {"unit": w.unit_b.pk, "date": "2099-01-01"},
+        ),
+        Case(
+            "competition:participation_end",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {"unit": w.unit_b.pk, "date": "2099-01-01", "reason": "撤并"},
+        ),
+        Case("competition:year_periods", get, kwargs=_year_pk),
+        Case(
+            "competition:year_periods",
+            post,
+            kwargs=_free_q4,
+            method="post",
+            data=_q4_data,
+            label="post",
+        ),
+        Case("competition:period_edit", get, kwargs=_period),
+        Case(
+            "competition:period_edit",
+            post,
+            kwargs=_period,
+            method="post",
+            data=_q4_data,
+            label="post",
+        ),
+        Case("competition:period_delete", post, kwargs=_period, method="post"),
+        Case(
+            "competition:periods_replace",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {"scheme": "monthly", "deadline_days": 10},
+        ),
+    ]
+
+
 def cases(world):
     staff_edit = {"staff_a": 200, "staff_b": 404, "office": 403, "admin": 403}
     office_scores = {"staff_a": 403, "staff_b": 404, "office": 200, "admin": 403}
@@ -198,6 +341,7 @@ def cases(world):
             kwargs=lambda w: _notice(w, False),
             method="post",
         ),
+        *_year_rules_cases(),
         Case("competition:year_list", admin_only(200)),
         Case("competition:project_list", admin_only(200), kwargs=_year),
         Case("competition:project_create", admin_only(200), kwargs=_year),

@@ -432,6 +432,27 @@ def award_limit(run: EvaluationRun, unit_id: int) -> int | None:
 
 
 @transaction.atomic
+def unit_award_limit_set(
+    *, actor, year: CompetitionYear, unit, max_awards: int | None
+) -> UnitAwardLimit | None:
+    """Give a unit its own cap on awards in the year, or with `max_awards=None` let it follow
+    the year's `max_awards_per_unit` again. Decisions already taken are not undone; later
+    ones are checked against the new cap (`shortlist_decide`)."""
+    year_require_unsealed(year)
+    require(actor, "awards.run_evaluation", year)
+    row = UnitAwardLimit.objects.filter(year=year, unit=unit).first()
+    if max_awards is None:
+        if row is not None:
+            row.delete()
+        return None
+    row = row or UnitAwardLimit(year=year, unit=unit)
+    row.max_awards = max_awards
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
 def shortlist_decide(
     *,
     actor,

@@ -724,14 +724,32 @@ def entry_scores_refresh(*, entries) -> None:
 
 @transaction.atomic
 def conflict_declare(*, actor, unit: Unit, reason: str) -> ConflictDeclaration:
-    """A reviewer declares a conflict of interest with a unit; he can no longer score it."""
+    """A reviewer declares a conflict of interest with a unit; he can no longer score it.
+
+    Sheets he gave the unit's entries before stop counting (`selectors.counted_sheets`):
+    they stay as the record, each with a history row saying why, and the standings of those
+    entries are recomputed at once, so the next evaluation run counts without them.
+    """
     _require(actor, "competition.declare_conflict")
     if ConflictDeclaration.objects.filter(reviewer=actor, unit=unit).exists():
         raise ValidationError(_("您已申报过与该单位的利益冲突。"))
     declaration = ConflictDeclaration(reviewer=actor, unit=unit, reason=reason)
     declaration.full_clean()
-    declaration.save()
+    _save_with_history(declaration, actor)
+    sheets = list(ScoreSheet.objects.filter(reviewer=actor, entry__unit=unit))
+    if sheets:
+        why = _("评委申报与该单位存在利益冲突，此评分不再计入：%(reason)s") % {"reason": reason}
+        ScoreSheet.history.bulk_history_create(
+            sheets,
+            update=True,
+            default_user=_user_or_none(actor),
+            default_change_reason=why[:CHANGE_REASON_MAX],
+        )
+        entry_scores_refresh(entries=[sheet.entry_id for sheet in sheets])
     return declaration
+
+
+CHANGE_REASON_MAX = 100  # django-simple-history's history_change_reason
 
 
 def _eligible(reviewer, entry: Entry, conflicts: set) -> bool:

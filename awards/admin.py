@@ -1,7 +1,9 @@
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from competition.admin import SealedYearAdminMixin
 
+from . import services
 from .models import (
     EvaluationRun,
     EvaluationSettings,
@@ -12,6 +14,10 @@ from .models import (
     YearAward,
 )
 
+# Nominations, the evaluation settings and runs change on the portal's pages, through the
+# services; here they are read-only. Per-unit award limits and the decisions on the shortlist
+# are written here too, through the same services as the portal (its checks and messages).
+
 
 class AttachmentInline(admin.TabularInline):
     model = NominationAttachment
@@ -20,25 +26,23 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class NominationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "unit", "year", "category", "override", "created_at"]
     list_filter = ["year", "category", "override"]
     search_fields = ["person_name", "team_name", "unit__name"]
     list_select_related = ["unit", "year"]
-    raw_id_fields = ["entry", "model_worker"]
-    readonly_fields = ["override_by", "override_at", "created_by", "created_at"]
     inlines = [AttachmentInline]
 
 
 @admin.register(EvaluationSettings)
-class EvaluationSettingsAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class EvaluationSettingsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["year", "weight_entries", "weight_timeliness", "weight_quota"]
 
 
 @admin.register(YearAward)
-class YearAwardAdmin(SealedYearAdminMixin, admin.ModelAdmin):
-    """The award names only: the code is what decisions hold, and each category has one row
-    per year (year_open copies them; the evaluation page edits them)."""
+class YearAwardAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only here: each category has one award per year (year_open copies them; the
+    evaluation page edits their names through the service)."""
 
     list_display = ["year", "category", "name"]
     list_filter = ["year"]
@@ -50,33 +54,81 @@ class YearAwardAdmin(SealedYearAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(UnitAwardLimit)
-class UnitAwardLimitAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class UnitAwardLimitAdmin(SealedYearAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """Through `services.unit_award_limit_set`; deleting lets the unit follow the year's cap."""
+
     list_display = ["year", "unit", "max_awards"]
     list_filter = ["year"]
     list_select_related = ["year", "unit"]
+    autocomplete_fields = ["unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("year", "unit") if obj is not None else ()
+
+    def service_save(self, request, obj, form, change):
+        return services.unit_award_limit_set(
+            actor=request.user, year=obj.year, unit=obj.unit, max_awards=obj.max_awards
+        )
+
+    def service_delete(self, request, obj):
+        services.unit_award_limit_set(
+            actor=request.user, year=obj.year, unit=obj.unit, max_awards=None
+        )
 
 
 @admin.register(EvaluationRun)
-class EvaluationRunAdmin(SealedYearAdminMixin, admin.ModelAdmin):
-    """Read-only: a run is a snapshot; new ones are started from the evaluation page."""
+class EvaluationRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A run is a snapshot; new ones are started from the evaluation page."""
 
     list_display = ["__str__", "status", "progress", "created_by", "created_at", "finished_at"]
     list_filter = ["year", "status"]
     list_select_related = ["year", "created_by"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ShortlistItem)
-class ShortlistItemAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class ShortlistItemAdmin(SealedYearAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
+    """The decisions on a shortlisted candidate, through `services.shortlist_decide` (the award
+    must be the category's, per-unit limits, recuperation for individuals, closed years).
+    Candidates are put on and taken off the list on the evaluation page."""
+
     list_display = ["recipient", "category", "unit", "rank", "award", "recommend_province"]
     list_filter = ["category", "award"]
-    list_select_related = ["unit"]
-    readonly_fields = ["run", "nomination_ranking", "unit_ranking", "unit", "rank", "score"]
+    list_select_related = ["unit", "run__year"]
+    fields = [
+        "run",
+        "category",
+        "recipient",
+        "unit",
+        "rank",
+        "score",
+        "award",
+        "recommend_province",
+        "recuperation_priority",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = [
+        "run",
+        "category",
+        "recipient",
+        "unit",
+        "rank",
+        "score",
+        "decided_by",
+        "decided_at",
+    ]
 
     def year_of(self, obj):
         return obj.run.year
+
+    def has_add_permission(self, request):
+        return False
+
+    def service_save(self, request, obj, form, change):
+        return services.shortlist_decide(
+            actor=request.user,
+            item=obj,
+            award=obj.award,
+            recommend_province=obj.recommend_province,
+            recuperation_priority=obj.recuperation_priority,
+        )

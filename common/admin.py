@@ -1,6 +1,176 @@
-from django.contrib import admin
+"""The admin of common's records, and the two ways any app's admin may touch the record.
 
+The Django admin (系统管理) must not be a door around the rules. Every admin of a workflow
+record is either `ReadOnlyAdminMixin` (shown, never written: the portal's pages write it
+through the services) or `ServiceAdminMixin` (its add, change and, where the admin has that
+job, delete call the same service as the portal, with the same checks and messages).
+`tests/test_admin_doors.py` holds the list of which is which.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .forms import add_service_errors
 from .models import Notification, ReminderLog
+from .resources import SafeXLSX
+
+
+def refusal_text(exc: ValidationError | PermissionDenied) -> str:
+    """A service's refusal as one line (its Chinese messages)."""
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("您无权执行此操作。")
+    return " ".join(exc.messages)
+
+
+class ReadOnlyAdminMixin:
+    """Shown here, never written: no add, change, delete, import or reverting to an old
+    version (django-simple-history's revert saves on POST with view permission only)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _take_state(instance, saved) -> None:
+    """Make the form's instance the saved row: the admin's inline formsets hold that object."""
+    if saved is instance:
+        return
+    for field in saved._meta.concrete_fields:
+        setattr(instance, field.attname, getattr(saved, field.attname))
+    instance._state.adding = False
+    instance._state.db = saved._state.db
+
+
+class _Refused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ServiceAdminMixin:
+    """The admin's writes go through services.
+
+    `service_save(request, obj, form, change)` runs when the form is validated (so that its
+    refusals, ValidationError or PermissionDenied, are the form's errors in Chinese) and
+    returns the saved object; if anything on the page is refused (the form or an inline), the
+    whole request is rolled back and the form shown again. `save_model` writes nothing more.
+    An admin that may delete defines `service_delete(request, obj)`; without it, nothing is
+    deleted here. Reverting to an old version is refused (it would save around the service).
+    """
+
+    service_delete = None
+
+    def service_save(self, request, obj, form, change):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceForm(form_class):
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors or (change and not self.has_changed()):
+                    return
+                try:
+                    saved = model_admin.service_save(request, self.instance, self, change)
+                except ValidationError as exc:
+                    add_service_errors(self, exc)
+                except PermissionDenied as exc:
+                    self.add_error(None, refusal_text(exc))
+                else:
+                    if saved is not None:
+                        _take_state(self.instance, saved)
+
+        ServiceForm.__name__ = form_class.__name__
+        return ServiceForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                response = super().changeform_view(request, object_id, form_url, extra_context)
+                if response.status_code == 200:
+                    # Shown again with errors: undo what the service wrote while validating.
+                    if hasattr(response, "render"):
+                        response.render()
+                    transaction.set_rollback(True)
+        except ValidationError as exc:
+            # Refused by a service once the page was validated (an inline's save): nothing
+            # was written; say why on the page the user comes back to.
+            self.message_user(request, refusal_text(exc), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return response
+
+    def save_model(self, request, obj, form, change):
+        pass  # saved by `service_save` when the form was validated
+
+    def has_delete_permission(self, request, obj=None):
+        return self.service_delete is not None and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        try:
+            self.service_delete(request, obj)
+        except (ValidationError, PermissionDenied) as exc:
+            raise _Refused(refusal_text(exc)) from exc
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            try:
+                with transaction.atomic():
+                    self.service_delete(request, obj)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{obj}：{refusal_text(exc)}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except _Refused as refused:
+            self.message_user(request, refused.message, messages.ERROR)
+            opts = self.model._meta
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(object_id)],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ExcelAdminMixin:
+    """For an ImportExportModelAdmin: .xlsx only, read under the portal's caps (`SafeXLSX`),
+    and a refused file is said in Chinese on the import form."""
+
+    formats = [SafeXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):
+            form.add_error("import_file", e.messages)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 @admin.register(Notification)

@@ -1,5 +1,6 @@
 """Form helpers shared by the apps."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 
 # More people or households than the city has is a typing error; without a cap SQLite stores
@@ -13,3 +14,13 @@ def cap_counts(form, *names, maximum: int = MAX_COUNT) -> None:
         field = form.fields[name]
         field.validators.append(MaxValueValidator(maximum))
         field.widget.attrs["max"] = maximum
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal on the form: per field where it names one of the form's fields,
+    otherwise as an error of the whole form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.error_list)

@@ -7,8 +7,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
+
+from common.admin import ExcelAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
 
 from . import services
 from .enums import YearStatus
@@ -37,8 +38,10 @@ from .resources import UnitResource, UserResource
 
 
 class SealedYearAdminMixin:
-    """Records of a closed (sealed) year are read-only here: no change, no delete; adding is
-    unaffected. An admin states how to find a record's year by overriding `year_of`."""
+    """For an admin that writes (through services): records of a closed (sealed) year are
+    read-only here, no change, no delete (the services refuse them too; this says so before
+    the form is filled in). An admin states how to find a record's year by overriding
+    `year_of`."""
 
     def year_of(self, obj) -> CompetitionYear | None:
         return getattr(obj, "year", None)
@@ -70,30 +73,15 @@ class SealedYearAdminMixin:
         return deleted, counts, perms_needed, protected
 
 
-def year_of_date(date) -> CompetitionYear | None:
-    """The year of a dated record (activity, service record): the calendar year's number."""
-    return CompetitionYear.objects.filter(year=date.year).first() if date else None
-
-
 @admin.register(UnitKind)
-class UnitKindAdmin(SimpleHistoryAdmin):
+class UnitKindAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Reference data from the migrations: the code decides the kind's rules."""
+
     list_display = ("name", "code", "order")
 
 
-class ServiceAdminMixin:
-    """Writes through the services (permission check, validation, history with the user)."""
-
-    def _save(self, request, obj):
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        try:
-            saved = self._save(request, obj)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-            return
-        if saved is not None:
-            obj.pk = saved.pk
+class QuotaAdmin(SealedYearAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+    """A year's quotas, written through the services (permission, closed years, history)."""
 
     def get_readonly_fields(self, request, obj=None):
         # The year and the kind/unit of an existing row are its key: change the quota only.
@@ -101,23 +89,22 @@ class ServiceAdminMixin:
 
 
 @admin.register(KindQuota)
-class KindQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class KindQuotaAdmin(QuotaAdmin):
     list_display = ("year", "kind", "quota")
     list_filter = ("year", "kind")
     list_select_related = ("year", "kind")
     key_fields = ("kind",)
 
-    def _save(self, request, obj):
+    # No deleting: a year's kind without a quota would silently count 0.
+
+    def service_save(self, request, obj, form, change):
         return services.kind_quota_set(
             actor=request.user, year=obj.year, kind=obj.kind, quota=obj.quota
         )
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # A year's kind without a quota would silently count 0.
-
 
 @admin.register(UnitQuota)
-class UnitQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
+class UnitQuotaAdmin(QuotaAdmin):
     list_display = ("year", "unit", "quota")
     list_filter = ("year", "unit__kind")
     list_select_related = ("year", "unit")
@@ -125,17 +112,14 @@ class UnitQuotaAdmin(ServiceAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ("unit",)
     key_fields = ("unit",)
 
-    def _save(self, request, obj):
+    def service_save(self, request, obj, form, change):
         return services.unit_quota_set(
             actor=request.user, year=obj.year, unit=obj.unit, quota=obj.quota
         )
 
-    def delete_model(self, request, obj):
+    def service_delete(self, request, obj):
+        # The unit follows its kind's quota again.
         services.unit_quota_set(actor=request.user, year=obj.year, unit=obj.unit, quota=None)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset.select_related("year", "unit"):
-            self.delete_model(request, obj)
 
 
 class YearRuleAdmin(SimpleHistoryAdmin):
@@ -156,51 +140,39 @@ class YearRuleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NineProject)
-class NineProjectAdmin(YearRuleAdmin):
+class NineProjectAdmin(ReadOnlyAdminMixin, YearRuleAdmin):
     list_display = ("year", "number", "name", "short_name")
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(YearRuleAdmin):
+class ActivityTypeAdmin(ReadOnlyAdminMixin, YearRuleAdmin):
     list_display = ("year", "number", "code", "name")
 
 
 @admin.register(Criterion)
-class CriterionAdmin(SimpleHistoryAdmin):
+class CriterionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only here: a year's criteria are edited on the portal's year page, whose service
     keeps the standings right and refuses a year that is no longer open."""
 
     list_display = ("year", "number", "name", "max_points", "weight")
     list_filter = ("year",)
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ParticipationInline(admin.TabularInline):
+class ParticipationInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Read only: the dates change through the actions (services), never by editing a row,
     so that no edit rewrites the periods already counted."""
 
     model = Participation
     extra = 0
-    can_delete = False
     fields = ("start", "end", "end_reason")
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class UnitAdmin(ServiceAdminMixin, ExcelAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Units are reference data: added and changed through `services.unit_save` (a new unit
+    takes part from today); never deleted (a unit stops taking part instead)."""
+
     resource_classes = [UnitResource]
-    formats = [XLSX]
     list_display = (
         "name",
         "kind",
@@ -215,11 +187,11 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     inlines = [ParticipationInline]
     actions = ["participation_start_today", "participation_end_today"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            # A new unit takes part from today; earlier periods never counted it.
-            services.participation_start(actor=request.user, unit=obj, date=timezone.localdate())
+    def service_save(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in services.UNIT_FIELDS if name in form.fields
+        }
+        return services.unit_save(actor=request.user, unit=obj if change else None, **fields)
 
     def _participation_action(self, request, queryset, service, done):
         count = 0
@@ -277,7 +249,13 @@ class ReportingPeriodInline(admin.TabularInline):
 
 
 @admin.register(CompetitionYear)
-class CompetitionYearAdmin(SimpleHistoryAdmin):
+class CompetitionYearAdmin(SealedYearAdminMixin, ServiceAdminMixin, SimpleHistoryAdmin):
+    """A year and its periods, written through the services (`competition_year_create`,
+    `competition_year_update`, `period_save`/`period_delete`): admins only, a closed year is
+    read-only, the periods stay inside the year. The status changes on the years page
+    (closing, reopening), the results are published from the standings page; years are
+    not deleted."""
+
     list_display = (
         "year",
         "title",
@@ -289,10 +267,57 @@ class CompetitionYearAdmin(SimpleHistoryAdmin):
     )
     inlines = [ReportingPeriodInline]
 
+    add_fields = (
+        "year",
+        "title",
+        "theme",
+        "evaluation_date",
+        "disagreement_threshold",
+        "unassigned_may_score",
+    )
+    change_fields = (
+        "year",
+        "title",
+        "theme",
+        "start_date",
+        "end_date",
+        "evaluation_date",
+        "status",
+        "results_published",
+        "results_published_at",
+        "disagreement_threshold",
+        "unassigned_may_score",
+    )
+
+    def year_of(self, obj):
+        return obj
+
+    def get_fields(self, request, obj=None):
+        return self.change_fields if obj is not None else self.add_fields
+
     def get_readonly_fields(self, request, obj=None):
         # Closing and reopening go through the years page (services record who and why).
-        readonly = super().get_readonly_fields(request, obj)
-        return readonly if obj is None else (*readonly, "status")
+        if obj is None:
+            return ()
+        return ("year", "status", "results_published", "results_published_at")
+
+    def service_save(self, request, obj, form, change):
+        fields = {
+            name: form.cleaned_data[name] for name in services.YEAR_FIELDS if name in form.fields
+        }
+        if change:
+            return services.competition_year_update(actor=request.user, year=obj, **fields)
+        # The year's dates are its calendar year; its periods come from the inline (or the
+        # four quarters, `save_related`).
+        year = services.competition_year_create(
+            actor=request.user,
+            year=obj.year,
+            title=fields.pop("title"),
+            theme=fields.pop("theme"),
+            evaluation_date=fields.pop("evaluation_date"),
+            periods=[],
+        )
+        return services.competition_year_update(actor=request.user, year=year, **fields)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ReportingPeriod:
@@ -336,6 +361,8 @@ def _period_save(actor, year, period):
 
 
 class MembershipInline(admin.StackedInline):
+    """Saved by `services.membership_set` (see `PortalUserAdmin.save_formset`)."""
+
     model = Membership
     can_delete = False
     autocomplete_fields = ("unit",)
@@ -346,13 +373,28 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
+class PortalUserAdmin(ExcelAdminMixin, ImportExportModelAdmin, UserAdmin):
+    """Accounts (name, e-mail, password, active) through Django's own user forms; the role and
+    unit through `services.membership_set`. Users are deactivated, never deleted: what they
+    did keeps naming them. An import adds users and never changes one (`UserResource`)."""
+
     resource_classes = [UserResource]
-    formats = [XLSX]
     inlines = [MembershipInline]
     list_display = ("username", "first_name", "email", "role", "unit", "is_active")
     list_select_related = ("membership__unit",)
     list_filter = ("membership__role", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        # Validated by the formset (the model's checks, which the service applies too).
+        for membership in formset.save(commit=False):
+            services.membership_set(
+                actor=request.user, user=form.instance, role=membership.role, unit=membership.unit
+            )
 
     @admin.display(description=_("角色"))
     def role(self, user):
@@ -365,8 +407,12 @@ class PortalUserAdmin(ImportExportModelAdmin, UserAdmin):
         return membership.unit if membership and membership.unit else "—"
 
 
+# The scoring records are read-only here: they change on the portal's pages, through the
+# services (who may, closed years, the standings kept right, history).
+
+
 @admin.register(Entry)
-class EntryAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
+class EntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "unit", "year", "nine_project", "target_households", "created_at")
     list_filter = ("year", "nine_project")
     search_fields = ("title", "unit__name")
@@ -374,8 +420,9 @@ class EntryAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
-    """Read-only here: sheets change only through the scoring page (rules, ranges, history)."""
+class ScoreSheetAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """A sheet is never deleted: it stays the record. One stops counting when its reviewer
+    declares a conflict with the entry's unit (`selectors.counted_sheets`)."""
 
     list_display = ("entry", "reviewer", "points", "updated_at")
     list_filter = ("entry__year",)
@@ -388,34 +435,18 @@ class ScoreSheetAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
     def points(self, obj):
         return "；".join(f"{s.criterion.name} {s.points}" for s in obj.scores.all())
 
-    def has_delete_permission(self, request, obj=None):
-        # A deleted sheet would leave the standings' sums behind: sheets are not deleted.
-        return False
-
-    def year_of(self, obj):
-        return obj.entry.year
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ConflictDeclaration)
-class ConflictDeclarationAdmin(SimpleHistoryAdmin):
+class ConflictDeclarationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("reviewer", "unit", "reason", "created_at")
     list_select_related = ("reviewer", "unit")
 
 
 @admin.register(ReviewerAssignment)
-class ReviewerAssignmentAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class ReviewerAssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("entry", "reviewer", "assigned_by", "created_at")
     list_filter = ("entry__year",)
     list_select_related = ("entry", "reviewer", "assigned_by")
-
-    def year_of(self, obj):
-        return obj.entry.year
 
 
 class SpotCheckPhotoInline(admin.TabularInline):
@@ -427,7 +458,7 @@ class SpotCheckPhotoInline(admin.TabularInline):
 
 
 @admin.register(SpotCheck)
-class SpotCheckAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
+class SpotCheckAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("unit", "date", "rating", "inspectors", "year")
     list_filter = ("year", "rating")
     list_select_related = ("unit", "year")
@@ -435,12 +466,11 @@ class SpotCheckAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(SpotCheckDraw)
-class SpotCheckDrawAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class SpotCheckDrawAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "year", "seed", "count", "result", "drawn_by", "created_at")
-    readonly_fields = ("year", "seed", "count", "pool", "result", "drawn_by")
 
 
 @admin.register(Notice)
-class NoticeAdmin(SealedYearAdminMixin, SimpleHistoryAdmin):
+class NoticeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "year", "published", "published_at")
     list_filter = ("published", "year")

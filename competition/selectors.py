@@ -306,19 +306,44 @@ def _factor_of_criterion(factors: dict[int, float]):
     return Case(*whens, default=Value(0.0), output_field=FloatField())
 
 
-def sheet_totals(entries, *, criteria=None) -> QuerySet[Score]:
+def conflicted(sheet: str = "") -> Exists:
+    """SQL: the sheet's reviewer has declared a conflict of interest with its entry's unit.
+    `sheet` is the path from the queried model to the sheet ("" for ScoreSheet itself,
+    "sheet__" for Score)."""
+    return Exists(
+        ConflictDeclaration.objects.filter(
+            reviewer=OuterRef(f"{sheet}reviewer"), unit=OuterRef(f"{sheet}entry__unit")
+        )
+    )
+
+
+def counted_sheets(sheets: QuerySet[ScoreSheet] | None = None) -> QuerySet[ScoreSheet]:
+    """The score sheets that count in the standings and the evaluation: all but those of a
+    reviewer who declared a conflict with the entry's unit (even after scoring). A sheet that
+    stops counting stays the record; the declaration says why (`sheets_with_totals`)."""
+    sheets = ScoreSheet.objects.all() if sheets is None else sheets
+    return sheets.filter(~conflicted())
+
+
+def counted_scores(entries) -> QuerySet[Score]:
+    """The scores of the counted sheets of `entries` (keys or a queryset)."""
+    return Score.objects.filter(sheet__entry__in=entries).filter(~conflicted("sheet__"))
+
+
+def sheet_totals(entries, *, counted: bool = True, criteria=None) -> QuerySet[Score]:
     """Per score sheet of `entries` (keys or a queryset): `entry`, `sheet`, `reviewer` and
-    `total`, its weighted total on the 0–100 scale under its year's criteria. One query
-    (plus one for the criteria of the years concerned, unless given as `criteria`)."""
+    `total`, its weighted total on the 0–100 scale under its year's criteria. Only the
+    sheets that count (`counted_sheets`), unless `counted=False`. One query (plus one for the
+    criteria of the years concerned, unless given as `criteria`)."""
     if criteria is None:
         criteria = Criterion.objects.filter(year__entries__in=entries).distinct()
     factors = weight_factors_by_year(criteria)
     points = ExpressionWrapper(
         Cast("points", FloatField()) * _factor_of_criterion(factors), output_field=FloatField()
     )
+    scores = counted_scores(entries) if counted else Score.objects.filter(sheet__entry__in=entries)
     return (
-        Score.objects.filter(sheet__entry__in=entries)
-        .order_by()
+        scores.order_by()
         .values("sheet")
         .annotate(
             entry=F("sheet__entry"),
@@ -337,9 +362,9 @@ def weight_factors_by_year(criteria) -> dict[int, float]:
 
 
 def criterion_means(entries) -> dict[int, dict[str, float]]:
-    """Per entry of `entries`: each criterion's mean points over its sheets, by code."""
+    """Per entry of `entries`: each criterion's mean points over its counted sheets, by code."""
     rows = (
-        Score.objects.filter(sheet__entry__in=entries)
+        counted_scores(entries)
         .order_by()
         .values("sheet__entry", "criterion__code")
         .annotate(mean=Avg(Cast("points", FloatField())))
@@ -456,7 +481,7 @@ def _reviewer_stats(year: CompetitionYear, criteria) -> dict[int, tuple[int, flo
         output_field=FloatField(),
     )
     rows = (
-        ScoreSheet.objects.filter(entry__year=year)
+        counted_sheets(ScoreSheet.objects.filter(entry__year=year))
         .annotate(total=total)
         .order_by()
         .values("reviewer")
@@ -507,10 +532,13 @@ def standings_entries(
 
 
 def sheets_with_totals(entry: Entry) -> list[ScoreSheet]:
-    """An entry's score sheets, for the office: each with `total` (0–100 scale) and
-    `points`, its scores in the order of the year's criteria (None where missing)."""
+    """An entry's score sheets, for the office: each with `total` (0–100 scale), `points`,
+    its scores in the order of the year's criteria (None where missing), and `conflict`, the
+    reviewer's declaration of a conflict with the entry's unit when there is one (the sheet
+    then no longer counts)."""
     criteria = criteria_of(entry.year)
-    totals = {row["sheet"]: row["total"] for row in sheet_totals([entry.pk])}
+    totals = {row["sheet"]: row["total"] for row in sheet_totals([entry.pk], counted=False)}
+    conflicts = {c.reviewer_id: c for c in ConflictDeclaration.objects.filter(unit=entry.unit_id)}
     sheets = list(
         entry.sheets.select_related("reviewer", "reviewer__membership__unit")
         .prefetch_related("scores")
@@ -520,6 +548,7 @@ def sheets_with_totals(entry: Entry) -> list[ScoreSheet]:
         by_criterion = {score.criterion_id: score.points for score in sheet.scores.all()}
         sheet.points = [by_criterion.get(c.pk) for c in criteria]
         sheet.total = totals.get(sheet.pk)
+        sheet.conflict = conflicts.get(sheet.reviewer_id)
     return sheets
 
 
@@ -557,7 +586,7 @@ def entry_list(user, year: CompetitionYear | None, *, nine_project=None) -> Quer
     # A correlated count rather than JOIN + GROUP BY: the database counts sheets for the 50
     # rows of the page only, instead of grouping every sheet of the year before the LIMIT.
     sheets = (
-        ScoreSheet.objects.filter(entry=OuterRef("pk"))
+        counted_sheets(ScoreSheet.objects.filter(entry=OuterRef("pk")))
         .order_by()
         .values("entry")
         .annotate(n=Count("pk"))
@@ -623,12 +652,12 @@ def scoring_progress(year: CompetitionYear, entries) -> list[tuple[Entry, list[P
     for entry in entries:
         cells = []
         for reviewer in reviewer_list:
-            if (entry.pk, reviewer.pk) in scored:
+            # A sheet given before its reviewer declared a conflict no longer counts.
+            if (reviewer.pk, entry.unit_id) in conflicts:
+                status = "conflict"
+            elif (entry.pk, reviewer.pk) in scored:
                 status = "scored"
-            elif (
-                reviewer.membership.unit_id == entry.unit_id
-                or (reviewer.pk, entry.unit_id) in conflicts
-            ):
+            elif reviewer.membership.unit_id == entry.unit_id:
                 status = "conflict"
             elif not year.unassigned_may_score and (entry.pk, reviewer.pk) not in assigned:
                 status = "unassigned"

@@ -108,8 +108,11 @@ def competition_year_create(
     code]`, else the notice's default (`DEFAULT_QUOTAS`); the criteria are `criteria`, else
     the notice's 四比 (see `criteria_ensure`); the projects and activity types are `projects`
     and `activity_types`, else the nine projects and the “5+1” (`projects_ensure`,
-    `activity_types_ensure`).
+    `activity_types_ensure`). An acting user must be an admin; commands and tests pass
+    `actor=None`.
     """
+    if actor is not None:
+        _require(actor, "competition.manage_years")
     competition_year = CompetitionYear(
         year=year,
         title=title or f"{year}年度打赢脱贫攻坚战劳动竞赛",
@@ -132,6 +135,41 @@ def competition_year_create(
         actor=actor, competition_year=competition_year, activity_types=activity_types
     )
     return competition_year
+
+
+YEAR_FIELDS = (
+    "title",
+    "theme",
+    "start_date",
+    "end_date",
+    "evaluation_date",
+    "disagreement_threshold",
+    "unassigned_may_score",
+)
+
+
+@transaction.atomic
+def competition_year_update(*, actor, year: CompetitionYear, **fields) -> CompetitionYear:
+    """Change a year's settings (`YEAR_FIELDS`): admins only, never in a closed year, and the
+    year's dates must still hold every one of its reporting periods. The status changes only
+    by closing and reopening; the results are published from the standings page."""
+    _require(actor, "competition.manage_years", year)
+    year_require_unsealed(year)
+    year = CompetitionYear.objects.select_for_update().get(pk=year.pk)
+    for name, value in _pick(fields, YEAR_FIELDS).items():
+        setattr(year, name, value)
+    year.full_clean()
+    outside = year.periods.filter(Q(start__lt=year.start_date) | Q(end__gt=year.end_date))
+    if outside.exists():
+        raise ValidationError(
+            {
+                "start_date": _("本年度的报送期须在竞赛年度之内：%(periods)s。")
+                % {"periods": "、".join(str(period.name) for period in outside)}
+            },
+            code="periods_outside",
+        )
+    _save_with_history(year, actor, update_fields=[*fields])
+    return year
 
 
 # --- sealed years -----------------------------------------------------------------------------
@@ -683,6 +721,26 @@ def period_delete(*, actor, period: ReportingPeriod) -> None:
         raise ValidationError(_("%(period)s已有报告，不能删除。") % {"period": period}) from None
 
 
+UNIT_FIELDS = ("name", "kind", "parent", "contact_person", "phone", "email")
+
+
+@transaction.atomic
+def unit_save(*, actor, unit: Unit | None = None, **fields) -> Unit:
+    """Add a unit (it takes part from today) or change one: reference data, admins only."""
+    _require(actor, "competition.manage", unit)
+    created = unit is None
+    unit = unit or Unit()
+    for name, value in _pick(fields, UNIT_FIELDS).items():
+        setattr(unit, name, value)
+    if unit.pk is not None and unit.parent_id == unit.pk:
+        raise ValidationError({"parent": _("上级单位不能是本单位。")}, code="own_parent")
+    unit.full_clean()
+    _save_with_history(unit, actor)
+    if created:
+        participation_start(actor=actor, unit=unit, date=timezone.localdate())
+    return unit
+
+
 @transaction.atomic
 def periods_replace(
     *,
@@ -716,7 +774,7 @@ def membership_set(*, actor, user, role: str, unit: Unit | None = None) -> Membe
     membership.role = role
     membership.unit = unit
     membership.full_clean()
-    membership.save()
+    _save_with_history(membership, actor)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
@@ -869,14 +927,32 @@ def entry_scores_refresh(*, entries) -> None:
 
 @transaction.atomic
 def conflict_declare(*, actor, unit: Unit, reason: str) -> ConflictDeclaration:
-    """A reviewer declares a conflict of interest with a unit; he can no longer score it."""
+    """A reviewer declares a conflict of interest with a unit; he can no longer score it.
+
+    Sheets he gave the unit's entries before stop counting (`selectors.counted_sheets`):
+    they stay as the record, each with a history row saying why, and the standings of those
+    entries are recomputed at once, so the next evaluation run counts without them.
+    """
     _require(actor, "competition.declare_conflict")
     if ConflictDeclaration.objects.filter(reviewer=actor, unit=unit).exists():
         raise ValidationError(_("您已申报过与该单位的利益冲突。"))
     declaration = ConflictDeclaration(reviewer=actor, unit=unit, reason=reason)
     declaration.full_clean()
-    declaration.save()
+    _save_with_history(declaration, actor)
+    sheets = list(ScoreSheet.objects.filter(reviewer=actor, entry__unit=unit))
+    if sheets:
+        why = _("评委申报与该单位存在利益冲突，此评分不再计入：%(reason)s") % {"reason": reason}
+        ScoreSheet.history.bulk_history_create(
+            sheets,
+            update=True,
+            default_user=_user_or_none(actor),
+            default_change_reason=why[:CHANGE_REASON_MAX],
+        )
+        entry_scores_refresh(entries=[sheet.entry_id for sheet in sheets])
     return declaration
+
+
+CHANGE_REASON_MAX = 100  # django-simple-history's history_change_reason
 
 
 def _eligible(reviewer, entry: Entry, conflicts: set) -> bool:

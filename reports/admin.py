@@ -1,18 +1,11 @@
 from django.contrib import admin
 
-from competition.admin import SealedYearAdminMixin
+from common.admin import ReadOnlyAdminMixin
 
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
 
-# The workflow is changed only through the portal's pages (services); the admin shows it.
-_WORKFLOW_FIELDS = (
-    "status",
-    "first_submitted_at",
-    "submitted_at",
-    "is_late",
-    "review_comment",
-    "reviewed_at",
-)
+# Reports, their attachments and the showcase change only through the portal's pages
+# (services: who may, the report's lifecycle, closed years); the admin shows them.
 
 
 class AttachmentInline(admin.TabularInline):
@@ -32,30 +25,15 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("unit", "period", "status", "submitted_at", "is_late")
     list_filter = ("status", "is_late", "period", "unit__kind")
     search_fields = ("unit__name",)
     list_select_related = ("unit", "period__year")
-    readonly_fields = ("unit", "period", *_WORKFLOW_FIELDS)
-    filter_horizontal = ("projects",)
     inlines = [AttachmentInline, TransitionInline]
-
-    def year_of(self, obj):
-        return obj.period.year
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ShowcaseItem)
-class ShowcaseItemAdmin(SealedYearAdminMixin, admin.ModelAdmin):
+class ShowcaseItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("title", "project", "report", "marked_at")
     list_select_related = ("project", "report__unit", "report__period__year")
-    readonly_fields = ("report", "marked_by", "marked_at")
-
-    def year_of(self, obj):
-        return obj.report.period.year
-
-    def has_add_permission(self, request):
-        return False

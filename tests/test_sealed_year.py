@@ -423,13 +423,16 @@ def test_admin_change_view_of_closed_year_record_is_read_only(admin_client_, yea
     assert row(draft_a)["progress"] == ""
 
 
-def test_admin_open_year_record_stays_editable(admin_client_, year, activity_a):
-    url = reverse("admin:volunteers_activity_change", args=[activity_a.pk])
+def test_admin_open_year_record_stays_editable(admin_client_, year):
+    # The quotas are written here (through their service); workflow records are read-only
+    # in the admin whatever the year (tests/test_admin_doors.py).
+    quota = KindQuota.objects.get(year=year, kind__code="county")
+    url = reverse("admin:competition_kindquota_change", args=[quota.pk])
     assert 'name="_save"' in admin_client_.get(url).content.decode()
     seal(year)
     assert 'name="_save"' not in admin_client_.get(url).content.decode()
-    # Adding is unaffected.
-    assert admin_client_.get(reverse("admin:awards_nomination_add")).status_code == 200
+    # Adding is unaffected (the service refuses a closed year's quota when saved).
+    assert admin_client_.get(reverse("admin:competition_unitquota_add")).status_code == 200
 
 
 def test_admin_bulk_delete_of_closed_year_records_refused(admin_client_, year, entry_a):

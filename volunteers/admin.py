@@ -1,51 +1,37 @@
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
+from import_export.admin import ExportMixin
 
-from competition.admin import SealedYearAdminMixin, year_of_date
-from competition.services import date_require_unsealed
+from common.admin import ExcelAdminMixin, ReadOnlyAdminMixin
+from competition.permissions import may
 
 from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
 from .resources import ActivityResource, ModelWorkerResource
 
+# Read-only here: model workers, the team and activities change on the portal's pages (and
+# its all-or-nothing imports), through the services. The admin exports.
+
 
 @admin.register(ModelWorker)
-class ModelWorkerAdmin(ImportExportModelAdmin):
+class ModelWorkerAdmin(ReadOnlyAdminMixin, ExcelAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ModelWorkerResource]
-    formats = [XLSX]
     list_display = ("name", "unit", "honour_level", "expertise", "masked_phone")
     list_filter = ("honour_level", "expertise", "unit__kind")
     list_select_related = ("unit",)
     search_fields = ("name", "unit__name")
 
-    def has_import_permission(self, request):
-        # Imports go through the portal's all-or-nothing import page.
-        return False
-
-
-class ServiceRecordFormSet(BaseInlineFormSet):
-    """A membership is not per year, its service records are: a record dated in a closed year
-    cannot be added, changed or deleted here either."""
-
-    def clean(self):
-        super().clean()
-        for form in self.forms:
-            if not form.has_changed() and not self._should_delete_form(form):
-                continue
-            stored = form.initial.get("date") if form.instance.pk else None
-            date_require_unsealed(stored, getattr(form, "cleaned_data", {}).get("date"))
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        return {**kwargs, "show_phone": may(request.user, "volunteers.view_phone")}
 
 
 class ServiceRecordInline(admin.TabularInline):
     model = ServiceRecord
-    formset = ServiceRecordFormSet
     extra = 0
     fields = ("date", "hours", "place", "content")
 
 
 @admin.register(VolunteerMembership)
-class VolunteerMembershipAdmin(admin.ModelAdmin):
+class VolunteerMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("model_worker", "joined_on", "left_on")
     list_select_related = ("model_worker__unit",)
     search_fields = ("model_worker__name",)
@@ -60,19 +46,14 @@ class ActivityPhotoInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SealedYearAdminMixin, ImportExportModelAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, ExcelAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ActivityResource]
-    formats = [XLSX]
     list_display = ("title", "unit", "activity_type", "nine_project", "date")
     list_filter = ("activity_type", "nine_project", "unit__kind")
     list_select_related = ("unit", "nine_project", "activity_type")
     search_fields = ("title", "unit__name", "town", "village")
     date_hierarchy = "date"
-    filter_horizontal = ("model_workers",)
     inlines = [ActivityPhotoInline]
 
-    def year_of(self, obj):
-        return year_of_date(obj.date)
-
-    def has_import_permission(self, request):
-        return False
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("model_workers")

@@ -19,6 +19,7 @@ from import_export import fields, resources
 from openpyxl import load_workbook
 from tablib import Dataset
 
+from common.resources import SafeExportMixin
 from competition.enums import YearStatus
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, current_year, projects_of
@@ -204,7 +205,7 @@ class RowParser:
 # Resources -------------------------------------------------------------------------------
 
 
-class _ImportResource(resources.ModelResource):
+class _ImportResource(SafeExportMixin, resources.ModelResource):
     """Shared import machinery: parse every row in Chinese, then let the resource save it.
 
     `unit`: the unit every row goes to (unit staff); None lets each row name its unit (admins).
@@ -213,8 +214,9 @@ class _ImportResource(resources.ModelResource):
 
     UNIT = _col(gettext_lazy("所属单位"))
 
-    def __init__(self, *, unit=None, actor=None, show_phone=True, row_numbers=None):
-        super().__init__()
+    def __init__(self, *, unit=None, actor=None, show_phone=True, row_numbers=None, **kwargs):
+        # The admin's export passes its own options (django-import-export's kwargs).
+        super().__init__(**kwargs)
         self.unit = unit
         self.actor = actor
         self.show_phone = show_phone

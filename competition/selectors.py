@@ -734,3 +734,14 @@ def year_status_changes(years) -> list:
         .select_related("history_user")
         .order_by("-history_date")
     )
+
+
+def report_counts_by_period(year: CompetitionYear) -> dict[int, int]:
+    """Per period of the year (by id): how many reports, in any state, belong to it (a period
+    with reports cannot be deleted or replaced)."""
+    rows = (
+        ReportingPeriod.objects.filter(year=year)
+        .annotate(n=Count("reports"))
+        .values_list("pk", "n")
+    )
+    return dict(rows)

@@ -12,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import selectors as report_selectors
-
 from . import permissions, selectors, services
 from .forms import (
     CriterionForm,
@@ -218,7 +216,7 @@ def year_periods(request, pk):
             return redirect("competition:year_periods", pk=year.pk)
     context = {
         "periods": selectors.periods_of(year),
-        "reports": report_selectors.report_counts_by_period(year),
+        "reports": selectors.report_counts_by_period(year),
         "form": form,
         "replace_form": PeriodsReplaceForm(),
     }

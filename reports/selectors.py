@@ -321,16 +321,3 @@ def report_for_unit_period(unit, period) -> Report | None:
 def days_left(period: ReportingPeriod, today: datetime.date | None = None) -> int:
     """Days until the period's deadline (negative once it has passed)."""
     return (period.deadline - (today or timezone.localdate())).days
-
-
-def report_counts_by_period(year: CompetitionYear) -> dict[int, int]:
-    """Per period of the year (by id): how many reports, in any state, belong to it (a period
-    with reports cannot be deleted or replaced)."""
-    rows = (
-        Report.objects.filter(period__year=year)
-        .order_by()
-        .values("period")
-        .annotate(n=Count("pk"))
-        .values_list("period", "n")
-    )
-    return dict(rows)

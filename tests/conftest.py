@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from config.celery import app as celery_app
 from tests import factories
@@ -40,6 +41,14 @@ def redis_reachable(url: str | None) -> bool:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request in English leaves its language active in the thread (Django activates it
+    per request and never resets it): the next test starts in Chinese again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

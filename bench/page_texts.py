@@ -93,7 +93,7 @@ def collect() -> dict:
                 from competition.models import ReportingPeriod
 
                 periods = ReportingPeriod.objects.filter(year__year=2019)
-                url = url.format(period=periods.latest("number").pk)
+                url = url.format(period=periods.latest("end").pk)
             response = client.get(url, follow=True)
             if "spreadsheet" in response.get("Content-Type", ""):
                 lines = cells(response.content)

@@ -12,7 +12,7 @@ from awards import selectors as award_selectors
 from awards import services as award_services
 from awards.enums import ShortlistCategory
 from competition.demo import scaled_units
-from competition.models import Entry
+from competition.models import Entry, ScoreSheet
 from competition.selectors import current_year
 from reports.enums import EDITABLE_STATUSES
 from reports.models import Report
@@ -46,9 +46,22 @@ def _full_run():
     return run
 
 
+def _scored_entry():
+    """A scaled entry of the open year and a reviewer who scored it: its page lists the
+    sheets with one score per criterion of the year, the form one field per criterion."""
+    sheet = (
+        ScoreSheet.objects.filter(entry__year=current_year(), entry__unit__in=scaled_units())
+        .order_by("entry_id", "pk")
+        .values("entry_id", "reviewer__username")
+        .first()
+    )
+    return sheet["entry_id"], sheet["reviewer__username"]
+
+
 def main_pages():
     staff, report_pk = _staff_report()
     run = _full_run()
+    entry_pk, reviewer = _scored_entry()
     return [
         ("unit dashboard (staff home)", staff, reverse("home")),
         ("report form (edit)", staff, reverse("reports:report_edit", args=[report_pk])),
@@ -59,6 +72,8 @@ def main_pages():
         ("quota page", "office1", reverse("volunteers:quota")),
         ("scoring matrix (progress)", "office1", reverse("competition:progress")),
         ("entry list", "office1", reverse("competition:entry_list")),
+        ("entry with its sheets", "office1", reverse("competition:entry_detail", args=[entry_pk])),
+        ("score sheet form", reviewer, reverse("competition:sheet_edit", args=[entry_pk])),
         ("standings", "office1", reverse("competition:standings")),
         ("rankings (evaluation run)", "admin", reverse("awards:run_detail", args=[run.pk])),
         ("shortlist", "admin", reverse("awards:shortlist", args=[run.pk])),

@@ -106,7 +106,7 @@ def test_staff_creates_entry_for_own_unit(client_for, staff_a, unit_a, year):
     response = client_for(staff_a).post(
         reverse("competition:entry_create"),
         {
-            "nine_project": 2,
+            "nine_project": year.projects.get(number=2).pk,
             "title": "就业帮扶",
             "description": "简介",
             "target_villages": "",

@@ -134,7 +134,7 @@ def activity_data(w, **changes):
     data = {
         "title": "健康义诊",
         "activity_type": "health",
-        "nine_project": factories.nine_project(6).pk,
+        "nine_project": factories.nine_project(6).number,  # the form takes the number
         "date": "2019-06-01",
         "town": "渠沟镇",
         "village": "钟楼村",

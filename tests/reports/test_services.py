@@ -34,7 +34,12 @@ def test_create_is_draft_and_logged(unit_a, period_1, staff_a):
 def test_submit_on_time_records_time_and_not_late(draft_a, staff_a, period_1):
     at = rf.on_time(period_1)
     services.report_save(
-        actor=staff_a, report=draft_a, data=rf.COMPLETE, projects=[1], submit=True, at=at
+        actor=staff_a,
+        report=draft_a,
+        data=rf.COMPLETE,
+        projects=[NineProject.objects.get(year=period_1.year_id, number=1)],
+        submit=True,
+        at=at,
     )
     draft_a.refresh_from_db()
     assert draft_a.status == ReportStatus.SUBMITTED
@@ -48,7 +53,7 @@ def test_submit_after_deadline_is_marked_late(draft_a, staff_a, period_1):
         actor=staff_a,
         report=draft_a,
         data=rf.COMPLETE,
-        projects=[1],
+        projects=[NineProject.objects.get(year=period_1.year_id, number=1)],
         submit=True,
         at=rf.late(period_1),
     )

@@ -531,13 +531,14 @@ def standings_entries(
     return entries if nine_project is None else entries.filter(nine_project=nine_project)
 
 
-def sheets_with_totals(entry: Entry) -> list[ScoreSheet]:
+def sheets_with_totals(entry: Entry, criteria: list[Criterion] | None = None) -> list[ScoreSheet]:
     """An entry's score sheets, for the office: each with `total` (0–100 scale), `points`,
     its scores in the order of the year's criteria (None where missing), and `conflict`, the
     reviewer's declaration of a conflict with the entry's unit when there is one (the sheet
     then no longer counts)."""
-    criteria = criteria_of(entry.year)
-    totals = {row["sheet"]: row["total"] for row in sheet_totals([entry.pk], counted=False)}
+    criteria = criteria_of(entry.year) if criteria is None else criteria
+    totals = sheet_totals([entry.pk], counted=False, criteria=criteria)
+    totals = {row["sheet"]: row["total"] for row in totals}
     conflicts = {c.reviewer_id: c for c in ConflictDeclaration.objects.filter(unit=entry.unit_id)}
     sheets = list(
         entry.sheets.select_related("reviewer", "reviewer__membership__unit")

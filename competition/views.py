@@ -138,14 +138,15 @@ def entry_detail(request, pk):
     standing = None
     if permissions.may(user, "competition.view_scores", entry):
         standing = selectors.entry_standings(entry.year).filter(pk=entry.pk).first()
+    criteria = selectors.criteria_of(entry.year)
     sheets = None
     if permissions.may(user, "competition.view_sheets", entry):
-        sheets = selectors.sheets_with_totals(entry)
+        sheets = selectors.sheets_with_totals(entry, criteria)
     context = {
         "entry": entry,
         "standing": standing,
         "sheets": sheets,
-        "criteria": selectors.criteria_of(entry.year),
+        "criteria": criteria,
         "spot_checks": entry.spot_checks.all(),
         "evidence": panels.collect("evidence_panels", request, entry.unit, entry.year),
     }

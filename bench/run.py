@@ -146,24 +146,27 @@ def timed_get(url, cookie):
     return time.perf_counter() - start, status
 
 
-def median_latency(url, cookie, requests):
-    for _ in range(3):
-        timed_get(url, cookie)
-    samples = []
-    for _ in range(requests):
-        elapsed, status = timed_get(url, cookie)
-        if status != 200:
-            raise RuntimeError(f"{url}: HTTP {status}")
-        samples.append(elapsed)
-    return statistics.median(samples)
+def _checked_get(url, cookie):
+    elapsed, status = timed_get(url, cookie)
+    if status != 200:
+        raise RuntimeError(f"{url}: HTTP {status}")
+    return elapsed
 
 
 def paired_latencies(bare, page):
-    """(bare view, page) median latencies measured back to back, each after 3 warm-up
-    requests: the page is compared with the bare view of the same minute, so the ratio
-    does not move with the drift of a shared machine's speed (±30 % within a minute) while
-    the warm-up keeps the page's garbage collection out of the bare view's figure."""
-    return median_latency(*bare, REQUESTS), median_latency(*page, REQUESTS)
+    """(bare view, page) median latencies, the two requested in turn (bare, page, bare,
+    page, ...) after 3 warm-up requests each: every page request has a bare request of the
+    same second beside it, so the ratio does not move with the drift of a shared machine's
+    speed (±30 % within a minute; measuring the bare view's 30 requests before the page's
+    still let one page meet a fast bare minute and the next a slow one)."""
+    for _ in range(3):
+        timed_get(*bare)
+        timed_get(*page)
+    bare_samples, page_samples = [], []
+    for _ in range(REQUESTS):
+        bare_samples.append(_checked_get(*bare))
+        page_samples.append(_checked_get(*page))
+    return statistics.median(bare_samples), statistics.median(page_samples)
 
 
 def query_count(url, username):
@@ -285,7 +288,7 @@ def print_table(report):
     pages = report["pages"]
     print(
         f"\n(a) pages at scale {report['scale']}: bare view {pages['bare_median_ms']} ms "
-        "(median; each page is divided by the bare view measured just before it)"
+        "(median; each page is divided by the bare view requested in turn with it)"
     )
     print(
         f"{'page':28} {'median ms':>10} {'bare ms':>8} {'× bare':>8} {'target':>7} "

@@ -106,7 +106,10 @@ def _of_year(year) -> Q:
 
 def own_quota(year) -> Subquery:
     """An expression over units: the unit's own quota for `year` (UnitQuota), else NULL."""
-    quota = UnitQuota.objects.filter(_of_year(year), unit=OuterRef("pk")).values("quota")[:1]
+    # No ordering: a (unit, year) row is unique, and the model's ordering would join units
+    # and kinds into every evaluation of the subquery.
+    own = UnitQuota.objects.filter(_of_year(year), unit=OuterRef("pk"))
+    quota = own.order_by().values("quota")[:1]
     return Subquery(quota, output_field=IntegerField())
 
 
@@ -114,7 +117,8 @@ def quota_for_year(year) -> Coalesce:
     """An expression over units: the unit's activity quota for `year` (a CompetitionYear or a
     year number), its own UnitQuota, else its kind's KindQuota, else 0. Each year has its
     own rows, so changing one year's quota never changes another year's figures."""
-    kind = KindQuota.objects.filter(_of_year(year), kind=OuterRef("kind_id")).values("quota")[:1]
+    of_kind = KindQuota.objects.filter(_of_year(year), kind=OuterRef("kind_id"))
+    kind = of_kind.order_by().values("quota")[:1]
     return Coalesce(
         own_quota(year),
         Subquery(kind, output_field=IntegerField()),

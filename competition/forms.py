@@ -20,6 +20,8 @@ from .models import (
     Notice,
     ReportingPeriod,
     Unit,
+    default_evaluation_date,
+    latest_evaluation_date,
 )
 
 
@@ -250,6 +252,44 @@ class ActivityTypeForm(forms.ModelForm):
 
 
 # --- a year's rules ----------------------------------------------------------------------------
+
+
+class YearSettingsForm(forms.ModelForm):
+    """A year's own settings (年度设置): its name, dates, evaluation date and scoring
+    options. The model refuses an evaluation date on or after the next May Day."""
+
+    class Meta:
+        model = CompetitionYear
+        fields = [
+            "title",
+            "theme",
+            "start_date",
+            "end_date",
+            "evaluation_date",
+            "disagreement_threshold",
+            "unassigned_may_score",
+        ]
+        widgets = {
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "evaluation_date": DATE_INPUT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = self.instance.year
+        self.fields["evaluation_date"].help_text = _(
+            "须在次年“五一”劳动节前（最晚 %(last)s），默认 %(default)s；评比日当天凌晨自动计算一次排名。"
+        ) % {
+            "last": latest_evaluation_date(year).isoformat(),
+            "default": default_evaluation_date(year).isoformat(),
+        }
+        self.helper = _helper(
+            _("保存年度设置"),
+            Row(Column("title"), Column("theme")),
+            Row(Column("start_date"), Column("end_date"), Column("evaluation_date")),
+            Row(Column("disagreement_threshold"), Column("unassigned_may_score")),
+        )
 
 
 class CriterionForm(forms.ModelForm):

@@ -55,6 +55,7 @@ urlpatterns = [
         views.activity_type_delete,
         name="activity_type_delete",
     ),
+    path("years/<int:pk>/settings/", year_views.year_settings, name="year_settings"),
     path("years/<int:pk>/criteria/", year_views.year_criteria, name="year_criteria"),
     path(
         "years/<int:pk>/criteria/<int:criterion_pk>/edit/",

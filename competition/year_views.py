@@ -21,6 +21,7 @@ from .forms import (
     PeriodForm,
     PeriodsReplaceForm,
     UnitQuotaForm,
+    YearSettingsForm,
 )
 from .views import _form_errors, _page
 
@@ -52,6 +53,27 @@ def _failed(request, form, exc: ValidationError) -> bool:
 
 def _render(request, template, year, **context):
     return render(request, f"competition/{template}", {"year": year, **context})
+
+
+# --- the year's own settings -------------------------------------------------------------------
+
+
+@login_required
+def year_settings(request, pk):
+    year = _year(request, pk)
+    form = YearSettingsForm(request.POST or None, instance=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.competition_year_update(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            if _failed(request, form, exc):
+                return redirect("competition:year_settings", pk=year.pk)
+        else:
+            messages.success(request, _("%(year)s年度设置已保存。") % {"year": year.year})
+            return redirect("competition:year_settings", pk=year.pk)
+    # The form changed the object it edits; the page's heading shows the stored year.
+    stored = get_object_or_404(selectors.years(), pk=year.pk)
+    return _render(request, "year_settings.html", stored, form=form)
 
 
 # --- criteria --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from .core import (
     UnitKind,
     UnitQuota,
     default_evaluation_date,
+    latest_evaluation_date,
     overlapping,
     period_label,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "UnitKind",
     "UnitQuota",
     "default_evaluation_date",
+    "latest_evaluation_date",
     "overlapping",
     "period_label",
     "spot_check_photo_path",

@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -108,6 +109,12 @@ def default_evaluation_date(year: int) -> datetime.date:
     return datetime.date(year + 1, 4, 15)
 
 
+def latest_evaluation_date(year: int) -> datetime.date:
+    """The notice: the evaluation is held “每年‘五一’劳动节前”, before 1 May of the year
+    after the competition year; 30 April is the last day it may fall on."""
+    return datetime.date(year + 1, 4, 30)
+
+
 class CompetitionYear(models.Model):
     year = models.PositiveSmallIntegerField(
         _("年度"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -157,6 +164,21 @@ class CompetitionYear(models.Model):
 
     def __str__(self):
         return self.title or f"{self.year}"
+
+    def clean(self):
+        super().clean()
+        if self.year and self.evaluation_date:
+            last = latest_evaluation_date(self.year)
+            if self.evaluation_date > last:
+                raise ValidationError(
+                    {
+                        "evaluation_date": _(
+                            "评比须在次年“五一”劳动节前完成：%(year)s年度的评比日期最晚为%(last)s。"
+                        )
+                        % {"year": self.year, "last": last.isoformat()}
+                    },
+                    code="after_may_day",
+                )
 
     @property
     def is_open(self) -> bool:

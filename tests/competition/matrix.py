@@ -156,6 +156,22 @@ def _criterion_data(w, kwargs):
 def _year_rules_cases():
     get, post = admin_only(200), admin_only(302)
     return [
+        Case("competition:year_settings", get, kwargs=_year_pk),
+        Case(
+            "competition:year_settings",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=lambda w, k: {
+                "title": "2021年度劳动竞赛",
+                "theme": "主题",
+                "start_date": "2021-01-01",
+                "end_date": "2021-12-31",
+                "evaluation_date": "2022-04-20",
+                "disagreement_threshold": "10",
+            },
+            label="post",
+        ),
         Case("competition:year_criteria", get, kwargs=_year_pk),
         Case(
             "competition:year_criteria",

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 SEALED = "该竞赛年度已结束并封存，记录不能再修改。"
 READ_ONLY = "该竞赛年度已结束并封存，规则只读。"
-PAGES = ("year_criteria", "year_quotas", "year_units", "year_periods")
+PAGES = ("year_settings", "year_criteria", "year_quotas", "year_units", "year_periods")
 
 
 def url(name, year, **kwargs):

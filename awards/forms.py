@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
@@ -123,6 +125,7 @@ class SettingsForm(forms.ModelForm):
             "weight_entries",
             "weight_timeliness",
             "weight_quota",
+            "weight_spot_checks",
             "late_report_factor",
             "min_service_years",
             "max_awards_per_unit",
@@ -130,6 +133,7 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args, rules, awards, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["weight_spot_checks"].required = False
         choices = [("", "—"), *rules]
         self.slots = [f"rule_{index}" for index in range(1, len(rules) + 1)]
         for index, name in enumerate(self.slots, start=1):
@@ -149,12 +153,22 @@ class SettingsForm(forms.ModelForm):
             )
         self.helper = _helper(
             _("保存设置"),
-            Row(Column("weight_entries"), Column("weight_timeliness"), Column("weight_quota")),
+            Row(
+                Column("weight_entries"),
+                Column("weight_timeliness"),
+                Column("weight_quota"),
+                Column("weight_spot_checks"),
+            ),
             Row(Column("late_report_factor"), Column("min_service_years")),
             Row(*(Column(name) for name in self.slots)),
             Row(*(Column(name) for name in self.award_fields)),
             "max_awards_per_unit",
         )
+
+    def clean_weight_spot_checks(self):
+        """Left empty, spot checks do not count (0)."""
+        value = self.cleaned_data.get("weight_spot_checks")
+        return Decimal("0") if value is None else value
 
     def clean(self):
         data = super().clean()

@@ -211,6 +211,17 @@ class EvaluationSettings(models.Model):
     weight_entries = _weight(_("参赛项目得分权重"), "0.6")
     weight_timeliness = _weight(_("季度报告及时率权重"), "0.2")
     weight_quota = _weight(_("劳模扶贫活动完成率权重"), "0.2")
+    weight_spot_checks = models.DecimalField(
+        _("抽查评价权重"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+        help_text=_(
+            "抽查评价按 好 100、较好 80、一般 60、差 0 分取本年度各次抽查的平均分；"
+            "未被抽查的单位不计此项，其余各项按权重折算。0 表示不计抽查。"
+        ),
+    )
     tie_break = models.JSONField(
         _("并列时的区分顺序"),
         default=default_tie_break,
@@ -446,6 +457,8 @@ class UnitRanking(RankingRow):
     quota_rate = models.FloatField(_("活动完成率（%）"), default=0)
     activity_count = models.PositiveIntegerField(_("活动数"), default=0)
     quota = models.PositiveIntegerField(_("活动数要求"), default=0)
+    spot_check_count = models.PositiveIntegerField(_("抽查次数"), default=0)
+    spot_check_score = models.FloatField(_("抽查评价得分"), null=True, blank=True)
     first_submitted_at = models.DateTimeField(_("最早报名时间"), null=True, blank=True)
 
     class Meta(RankingRow.Meta):

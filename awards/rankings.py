@@ -7,6 +7,8 @@ which the row stands alone is the rule that broke its tie (`tie_note`). Nothing 
 `services.evaluation_run_build` stores the rows.
 """
 
+import re
+
 from django.db.models import (
     Avg,
     Case,
@@ -31,6 +33,7 @@ from competition.selectors import (
     entry_standings,
     mean_expression,
     quota_for_year,
+    spot_check_scores_by_unit,
     units_active_between,
 )
 from reports.selectors import expected_reports, report_counts_by_unit
@@ -166,15 +169,48 @@ def _weights(settings: dict) -> dict[str, float]:
     return {key: value / total for key, value in weights.items()}
 
 
+# The terms of a unit's composite, by the name of their weight in a run's settings, and the
+# column of `c` (below) each weight multiplies. A term whose column may be NULL counts only
+# where the unit has it: a unit never spot-checked is ranked on the other terms, their
+# weights scaled up to the whole (see `composite_sql`).
+UNIT_TERMS = (
+    ("entries", "entry_score", False),
+    ("timeliness", "timeliness", False),
+    ("quota", "quota_rate", False),
+    ("spot_checks", "spot_check_score", True),
+)
+
+
+def composite_sql(weights: dict[str, float]) -> tuple[str, list[float]]:
+    """The SQL of the weighted composite over `UNIT_TERMS` and its params: Σ weight × column,
+    added left to right, over the terms the run weighs (a run made before a term existed has
+    no weight for it, and a term of weight 0 is left out: the figures of such runs come out
+    exactly as they were built). Where an optional term's column is NULL, the sum is divided
+    by the weights of the terms present (the weights are normalised, so by 1 − its weight)."""
+    terms = [(name, column, optional) for name, column, optional in UNIT_TERMS if weights.get(name)]
+    if not terms:
+        return "0", []
+    expression, params = f"(%s * {terms[0][1]})", [weights[terms[0][0]]]
+    for name, column, optional in terms[1:]:
+        part = f"(%s * COALESCE({column}, 0))" if optional else f"(%s * {column})"
+        expression, params = f"({expression} + {part})", [*params, weights[name]]
+    for name, column, optional in terms:
+        if optional:
+            expression = f"({expression} / (CASE WHEN {column} IS NULL THEN %s ELSE 1.0 END))"
+            params.append(1.0 - weights[name])
+    return expression, params
+
+
 def unit_rows_sql(run) -> tuple[str, str, list]:
     """The year's active units with the mean of their entries' totals in this run, their
-    report timeliness and quota fulfilment (0–100 each) and the weighted composite: a WITH
-    clause, a SELECT in `UNIT_FIELDS` order and their params; placed by `unit_places` once
-    stored.
+    report timeliness, quota fulfilment and spot-check score (0–100 each) and the weighted
+    composite (`composite_sql`): a WITH clause, a SELECT in `UNIT_FIELDS` order and their
+    params; placed by `unit_places` once stored.
 
     Timeliness is (on time + f × late) ÷ the reports due (100 when none was due), f the
     run's late-report factor (½ for runs made before it was the year's); quota fulfilment
-    is activities ÷ quota, at most 100 (100 when the quota is 0).
+    is activities ÷ quota, at most 100 (100 when the quota is 0); the spot-check score is
+    the mean of the unit's spot-check ratings as points (NULL when it was never checked).
 
     Each source is grouped by unit once (a WITH item compiled from its app's selector) and
     joined: no per-unit subquery. Only the arithmetic of the composite is written here, in
@@ -202,6 +238,7 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
         cte("e", entries, ["unit", "entry_count", "entry_score", "first_submitted"]),
         cte("r", report_counts_by_unit(year), ["unit", "on_time", "late"]),
         cte("a", activity_counts_by_unit(year), ["unit", "activity_count"]),
+        cte("s", spot_check_scores_by_unit(year), ["unit", "spot_check_count", "spot_check_score"]),
     ]
     on_time, late = "COALESCE(r.on_time, 0)", "COALESCE(r.late, 0)"
     reported = f"({on_time} + {late})"
@@ -211,36 +248,51 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
         c AS (
             SELECT u.pk AS unit_id, u.name AS unit_name, u."kind__name" AS kind_name,
                 COALESCE(e.entry_count, 0) AS entry_count,
-                COALESCE(e.entry_score, %s) AS entry_score,
-                CASE WHEN u.expected = 0 AND {on_time} = 0 AND {late} = 0 THEN %s
-                    ELSE ((%s * (CAST({on_time} AS DOUBLE PRECISION) + (%s * {late}))) / {due})
+                COALESCE(e.entry_score, %(no_entry)s) AS entry_score,
+                CASE WHEN u.expected = 0 AND {on_time} = 0 AND {late} = 0 THEN %(full)s
+                    ELSE ((%(full)s * (CAST({on_time} AS DOUBLE PRECISION)
+                        + (%(late_factor)s * {late}))) / {due})
                 END AS timeliness,
-                CASE WHEN u.quota_value = 0 OR u.quota_value IS NULL THEN %s
-                    ELSE (%s * (CASE WHEN {fulfilled} <= %s THEN {fulfilled} ELSE %s END))
+                CASE WHEN u.quota_value = 0 OR u.quota_value IS NULL THEN %(full)s
+                    ELSE (%(full)s * (CASE WHEN {fulfilled} <= %(one)s THEN {fulfilled}
+                        ELSE %(one)s END))
                 END AS quota_rate,
                 COALESCE(a.activity_count, 0) AS activity_count,
                 COALESCE(u.quota_value, 0) AS quota,
+                COALESCE(s.spot_check_count, 0) AS spot_check_count,
+                s.spot_check_score AS spot_check_score,
                 e.first_submitted AS first_submitted_at
             FROM u
             LEFT JOIN e ON e.unit = u.pk
             LEFT JOIN r ON r.unit = u.pk
             LEFT JOIN a ON a.unit = u.pk
+            LEFT JOIN s ON s.unit = u.pk
         )"""
-    late_factor = float(run.settings.get("late_factor", DEFAULT_LATE_FACTOR))
-    composite_params = [0.0, 100.0, 100.0, late_factor, 100.0, 100.0, 1.0, 1.0]
+    # The constants of the composite by name (the query's params are positional: the WITH
+    # items compiled by the ORM bring theirs).
+    constants = {
+        "no_entry": 0.0,
+        "full": 100.0,
+        "one": 1.0,
+        "late_factor": float(run.settings.get("late_factor", DEFAULT_LATE_FACTOR)),
+    }
+    composite, composite_params = _positional(composite, constants)
     columns = [
         UnitRanking._meta.get_field(name).column
         for name in UNIT_FIELDS
         if name not in ("run", "total", "rank", "tie_note")
     ]
-    select = (
-        f"SELECT %s, {', '.join(columns)}, "
-        "(((%s * entry_score) + (%s * timeliness)) + (%s * quota_rate)), 0, '' FROM c"
-    )
-    weights_params = [weights["entries"], weights["timeliness"], weights["quota"]]
+    total, total_params = composite_sql(weights)
+    select = f"SELECT %s, {', '.join(columns)}, {total}, 0, '' FROM c"
     with_ = "WITH " + ", ".join([text for text, _params in parts] + [composite])
     params = [p for _text, part in parts for p in part]
-    return with_, select, [*params, *composite_params, run.pk, *weights_params]
+    return with_, select, [*params, *composite_params, run.pk, *total_params]
+
+
+def _positional(sql: str, named: dict) -> tuple[str, list]:
+    """`sql` with each `%(name)s` turned into `%s`, and the values in their order."""
+    order = re.findall(r"%\((\w+)\)s", sql)
+    return re.sub(r"%\((\w+)\)s", "%s", sql), [named[name] for name in order]
 
 
 # UnitRanking's fields in the column order of `unit_rows_sql`.
@@ -255,6 +307,8 @@ UNIT_FIELDS = (
     "quota_rate",
     "activity_count",
     "quota",
+    "spot_check_count",
+    "spot_check_score",
     "first_submitted_at",
     "total",
     "rank",

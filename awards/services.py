@@ -193,6 +193,7 @@ SETTINGS_FIELDS = (
     "weight_entries",
     "weight_timeliness",
     "weight_quota",
+    "weight_spot_checks",
     "late_report_factor",
     "min_service_years",
     "max_awards_per_unit",
@@ -256,6 +257,9 @@ def settings_snapshot(year: CompetitionYear) -> dict:
             "entries": str(settings.weight_entries),
             "timeliness": str(settings.weight_timeliness),
             "quota": str(settings.weight_quota),
+            # Runs made before spot checks counted have no such key: their composite has
+            # three terms, as they were built.
+            "spot_checks": str(settings.weight_spot_checks),
         },
         # Runs made before these rules were the year's have no such keys: the readers fall
         # back to the notice's values, which those runs were built with.

@@ -28,6 +28,16 @@ class SpotCheckRating(models.TextChoices):
     POOR = "poor", _("差")
 
 
+# A spot check's rating as points (0–100) for the unit ranking's spot-check term (its weight
+# is a year's evaluation rule): a unit's score is the mean over its spot checks of the year.
+SPOT_CHECK_POINTS = {
+    SpotCheckRating.GOOD: 100,
+    SpotCheckRating.FAIRLY_GOOD: 80,
+    SpotCheckRating.FAIR: 60,
+    SpotCheckRating.POOR: 0,
+}
+
+
 class PeriodScheme(models.TextChoices):
     """Ready-made ways of dividing a year into reporting periods (`services.default_periods`)."""
 

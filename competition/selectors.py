@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from . import permissions
-from .enums import Role, YearStatus
+from .enums import SPOT_CHECK_POINTS, Role, YearStatus
 from .models import (
     ActivityType,
     CompetitionYear,
@@ -697,6 +697,26 @@ def spot_checks_for_user(user) -> QuerySet[SpotCheck]:
     if unit_id is None or not permissions.is_unit_staff(user):
         return checks.none()
     return checks.filter(unit_id=unit_id)
+
+
+def spot_check_points() -> Case:
+    """An expression over spot checks: the rating as points (`enums.SPOT_CHECK_POINTS`)."""
+    return Case(
+        *(When(rating=rating, then=Value(points)) for rating, points in SPOT_CHECK_POINTS.items()),
+        output_field=FloatField(),
+    )
+
+
+def spot_check_scores_by_unit(year) -> QuerySet[SpotCheck]:
+    """Per `unit`: `spot_check_count`, its spot checks of the year, and `spot_check_score`,
+    the mean of their ratings as points (0–100), in ONE grouped query (to join; the awards
+    unit ranking). Units never spot-checked have no row."""
+    return (
+        SpotCheck.objects.filter(year=year)
+        .order_by()
+        .values("unit")
+        .annotate(spot_check_count=Count("pk"), spot_check_score=Avg(spot_check_points()))
+    )
 
 
 def spot_check_for_user(user, pk) -> SpotCheck:

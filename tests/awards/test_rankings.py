@@ -129,7 +129,12 @@ def test_unit_composite_uses_the_settings_weights(year, unit_a, unit_b, admin_us
     # No activity against a quota of 3: quota fulfilment 0; half of (100 + 0).
     assert (a.entry_score, a.quota_rate, a.quota, a.total, a.rank) == (100, 0, 3, 50, 1)
     assert rows[unit_b.name].total == 30
-    assert run.settings["weights"] == {"entries": "1.00", "timeliness": "0.00", "quota": "1.00"}
+    assert run.settings["weights"] == {
+        "entries": "1.00",
+        "timeliness": "0.00",
+        "quota": "1.00",
+        "spot_checks": "0.00",
+    }
 
 
 def test_nominations_ranked_by_their_entry_with_eligibility(

@@ -16,10 +16,18 @@ from django.contrib.auth import get_user_model
 from competition import demo as competition_demo
 from competition import services as competition_services
 from competition.models import CompetitionYear, Entry
+from volunteers.enums import HonourLevel
+from volunteers.models import ModelWorker
 
 from . import services
 from .enums import AwardKind, Category, CollectiveKind, RunStatus, ShortlistCategory
 from .models import EvaluationRun, Nomination
+
+# Nominees who are registered model workers (the registry entry the demo adds for them): they
+# go first among equals and alone may be given 劳模休养、交流 priority.
+MODEL_WORKER_NOMINEES = {
+    "刘建国": {"gender": "m", "honour_level": HonourLevel.CITY, "honour_year": 2016},
+}
 
 DEMO_YEAR = 2019
 SCALE_MARK = "（规模测试申报）"
@@ -120,6 +128,11 @@ def seed(*, stdout=None) -> None:
             statement=f"{unit_name}围绕{entry.nine_project.name}扎实开展帮扶，成效明显。",
             **fields,
         )
+        registered = MODEL_WORKER_NOMINEES.get(fields.get("person_name", ""))
+        if registered:
+            nomination.model_worker, _created = ModelWorker.objects.get_or_create(
+                unit=entry.unit, name=fields["person_name"], defaults=registered
+            )
         nomination.full_clean()
         nomination.save()
     if stdout:
@@ -172,7 +185,8 @@ def _seed_shortlist(run, admin_user) -> None:
                 if category == ShortlistCategory.COLLECTIVE
                 else AwardKind.MEDAL,
                 recommend_province=True,
-                recuperation_priority=category == ShortlistCategory.INDIVIDUAL,
+                recuperation_priority=category == ShortlistCategory.INDIVIDUAL
+                and items[0].recipient in MODEL_WORKER_NOMINEES,
             )
 
 

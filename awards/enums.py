@@ -35,6 +35,9 @@ class TieBreak(models.TextChoices):
     holds criterion codes (the higher mean wins) and these."""
 
     SUBMITTED = "submitted", _("提交时间早")
+    # The notice: model workers “在同等条件下优先推荐参评上级荣誉称号”. Among individuals of
+    # equal score, a registered model worker goes first; other rows are all equal on it.
+    MODEL_WORKER = "model_worker", _("劳模优先（先锋个人）")
 
 
 def rule_label(rule: str, names: dict[str, str]) -> str:
@@ -45,8 +48,9 @@ def rule_label(rule: str, names: dict[str, str]) -> str:
     return names.get(rule, rule)
 
 
-# The notice's default chain for the 四比 (criterion codes), then the earlier submission.
-DEFAULT_TIE_BREAK = ["effect", "satisfaction", "income", TieBreak.SUBMITTED]
+# The notice's default chain: model workers first among equal individuals, the 四比
+# (criterion codes), then the earlier submission.
+DEFAULT_TIE_BREAK = [TieBreak.MODEL_WORKER, "effect", "satisfaction", "income", TieBreak.SUBMITTED]
 
 
 class AwardKind(models.TextChoices):

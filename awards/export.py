@@ -138,5 +138,37 @@ def export_run(run: EvaluationRun, target) -> None:
     write_workbook(run_sheets(run), target)
 
 
+def priority_sheets(run: EvaluationRun) -> list[Sheet]:
+    """The 劳模休养、交流 priority list of a run, for whoever organises recuperation: each
+    individual given the priority, with the honour of their registry entry (read now: the
+    registry is the record of who is a model worker)."""
+    items = (
+        run.shortlist.filter(recuperation_priority=True)
+        .select_related("unit", "nomination_ranking__nomination__model_worker")
+        .annotate(award_name=award_name())
+        .order_by("rank", "pk")
+    )
+    rows = []
+    for item in items:
+        nomination = item.nomination_ranking.nomination if item.nomination_ranking else None
+        worker = nomination.model_worker if nomination else None
+        rows.append(
+            [
+                item.recipient,
+                item.unit.name,
+                worker.get_honour_level_display() if worker else "",
+                worker.honour_year if worker else None,
+                item.award_name or "",
+                run.year.year,
+            ]
+        )
+    headers = [_("姓名"), _("单位"), _("劳模荣誉"), _("获评年份"), _("表彰"), _("年度")]
+    return [Sheet(_("劳模休养交流优先名单"), headers, rows, [14, 30, 20, 10, 24, 8])]
+
+
+def priority_filename(run: EvaluationRun) -> str:
+    return _("%(year)s年度劳模休养交流优先名单.xlsx") % {"year": run.year.year}
+
+
 def export_filename(run: EvaluationRun) -> str:
     return _("%(year)s年度评选排名及入围名单.xlsx") % {"year": run.year.year}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from common.models import UploadedFile
 from common.uploads import upload_path
 from competition.models import CompetitionYear, Entry, NineProject, Unit
-from volunteers.enums import Gender
+from volunteers.enums import Gender, HonourLevel
 from volunteers.models import ModelWorker
 
 from .enums import (
@@ -503,6 +503,10 @@ class NominationRanking(RankingRow):
     entry_title = models.CharField(_("依托项目"), max_length=200)
     eligible = models.BooleanField(_("可入围"), default=False)
     eligibility_note = models.CharField(_("资格审查"), max_length=500, blank=True)
+    # The nominee's honour in the model-worker registry when the run was built ("" for none).
+    model_worker_level = models.CharField(
+        _("劳模荣誉"), max_length=20, choices=HonourLevel.choices, blank=True
+    )
 
     class Meta:
         ordering = ["run", "category", "rank"]

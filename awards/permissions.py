@@ -35,5 +35,7 @@ rules.add_rule("awards.run_evaluation", is_admin)
 rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)
 rules.add_rule("awards.manage_shortlist", is_admin)
 rules.add_rule("awards.export_shortlist", may_export_competition_shortlist)
+# obj: a run; the office organises 劳模休养、交流 from its priority list.
+rules.add_rule("awards.view_priority_list", is_office_or_admin)
 # obj: a ShortlistItem; the awarded unit's staff may print its certificate.
 rules.add_rule("awards.view_certificate", is_office_or_admin | is_staff_of_unit)

@@ -18,13 +18,14 @@ from django.db.models import (
     F,
     FilteredRelation,
     FloatField,
+    IntegerField,
     Min,
     Q,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext as _
 
 from common.db import cte
@@ -39,7 +40,7 @@ from competition.selectors import (
 from reports.selectors import expected_reports, report_counts_by_unit
 from volunteers.selectors import activity_counts_by_unit
 
-from .enums import DEFAULT_LATE_FACTOR, TieBreak, rule_label
+from .enums import DEFAULT_LATE_FACTOR, Category, TieBreak, rule_label
 from .models import EntryRanking, Nomination, UnitRanking, recipient_expression
 
 
@@ -51,13 +52,29 @@ def rule_field(rule: str) -> tuple[str, bool]:
     return f"tb_{rule}", True
 
 
-def rule_annotations(chain, means_path: str) -> dict:
-    """The criterion means the chain compares, read from the JSON `means` at `means_path`."""
-    return {
-        f"tb_{rule}": mean_expression(rule, means_path)
-        for rule in chain
-        if rule != TieBreak.SUBMITTED
-    }
+NOT_A_MODEL_WORKER = Value(0)
+
+
+def rule_annotations(chain, means_path: str, *, model_worker=NOT_A_MODEL_WORKER) -> dict:
+    """What the chain compares: the criterion means, read from the JSON `means` at
+    `means_path`, and for the model-worker rule `model_worker` (1 for a registered model
+    worker; for entries and units a constant, so the rule never separates them)."""
+    annotations = {}
+    for rule in chain:
+        if rule == TieBreak.MODEL_WORKER:
+            annotations[f"tb_{rule}"] = model_worker
+        elif rule != TieBreak.SUBMITTED:
+            annotations[f"tb_{rule}"] = mean_expression(rule, means_path)
+    return annotations
+
+
+def model_worker_first():
+    """1 for an individual nomination of a registered model worker, else 0."""
+    return Case(
+        When(category=Category.INDIVIDUAL, model_worker__isnull=False, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _float(expression):
@@ -356,7 +373,8 @@ def nomination_rows(run, chain, names):
             total=F("ranked__total"),
             ranked_means=F("ranked__means"),
             submitted=F("created_at"),
-            **rule_annotations(chain, "ranked__means"),
+            model_worker_level=Coalesce(F("model_worker__honour_level"), Value("")),
+            **rule_annotations(chain, "ranked__means", model_worker=model_worker_first()),
         )
         .annotate(**rank_windows(chain, partition=["category"]))
         .annotate(
@@ -386,4 +404,5 @@ NOMINATION_FIELDS = {
     "tie_note": "tie_note",
     "eligible": "eligible_pending",
     "eligibility_note": "note_pending",
+    "model_worker_level": "model_worker_level",
 }

@@ -492,6 +492,13 @@ def award_limit(run: EvaluationRun, unit_id: int) -> int | None:
     return own.max_awards if own else run.settings.get("max_awards_per_unit")
 
 
+def _is_registered_model_worker(item: ShortlistItem) -> bool:
+    """The nominee is linked to the model-worker registry now (not only when ranked)."""
+    return Nomination.objects.filter(
+        rankings__pk=item.nomination_ranking_id, model_worker__isnull=False
+    ).exists()
+
+
 @transaction.atomic
 def shortlist_decide(
     *,
@@ -517,6 +524,15 @@ def shortlist_decide(
         raise ValidationError(
             {"recuperation_priority": _("劳模休养、交流优先只适用于先锋个人。")},
             code="recuperation_individual_only",
+        )
+    if recuperation_priority and not _is_registered_model_worker(item):
+        raise ValidationError(
+            {
+                "recuperation_priority": _(
+                    "劳模休养、交流优先只能给予劳模名册中登记的劳模：请先由申报单位在申报中关联其劳模登记。"
+                )
+            },
+            code="recuperation_model_workers_only",
         )
     if award and not item.award:
         limit = award_limit(item.run, item.unit_id)

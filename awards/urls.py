@@ -18,6 +18,7 @@ urlpatterns = [
     path("evaluation/start/", views.run_start, name="run_start"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/xlsx/", views.export_run, name="export"),
+    path("runs/<int:pk>/priority.xlsx", views.priority_export, name="priority_export"),
     path("runs/<int:pk>/shortlist/", views.shortlist, name="shortlist"),
     path("runs/<int:pk>/shortlist/build/", views.shortlist_build, name="shortlist_build"),
     path("shortlist/<int:pk>/decide/", views.shortlist_decide, name="shortlist_decide"),

@@ -289,6 +289,13 @@ def export_run(request, pk):
     return xlsx_response(export.run_sheets(run), export.export_filename(run))
 
 
+@login_required
+def priority_export(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    require(request.user, "awards.view_priority_list", run)
+    return xlsx_response(export.priority_sheets(run), export.priority_filename(run))
+
+
 # --- shortlist, decisions, certificates ------------------------------------------------------
 
 

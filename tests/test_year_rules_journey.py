@@ -230,7 +230,12 @@ def test_2020_gets_its_own_rules_and_2019_reads_as_before(
         _post(client, _url("awards:run_start", query="?year=2020"), {})
     run = EvaluationRun.objects.filter(year=y2020).get()
     assert run.status == "done"
-    assert run.settings["weights"] == {"entries": "0.50", "timeliness": "0.30", "quota": "0.20"}
+    assert run.settings["weights"] == {
+        "entries": "0.50",
+        "timeliness": "0.30",
+        "quota": "0.20",
+        "spot_checks": "0.00",
+    }
     assert (run.settings["late_factor"], run.settings["min_service_years"]) == ("0.25", 3)
     assert [c["code"] for c in run.criteria][-1] == "innovation"
     assert run.settings["tie_break"] == ["satisfaction", "innovation", "submitted"]

@@ -113,6 +113,7 @@ def cases(world):
         Case("awards:run_start", admin_only(302), method="post"),
         Case("awards:run_detail", runs, kwargs=_run_pk),
         Case("awards:export", {**runs, "office": 403}, kwargs=_run_pk),
+        Case("awards:priority_export", runs, kwargs=_run_pk),
         Case("awards:shortlist", runs, kwargs=_run_pk),
         Case(
             "awards:shortlist_build",

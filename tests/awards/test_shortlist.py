@@ -14,6 +14,7 @@ from awards.models import EvaluationRun, EvaluationSettings, ShortlistItem, Unit
 from competition import services as competition_services
 from tests.awards import factories as af
 from tests.competition import factories as scoring
+from volunteers.models import ModelWorker
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +156,11 @@ HEADERS = [
 def test_export_sheets_headers_rows_and_escaping(run, admin_user):
     services.shortlist_build(actor=admin_user, run=run, category="individual", top_n=5)
     item = run.shortlist.get()
+    nomination = item.nomination_ranking.nomination
+    nomination.model_worker = ModelWorker.objects.create(
+        unit=nomination.unit, name=nomination.person_name, gender="m", honour_level="city"
+    )
+    nomination.save()
     services.shortlist_decide(
         actor=admin_user, item=item, award="medal", recuperation_priority=True
     )

@@ -5,6 +5,7 @@ from competition.admin import SealedYearAdminMixin
 
 from . import services
 from .models import (
+    DisciplinaryFinding,
     EvaluationRun,
     EvaluationSettings,
     Nomination,
@@ -74,6 +75,14 @@ class UnitAwardLimitAdmin(SealedYearAdminMixin, ServiceAdminMixin, admin.ModelAd
         services.unit_award_limit_set(
             actor=request.user, year=obj.year, unit=obj.unit, max_awards=None
         )
+
+
+@admin.register(DisciplinaryFinding)
+class DisciplinaryFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Recorded and withdrawn on the nomination's page (the office or the nominating unit)."""
+
+    list_display = ["found_on", "evidence", "nomination", "model_worker", "withdrawn_at"]
+    list_select_related = ["nomination", "model_worker"]
 
 
 @admin.register(EvaluationRun)

@@ -125,14 +125,17 @@ def assess_fields(
     fields: Mapping, evaluation_date: datetime.date, *, service_years: int
 ) -> Eligibility:
     """`assess` for a nomination's field values (NOMINATION_FIELDS), e.g. a `.values()` row,
-    under the year's service rule."""
+    under the year's service rule. A row annotated with `has_finding` (a disciplinary finding
+    on the nominee's record, `selectors.has_active_finding`) fails the discipline rule as the
+    unit's own checkbox does."""
     category = fields["category"]
     return assess(
         category=category,
         evidence={code: fields[f"evidence_{code}"] for code, _name in CRITERIA[category]},
         evaluation_date=evaluation_date,
         started_on=fields["work_started_on"],
-        has_disciplinary_record=fields["has_disciplinary_record"],
+        has_disciplinary_record=fields["has_disciplinary_record"]
+        or fields.get("has_finding", False),
         overridden=fields["override"],
         override_reason=fields["override_reason"],
         service_years=service_years,
@@ -140,12 +143,20 @@ def assess_fields(
 
 
 def assess_nomination(
-    nomination, *, service_years: int, evaluation_date: datetime.date | None = None
+    nomination,
+    *,
+    service_years: int,
+    evaluation_date: datetime.date | None = None,
+    has_finding: bool | None = None,
 ) -> Eligibility:
     """`assess` for a Nomination under its year's service rule (its year must be loaded for
-    the default evaluation date)."""
+    the default evaluation date); `has_finding` as in `assess_fields`, by default the
+    nomination's `has_finding` annotation (`selectors.nominations_for_user` has it)."""
+    if has_finding is None:
+        has_finding = getattr(nomination, "has_finding", False)
     return assess_fields(
-        {name: getattr(nomination, name) for name in NOMINATION_FIELDS},
+        {name: getattr(nomination, name) for name in NOMINATION_FIELDS}
+        | {"has_finding": has_finding},
         evaluation_date or nomination.year.evaluation_date,
         service_years=service_years,
     )

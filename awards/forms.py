@@ -89,6 +89,33 @@ class NominationForm(forms.ModelForm):
         return data
 
 
+class FindingForm(forms.Form):
+    """A disciplinary finding on the nominee's record (违纪违法记录)."""
+
+    found_on = forms.DateField(
+        label=_("认定日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    evidence = forms.CharField(
+        label=_("依据"), max_length=200, help_text=_("处分决定文号、通报或其他依据。")
+    )
+    description = forms.CharField(
+        label=_("情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    on_model_worker = forms.BooleanField(
+        label=_("记录在劳模名册中（对其所有申报有效）"), required=False
+    )
+
+    def __init__(self, *args, nomination=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nomination is None or nomination.model_worker_id is None:
+            del self.fields["on_model_worker"]
+        self.helper = _helper(_("记录"))
+
+
+class WithdrawFindingForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), max_length=200)
+
+
 class OverrideForm(forms.Form):
     override = forms.BooleanField(label=_("特批入围（不符合条件或材料不全时）"), required=False)
     reason = forms.CharField(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import UploadedFile
 from common.uploads import upload_path
@@ -183,6 +184,72 @@ class NominationAttachment(UploadedFile):
     @property
     def unit_id(self):
         return self.nomination.unit_id
+
+
+class DisciplinaryFinding(models.Model):
+    """A disciplinary or legal finding (违纪违法记录) on a person's record: on a nomination, or
+    on a model worker of the registry (then it counts for every nomination of theirs). The
+    office or the nominating unit records it, with its evidence; a finding entered in error is
+    withdrawn with a reason, never deleted. Eligibility reads the findings not withdrawn."""
+
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("申报"),
+    )
+    model_worker = models.ForeignKey(
+        ModelWorker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("劳动模范"),
+    )
+    found_on = models.DateField(_("认定日期"))
+    description = models.TextField(_("情况"))
+    evidence = models.CharField(
+        _("依据"), max_length=200, help_text=_("处分决定文号、通报或其他依据。")
+    )
+    recorded_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("撤销人"),
+    )
+    withdrawn_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤销理由"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-found_on", "-pk"]
+        verbose_name = _("违纪违法记录")
+        verbose_name_plural = _("违纪违法记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nomination__isnull=False) | Q(model_worker__isnull=False),
+                name="finding_has_a_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.found_on} · {self.evidence}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
 
 
 def default_tie_break():

@@ -29,6 +29,10 @@ rules.add_rule("awards.create_nomination", is_staff_of_unit)
 rules.add_rule("awards.edit_nomination", is_staff_of_unit & year_is_open)
 rules.add_rule("awards.download_attachment", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("awards.override_eligibility", is_office_or_admin)
+# obj: the nomination. The office, or the nominating unit's staff, record a disciplinary
+# finding on the nominee's record; only the office withdraws one (entered in error).
+rules.add_rule("awards.record_finding", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("awards.withdraw_finding", is_office_or_admin)
 rules.add_rule("awards.view_evaluation", is_office_or_admin)
 rules.add_rule("awards.run_evaluation", is_admin)
 # obj: the year; its evaluation rules are read-only once it is closed (sealed).

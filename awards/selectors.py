@@ -1,6 +1,17 @@
 """Reads of the awards app, scoped to what the user may see."""
 
-from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -9,6 +20,7 @@ from competition.models import CompetitionYear, Entry
 
 from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
 from .models import (
+    DisciplinaryFinding,
     EntryRanking,
     EvaluationRun,
     Nomination,
@@ -60,13 +72,30 @@ def nominations_for_user(user) -> QuerySet[Nomination]:
     """Office and admins: every nomination; unit staff: their own unit's; others: none."""
     nominations = Nomination.objects.select_related(
         "year", "unit", "entry__nine_project", "model_worker"
-    )
+    ).annotate(has_finding=has_active_finding())
     if permissions.may(user, "competition.view_all_units"):
         return nominations
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return nominations.none()
     return nominations.filter(unit_id=unit_id)
+
+
+def has_active_finding() -> Exists:
+    """An expression over nominations: a disciplinary finding not withdrawn is on the
+    nominee's record (the nomination's own, or its model worker's in the registry)."""
+    person = Q(nomination=OuterRef("pk")) | Q(
+        model_worker__isnull=False, model_worker=OuterRef("model_worker_id")
+    )
+    return Exists(DisciplinaryFinding.objects.filter(person, withdrawn_at__isnull=True))
+
+
+def findings_of(nomination: Nomination) -> QuerySet[DisciplinaryFinding]:
+    """The findings on the nominee's record, withdrawn ones too (the page shows both)."""
+    person = Q(nomination=nomination)
+    if nomination.model_worker_id:
+        person |= Q(model_worker=nomination.model_worker_id)
+    return DisciplinaryFinding.objects.filter(person).select_related("recorded_by", "withdrawn_by")
 
 
 def nomination_for_user(user, pk) -> Nomination:

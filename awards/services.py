@@ -5,6 +5,7 @@ transaction. A finished run (done or failed) is never changed: `evaluation_run_b
 it, and the shortlist refers to a run's rows without altering them.
 """
 
+import datetime
 import logging
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from .enums import (
     TieBreak,
 )
 from .models import (
+    DisciplinaryFinding,
     EntryRanking,
     EvaluationRun,
     EvaluationSettings,
@@ -119,6 +121,61 @@ def nomination_override(*, actor, nomination: Nomination, override: bool, reason
         update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"]
     )
     return nomination
+
+
+@transaction.atomic
+def finding_record(
+    *,
+    actor,
+    nomination: Nomination,
+    found_on: datetime.date,
+    description: str,
+    evidence: str,
+    on_model_worker: bool = False,
+) -> DisciplinaryFinding:
+    """Record a disciplinary finding on the nominee's record: on the nomination, or (with
+    `on_model_worker`, for a nominee linked to the registry) on the model worker, where it
+    counts for every nomination of theirs. The office or the nominating unit's staff; the
+    nominee is then ineligible until the finding is withdrawn or the office overrides."""
+    year_require_unsealed(nomination.year)
+    require(actor, "awards.record_finding", nomination)
+    if on_model_worker and nomination.model_worker_id is None:
+        raise ValidationError(
+            {"on_model_worker": _("该申报未关联劳模名册，只能记录在本申报上。")},
+            code="no_model_worker",
+        )
+    finding = DisciplinaryFinding(
+        nomination=None if on_model_worker else nomination,
+        model_worker_id=nomination.model_worker_id if on_model_worker else None,
+        found_on=found_on,
+        description=description.strip(),
+        evidence=evidence.strip(),
+        recorded_by=actor,
+    )
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_withdraw(
+    *, actor, finding: DisciplinaryFinding, nomination: Nomination, reason: str
+) -> DisciplinaryFinding:
+    """Withdraw a finding entered in error (the office, with a reason; never deleted)."""
+    year_require_unsealed(nomination.year)
+    require(actor, "awards.withdraw_finding", nomination)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("撤销记录必须填写理由。")}, code="reason_required")
+    finding = DisciplinaryFinding.objects.select_for_update().get(pk=finding.pk)
+    if finding.withdrawn_at is not None:
+        raise ValidationError(_("该记录已撤销。"), code="already_withdrawn")
+    finding.withdrawn_by = actor
+    finding.withdrawn_at = timezone.now()
+    finding.withdraw_reason = reason
+    finding.full_clean()
+    finding.save(update_fields=["withdrawn_by", "withdrawn_at", "withdraw_reason"])
+    return finding
 
 
 @transaction.atomic
@@ -373,9 +430,10 @@ def _build_nominations(run, chain, names) -> None:
     evaluation_date = run.year.evaluation_date
     service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
     verdicts = []
-    for fields in Nomination.objects.filter(year=run.year).values(
-        "pk", *eligibility.NOMINATION_FIELDS
-    ):
+    nominations = Nomination.objects.filter(year=run.year).annotate(
+        has_finding=selectors.has_active_finding()
+    )
+    for fields in nominations.values("pk", "has_finding", *eligibility.NOMINATION_FIELDS):
         verdict = eligibility.assess_fields(fields, evaluation_date, service_years=service_years)
         verdicts.append((fields["pk"], verdict.shortlistable, verdict.note[:500]))
     update_from_values(
@@ -436,6 +494,15 @@ def shortlist_build(
         )
     rows = rows.order_by("rank")
     rows = rows.filter(rank__lte=top_n) if top_n is not None else rows.filter(total__gte=threshold)
+    rows = list(rows.exclude(pk__in=taken))
+    if category != ShortlistCategory.UNIT:
+        # Checked again now: a finding recorded since the run was built keeps the nominee off.
+        verdicts = live_verdicts(run, [row.nomination_id for row in rows if row.nomination_id])
+        rows = [
+            row
+            for row in rows
+            if row.nomination_id in verdicts and verdicts[row.nomination_id].shortlistable
+        ]
     items = [
         ShortlistItem(
             run=run,
@@ -447,7 +514,7 @@ def shortlist_build(
             rank=row.rank,
             score=row.total,
         )
-        for row in rows.exclude(pk__in=taken)
+        for row in rows
         if row.unit_id is not None
     ]
     return ShortlistItem.objects.bulk_create(items)
@@ -464,6 +531,13 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
         raise ValidationError(
             _("“%(name)s”不符合条件或材料不全（%(note)s），不能入围。")
             % {"name": nomination_ranking.recipient, "note": nomination_ranking.eligibility_note},
+            code="not_eligible",
+        )
+    verdict = live_verdicts(run, [nomination.pk]).get(nomination.pk) if nomination else None
+    if verdict is not None and not verdict.shortlistable:
+        raise ValidationError(
+            _("“%(name)s”现已不符合条件（%(note)s），不能入围。")
+            % {"name": nomination_ranking.recipient, "note": verdict.note},
             code="not_eligible",
         )
     item = ShortlistItem(
@@ -492,6 +566,40 @@ def award_limit(run: EvaluationRun, unit_id: int) -> int | None:
     return own.max_awards if own else run.settings.get("max_awards_per_unit")
 
 
+def live_verdicts(run: EvaluationRun, nomination_ids) -> dict[int, eligibility.Eligibility]:
+    """The eligibility of nominations now, from their records (findings included), under the
+    run's service rule and its year's evaluation date: shortlisting and every decision check
+    it again, and the shortlist warns where it changed since the run was built."""
+    service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
+    rows = (
+        Nomination.objects.filter(pk__in=list(nomination_ids))
+        .annotate(has_finding=selectors.has_active_finding())
+        .values("pk", "has_finding", *eligibility.NOMINATION_FIELDS)
+    )
+    evaluation_date = run.year.evaluation_date
+    return {
+        row["pk"]: eligibility.assess_fields(row, evaluation_date, service_years=service_years)
+        for row in rows
+    }
+
+
+def _require_still_eligible(item: ShortlistItem) -> None:
+    """A decision on a nominee is made only while the records still make them eligible."""
+    if item.nomination_ranking_id is None:
+        return
+    nomination_id = item.nomination_ranking.nomination_id
+    verdict = live_verdicts(item.run, [nomination_id]).get(nomination_id)
+    if verdict is not None and not verdict.shortlistable:
+        raise ValidationError(
+            _(
+                "入围后资格已发生变化，不能作出决定：%(note)s。请先核实处理"
+                "（撤销有误的记录，或由竞赛办公室特批）。"
+            )
+            % {"note": verdict.note},
+            code="no_longer_eligible",
+        )
+
+
 def _is_registered_model_worker(item: ShortlistItem) -> bool:
     """The nominee is linked to the model-worker registry now (not only when ranked)."""
     return Nomination.objects.filter(
@@ -511,7 +619,13 @@ def shortlist_decide(
     """Record the decisions on a shortlisted candidate, within the unit's award limit."""
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
-    item = ShortlistItem.objects.select_for_update().select_related("run__year").get(pk=item.pk)
+    item = (
+        ShortlistItem.objects.select_for_update(of=("self",))
+        .select_related("run__year", "nomination_ranking")
+        .get(pk=item.pk)
+    )
+    if award or recommend_province or recuperation_priority:
+        _require_still_eligible(item)
     if award and award != selectors.year_awards(item.run.year)[item.category].code:
         raise ValidationError(
             {

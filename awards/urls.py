@@ -9,6 +9,12 @@ urlpatterns = [
     path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
     path("<int:pk>/override/", views.nomination_override, name="nomination_override"),
+    path("<int:pk>/findings/", views.finding_create, name="finding_create"),
+    path(
+        "<int:pk>/findings/<int:finding_pk>/withdraw/",
+        views.finding_withdraw,
+        name="finding_withdraw",
+    ),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("evaluation/", views.evaluation, name="evaluation"),

@@ -20,10 +20,12 @@ from .forms import (
     AttachmentForm,
     AwardLimitForm,
     DecisionForm,
+    FindingForm,
     NominationForm,
     OverrideForm,
     SettingsForm,
     ShortlistBuildForm,
+    WithdrawFindingForm,
     YearOpenForm,
 )
 
@@ -101,8 +103,58 @@ def nomination_detail(request, pk):
             initial={"override": nomination.override, "reason": nomination.override_reason}
         ),
         "attachment_form": AttachmentForm(),
+        "findings": selectors.findings_of(nomination),
+        "finding_form": FindingForm(nomination=nomination),
     }
     return render(request, "awards/nomination_detail.html", context)
+
+
+@login_required
+@require_POST
+def finding_create(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.record_finding", nomination)
+    form = FindingForm(request.POST, nomination=nomination)
+    if form.is_valid():
+        try:
+            services.finding_record(actor=request.user, nomination=nomination, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("违纪违法记录已保存；该推荐对象不再符合条件。"))
+    else:
+        _form_messages(request, form)
+    return redirect("awards:nomination_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_withdraw(request, pk, finding_pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.withdraw_finding", nomination)
+    finding = get_object_or_404(selectors.findings_of(nomination), pk=finding_pk)
+    form = WithdrawFindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_withdraw(
+                actor=request.user,
+                finding=finding,
+                nomination=nomination,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("记录已撤销。"))
+    else:
+        _form_messages(request, form)
+    return redirect("awards:nomination_detail", pk=pk)
+
+
+def _form_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
 
 
 @login_required
@@ -303,6 +355,15 @@ def priority_export(request, pk):
 def shortlist(request, pk):
     run = selectors.run_for_user(request.user, pk)
     items = list(selectors.shortlist(run))
+    # Eligibility now, from the records: a change since shortlisting is shown and blocks
+    # the decision until it is resolved (`services.shortlist_decide` checks it again).
+    nominees = {
+        item.pk: item.nomination_ranking.nomination_id for item in items if item.nomination_ranking
+    }
+    verdicts = services.live_verdicts(run, [n for n in nominees.values() if n])
+    for item in items:
+        verdict = verdicts.get(nominees.get(item.pk))
+        item.changed_eligibility = verdict if verdict and not verdict.shortlistable else None
     awards = selectors.year_awards(run.year)
     groups = [
         (

@@ -1,7 +1,9 @@
+import datetime
+
 from django.core.files.base import ContentFile
 
 from awards import services
-from awards.models import NominationAttachment
+from awards.models import DisciplinaryFinding, NominationAttachment
 from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -10,6 +12,14 @@ from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_o
 
 def _nomination(w):
     return af.nomination(w.unit_a, w.year)
+
+
+def _finding(w):
+    nomination = _nomination(w)
+    finding = DisciplinaryFinding.objects.create(
+        nomination=nomination, found_on=datetime.date(2020, 3, 1), description="-", evidence="-"
+    )
+    return {"pk": nomination.pk, "finding_pk": finding.pk}
 
 
 def _pk(w):
@@ -77,6 +87,20 @@ def cases(world):
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"override": "on", "reason": "特批"},
+        ),
+        Case(
+            "awards:finding_create",
+            {"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302},
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"found_on": "2020-03-01", "evidence": "文号", "description": "情况"},
+        ),
+        Case(
+            "awards:finding_withdraw",
+            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            kwargs=_finding,
+            method="post",
+            data=lambda w, k: {"reason": "录入有误"},
         ),
         Case(
             "awards:attachment_upload",

@@ -49,6 +49,7 @@ pytestmark = pytest.mark.django_db
 SEALED = "该竞赛年度已结束并封存，记录不能再修改。"
 
 READ_ONLY = {
+    "awards.DisciplinaryFinding",
     "awards.YearAward",
     "competition.UnitKind",
     "competition.NineProject",

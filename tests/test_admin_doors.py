@@ -171,7 +171,14 @@ def world(year, unit_a, unit_b, staff_a, office_user, admin_user):
         title="合作社带动",
         project=NineProject.objects.get(year=year, number=1),
     )
-    af.nomination(unit_a, year, entry=entry)
+    nomination = af.nomination(unit_a, year, entry=entry)
+    awards.finding_record(
+        actor=office_user,
+        nomination=nomination,
+        found_on=datetime.date(2020, 3, 1),
+        description="违纪",
+        evidence="文号",
+    )
     awards.evaluation_settings_save(
         actor=admin_user, year=year, data={"award_names": {"unit": "淮北市五一劳动奖状"}}
     )

@@ -7,6 +7,9 @@ job, delete call the same service as the portal, with the same checks and messag
 `tests/test_admin_doors.py` holds the list of which is which.
 """
 
+import logging
+import os
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +21,9 @@ from django.utils.translation import gettext as _
 from .forms import add_service_errors
 from .models import Notification, ReminderLog
 from .resources import SafeXLSX
+from .xlsx import check_xlsx_upload
+
+logger = logging.getLogger(__name__)
 
 
 def refusal_text(exc: ValidationError | PermissionDenied) -> str:
@@ -162,15 +168,85 @@ class ServiceAdminMixin:
 
 class ExcelAdminMixin:
     """For an ImportExportModelAdmin: .xlsx only, read under the portal's caps (`SafeXLSX`),
-    and a refused file is said in Chinese on the import form."""
+    refusals said in Chinese on the import page (no traceback: `admin/common/import.html`),
+    all rows or none, and no upload left behind in the temporary storage."""
 
     formats = [SafeXLSX]
+    import_template_name = "admin/common/import.html"
+
+    def get_import_form_class(self, request):
+        form_class = super().get_import_form_class(request)
+
+        class CappedImportForm(form_class):
+            def clean_import_file(self):
+                # Before import-export copies the file to its temporary storage.
+                upload = self.cleaned_data["import_file"]
+                check_xlsx_upload(upload)
+                return upload
+
+        CappedImportForm.__name__ = form_class.__name__
+        return CappedImportForm
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, ValidationError):
             form.add_error("import_file", e.messages)
         else:
-            super().add_data_read_fail_error_to_form(form, e)
+            logger.warning("admin import: file not read", exc_info=e)
+            form.add_error("import_file", _("文件不是有效的 Excel（.xlsx）文件。"))
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A row refused when the import is confirmed (the data changed since the preview)
+        # undoes the whole file, as in the portal.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        response = None
+        try:
+            response = super().import_action(request, **kwargs)
+        finally:
+            # Kept only for the confirmation that follows a clean preview.
+            context = getattr(response, "context_data", None) or {}
+            if "confirm_form" not in context:
+                self._remove_upload(
+                    getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+                )
+        return response
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        finally:
+            self._remove_upload(request.POST.get("import_file_name"))
+
+    def _remove_upload(self, name) -> None:
+        if not name:
+            return
+        storage = self.get_tmp_storage_class()(
+            name=os.path.basename(name), **self.get_tmp_storage_class_kwargs()
+        )
+        try:
+            storage.remove()
+        except FileNotFoundError:
+            pass  # already removed (a confirmed import removes its own)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "导入未完成，没有写入任何数据：文件中有的行已无法导入（数据在预览后有变化）。"
+                    "请重新上传，查看逐行的错误。"
+                ),
+                messages.ERROR,
+            )
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_import",
+                    current_app=self.admin_site.name,
+                )
+            )
+        return super().process_result(result, request)
 
 
 @admin.register(Notification)

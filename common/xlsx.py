@@ -2,9 +2,11 @@
 
 Out: openpyxl's write-only mode (memory does not grow with rows), Chinese headers, frozen
 header row, column widths, and every text cell that a spreadsheet would run as a formula
-escaped. In: an uploaded .xlsx is a zip; its unpacked size is capped before openpyxl sees it.
+escaped. In: an uploaded .xlsx is a zip; its unpacked size is capped before openpyxl sees it,
+and its first sheet is read under caps of its own (`import_rows`), whatever the file claims.
 """
 
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,13 +16,20 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Wider than any sheet we import: a sheet claiming 16,384 columns is read no wider.
+IMPORT_MAX_COLUMNS = 50
+# Blank rows (and the gaps between row numbers, which openpyxl fills with blank rows) that an
+# import reads through, per data row allowed: a stray cell at row 1,048,576 is not a million
+# rows of work.
+IMPORT_BLANK_ROWS_PER_ROW = 10
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,7 +80,16 @@ def xlsx_response(sheets: Iterable[Sheet], filename: str) -> HttpResponse:
 
 
 def check_xlsx_upload(upload) -> None:
-    """Refuse what is not an .xlsx, or what would unpack to more than the configured cap."""
+    """Refuse what is larger than the upload cap, is not an .xlsx, or would unpack to more
+    than the configured cap (the zip's directory is read, nothing is unpacked)."""
+    size = upload.seek(0, os.SEEK_END)
+    if size > settings.UPLOAD_MAX_BYTES:
+        upload.seek(0)
+        raise ValidationError(
+            _("文件大小为 %(size)s，超过上限 %(limit)s。")
+            % {"size": filesizeformat(size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+            code="too_large",
+        )
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
@@ -86,4 +104,62 @@ def check_xlsx_upload(upload) -> None:
     if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise ValidationError(
             _("Excel 文件解压后过大，已拒绝。请拆分后再导入。"), code="too_large_unpacked"
+        )
+
+
+def open_xlsx(upload):
+    """The uploaded workbook in read-only mode (call `check_xlsx_upload` first); close it."""
+    upload.seek(0)
+    try:
+        # Not data_only: a formula must be seen as one (and refused), not read as its cached
+        # value, which is missing or stale when the file was not saved by Excel.
+        return load_workbook(upload, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"), code="not_xlsx") from exc
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    number: int  # as Excel shows it
+    values: list  # text stripped; as wide as the row's last cell, at most IMPORT_MAX_COLUMNS
+    formulas: list[int]  # indexes of the cells that hold a formula
+
+
+def import_rows(sheet, *, max_rows: int, max_columns: int = IMPORT_MAX_COLUMNS):
+    """The sheet's non-blank rows (the header first), read under caps whatever the file claims.
+
+    The sheet's `<dimension>` is not trusted: openpyxl's read-only mode pads every row to its
+    width and height (a 5 KB file claiming A1:XFD20000 is 327 million cells) and stops at its
+    last row (a stale A1:J3 drops the rows below). So it is reset, rows are read as far as the
+    sheet goes and no wider than `max_columns`, and reading stops, refused, as soon as there
+    are more than `max_rows` rows after the header, or too many blank rows to read through.
+    """
+    sheet.reset_dimensions()
+    filled = blank = 0
+    for number, cells in enumerate(sheet.iter_rows(max_col=max_columns), start=1):
+        values = [getattr(cell, "value", None) for cell in cells]
+        values = [v.strip() if isinstance(v, str) else v for v in values]
+        if all(value in (None, "") for value in values):
+            blank += 1
+            if blank > IMPORT_BLANK_ROWS_PER_ROW * max_rows:
+                raise ValidationError(
+                    _("工作表中的空行超过 %(max)s 行，请删除多余的空行后再导入。")
+                    % {"max": IMPORT_BLANK_ROWS_PER_ROW * max_rows},
+                    code="too_many_blank_rows",
+                )
+            continue
+        filled += 1
+        if filled > max_rows + 1:  # the header and max_rows rows of data
+            raise ValidationError(
+                _("数据超过 %(max)s 行的上限，请拆分后再导入。") % {"max": max_rows},
+                code="too_many_rows",
+            )
+        while values and values[-1] in (None, ""):
+            values.pop()
+        yield ImportRow(
+            number=number,
+            values=values,
+            formulas=[
+                index for index, cell in enumerate(cells) if getattr(cell, "data_type", None) == "f"
+            ],
         )

@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 from import_export.widgets import CharWidget, ForeignKeyWidget
 
-from common.resources import SafeExportMixin
+from common.resources import SafeExportMixin, SafeImportMixin
 
 from . import services
 from .enums import Role
 from .models import Unit, UnitKind
 
 
-class UnitResource(SafeExportMixin, resources.ModelResource):
+class UnitResource(SafeImportMixin, SafeExportMixin, resources.ModelResource):
     name = fields.Field(attribute="name", column_name=str(_("单位名称")))
     kind = fields.Field(
         attribute="kind", column_name=str(_("单位类别")), widget=ForeignKeyWidget(UnitKind, "name")
@@ -35,6 +35,9 @@ class UnitResource(SafeExportMixin, resources.ModelResource):
         fields = ("name", "kind", "parent", "contact_person", "phone", "email")
         skip_unchanged = True
         use_transactions = True
+        # The model's validation before saving: a value too long or a duplicate is a Chinese
+        # message for its column, not the database's error.
+        clean_model_instances = True
 
     def get_queryset(self):
         return Unit.objects.select_related("kind", "parent")
@@ -49,7 +52,7 @@ class UnitResource(SafeExportMixin, resources.ModelResource):
         instance.pk = saved.pk
 
 
-class UserResource(SafeExportMixin, resources.ModelResource):
+class UserResource(SafeImportMixin, SafeExportMixin, resources.ModelResource):
     """Users with their role and unit; imported users get no password until an admin sets one.
 
     An import adds users; it never changes one. A row naming an existing user is skipped when
@@ -73,6 +76,9 @@ class UserResource(SafeExportMixin, resources.ModelResource):
         fields = ("username", "first_name", "email", "role", "unit")
         skip_unchanged = True
         use_transactions = True
+        # The model's validation before saving: a value too long or a duplicate is a Chinese
+        # message for its column, not the database's error.
+        clean_model_instances = True
 
     def get_queryset(self):
         return get_user_model().objects.select_related("membership__unit")
@@ -97,6 +103,8 @@ class UserResource(SafeExportMixin, resources.ModelResource):
         unit_name = self._cell(row, "unit")
         if unit_name and not Unit.objects.filter(name=unit_name).exists():
             raise ValidationError({"unit": _("未知单位“%(unit)s”。") % {"unit": unit_name}})
+        if labels.get(role_label) == Role.UNIT_STAFF and not unit_name:
+            raise ValidationError({"unit": _("单位填报员必须填写所属单位。")})
         user = self.get_queryset().filter(username=self._cell(row, "username")).first()
         if user is not None:
             stored = {
@@ -121,8 +129,10 @@ class UserResource(SafeExportMixin, resources.ModelResource):
                     code="user_exists",
                 )
 
-    def before_save_instance(self, instance, row, **kwargs):
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
         if not instance.pk:
+            # Before the model's validation, which requires a password.
             instance.set_unusable_password()
 
     def after_save_instance(self, instance, row, **kwargs):

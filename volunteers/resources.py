@@ -16,10 +16,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
-from openpyxl import load_workbook
 from tablib import Dataset
 
 from common.resources import SafeExportMixin
+from common.xlsx import import_rows, open_xlsx
 from competition.enums import YearStatus
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, current_year, projects_of
@@ -45,44 +45,25 @@ class RowError:
 def read_xlsx(upload, required_headers) -> tuple[Dataset, list[int]]:
     """The first sheet as a Dataset, and the Excel row number of each data row.
 
-    The caller has already run `common.xlsx.check_xlsx_upload` (zip size cap). Blank rows are
-    skipped; more than `settings.IMPORT_MAX_ROWS` data rows are refused.
+    The caller has already run `common.xlsx.check_xlsx_upload` (zip size cap). Rows are read
+    by `common.xlsx.import_rows`: every row the sheet holds, whatever its `<dimension>` says,
+    no wider than the cap, and refused while reading once past `settings.IMPORT_MAX_ROWS`.
+    Blank rows are skipped.
     """
-    upload.seek(0)
-    try:
-        # Not data_only: a formula must be seen as one (and refused), not read as its cached
-        # value, which is missing or stale when the file was not saved by Excel.
-        workbook = load_workbook(upload, read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a broken file
-        raise ValidationError(_("文件不是有效的 Excel（.xlsx）文件。"), code="not_xlsx") from exc
+    workbook = open_xlsx(upload)
     try:
         if not workbook.worksheets:
             raise ValidationError(_("文件中没有工作表。请使用下载的导入模板。"), code="no_sheet")
-        sheet = workbook.worksheets[0]
         headers = None
         data, numbers, formulas = [], [], []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = [getattr(cell, "value", None) for cell in cells]
-            values = [v.strip() if isinstance(v, str) else v for v in values]
-            formulas += [
-                (number, index)
-                for index, cell in enumerate(cells)
-                if getattr(cell, "data_type", None) == "f"
-            ]
-            if all(v in (None, "") for v in values):
-                continue
+        for row in import_rows(workbook.worksheets[0], max_rows=settings.IMPORT_MAX_ROWS):
+            formulas += [(row.number, index) for index in row.formulas]
             if headers is None:
-                headers = [str(v).strip() if v is not None else "" for v in values]
+                headers = ["" if v is None else str(v) for v in row.values]
                 continue
-            if len(data) >= settings.IMPORT_MAX_ROWS:
-                raise ValidationError(
-                    _("数据超过 %(max)s 行的上限，请拆分后再导入。")
-                    % {"max": settings.IMPORT_MAX_ROWS},
-                    code="too_many_rows",
-                )
-            values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
-            data.append(values)
-            numbers.append(number)
+            values = row.values[: len(headers)]
+            data.append(values + [None] * (len(headers) - len(values)))
+            numbers.append(row.number)
     finally:
         workbook.close()
     if headers is None:

@@ -53,6 +53,15 @@ def rule_label(rule: str, names: dict[str, str]) -> str:
 DEFAULT_TIE_BREAK = [TieBreak.MODEL_WORKER, "effect", "satisfaction", "income", TieBreak.SUBMITTED]
 
 
+class ApplicationStatus(models.TextChoices):
+    """A unit's application for the 五一劳动奖状 (按程序申报), as the office reviews it."""
+
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("已退回修改")
+    ACCEPTED = "accepted", _("已通过")
+    REFUSED = "refused", _("未通过")
+
+
 class AwardKind(models.TextChoices):
     """The notice's award kinds: the codes `ShortlistItem.award` holds by default."""
 

@@ -14,7 +14,7 @@ from .enums import (
     CollectiveKind,
     ShortlistCategory,
 )
-from .models import EvaluationSettings, Nomination
+from .models import EvaluationSettings, Nomination, UnitApplication
 from .services import NOMINATION_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,6 +89,41 @@ class NominationForm(forms.ModelForm):
         return data
 
 
+class ApplicationForm(forms.ModelForm):
+    """A unit's application for the 奖状: what it organised and the facts that show it."""
+
+    class Meta:
+        model = UnitApplication
+        fields = ["statement", "evidence"]
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 5}),
+            "evidence": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("提交申报"))
+
+
+class ApplicationReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        choices=[("accept", _("通过")), ("return", _("退回修改")), ("refuse", _("不通过"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("退回或不通过时必填。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("保存审核结果"))
+
+
 class FindingForm(forms.Form):
     """A disciplinary finding on the nominee's record (违纪违法记录)."""
 
@@ -156,6 +191,9 @@ class SettingsForm(forms.ModelForm):
             "late_report_factor",
             "min_service_years",
             "max_awards_per_unit",
+            "apply_needs_quota",
+            "apply_needs_reports",
+            "apply_needs_spot_checks",
         ]
 
     def __init__(self, *args, rules, awards, **kwargs):
@@ -190,6 +228,11 @@ class SettingsForm(forms.ModelForm):
             Row(*(Column(name) for name in self.slots)),
             Row(*(Column(name) for name in self.award_fields)),
             "max_awards_per_unit",
+            Row(
+                Column("apply_needs_quota"),
+                Column("apply_needs_reports"),
+                Column("apply_needs_spot_checks"),
+            ),
         )
 
     def clean_weight_spot_checks(self):

@@ -21,6 +21,7 @@ from .enums import (
     DEFAULT_LATE_FACTOR,
     DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
+    ApplicationStatus,
     Category,
     CollectiveKind,
     RunStatus,
@@ -186,6 +187,67 @@ class NominationAttachment(UploadedFile):
         return self.nomination.unit_id
 
 
+class UnitApplication(models.Model):
+    """A unit's application for the 五一劳动奖状 for its 跟着劳模去扶贫 organisation
+    (“组织工作成绩特别突出并且符合条件的先进集体，可按程序申报”): its statement and
+    evidence, checked against the year's conditions when submitted, reviewed by the office
+    (accepted, returned for changes, or refused, with a comment). Only units whose application
+    was accepted are candidates of the unit shortlist."""
+
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.PROTECT,
+        related_name="unit_applications",
+        verbose_name=_("竞赛年度"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="award_applications",
+        verbose_name=_("申报单位"),
+    )
+    statement = models.TextField(_("组织工作情况"))
+    evidence = models.TextField(
+        _("事实材料"), help_text=_("列出可核实的事实：活动、报告、附件、成效数据等。")
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    comment = models.TextField(_("竞赛办公室意见"), blank=True)
+    submitted_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("申报人"),
+    )
+    submitted_at = models.DateTimeField(_("申报时间"))
+    reviewed_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "unit__kind__order", "unit__name"]
+        verbose_name = _("奖状申报")
+        verbose_name_plural = _("奖状申报")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="unit_application_once_a_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.unit}"
+
+
 class DisciplinaryFinding(models.Model):
     """A disciplinary or legal finding (违纪违法记录) on a person's record: on a nomination, or
     on a model worker of the registry (then it counts for every nomination of theirs). The
@@ -305,6 +367,10 @@ class EvaluationSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_("报告及时率 =（按时报告数 + 逾期报告数 × 此值）÷ 应报数；0 至 1。"),
     )
+    # The conditions a unit must meet to apply for the 奖状 (按程序申报, “符合条件的先进集体”).
+    apply_needs_quota = models.BooleanField(_("申报奖状须完成活动数要求"), default=True)
+    apply_needs_reports = models.BooleanField(_("申报奖状须无漏报的季度报告"), default=True)
+    apply_needs_spot_checks = models.BooleanField(_("申报奖状须无评价为“差”的抽查"), default=True)
     min_service_years = models.PositiveSmallIntegerField(
         _("先锋个人从事扶贫工作年限"),
         default=DEFAULT_SERVICE_YEARS,

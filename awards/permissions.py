@@ -8,8 +8,10 @@ with a reason; admins run evaluations, shortlist, decide awards and export.
 import rules
 
 from competition.permissions import (
+    declared_conflict,
     is_admin,
     is_office_or_admin,
+    is_own_unit,
     is_staff_of_unit,
     year_is_closed,
     year_is_open,
@@ -34,6 +36,12 @@ rules.add_rule("awards.override_eligibility", is_office_or_admin)
 rules.add_rule("awards.record_finding", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("awards.withdraw_finding", is_office_or_admin)
 rules.add_rule("awards.view_evaluation", is_office_or_admin)
+# Applications for the 奖状 (obj: the unit, or the application): the unit's staff apply while
+# the year is open; the office reviews, never its own unit's nor one it declared a conflict with.
+rules.add_rule("awards.view_applications", rules.is_authenticated)
+rules.add_rule("awards.view_application", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("awards.apply_for_unit", is_staff_of_unit)
+rules.add_rule("awards.review_application", is_office_or_admin & ~is_own_unit & ~declared_conflict)
 rules.add_rule("awards.run_evaluation", is_admin)
 # obj: the year; its evaluation rules are read-only once it is closed (sealed).
 rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)

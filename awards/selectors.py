@@ -1,5 +1,7 @@
 """Reads of the awards app, scoped to what the user may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Case,
     CharField,
@@ -14,9 +16,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from competition import permissions
-from competition.models import CompetitionYear, Entry
+from competition.enums import SpotCheckRating
+from competition.models import CompetitionYear, Entry, SpotCheck
+from reports.selectors import periods_missing_for_unit
+from volunteers.selectors import quota_for_unit
 
 from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
 from .models import (
@@ -27,6 +33,7 @@ from .models import (
     NominationAttachment,
     NominationRanking,
     ShortlistItem,
+    UnitApplication,
     UnitAwardLimit,
     UnitRanking,
     YearAward,
@@ -79,6 +86,68 @@ def nominations_for_user(user) -> QuerySet[Nomination]:
     if unit_id is None or not permissions.is_unit_staff(user):
         return nominations.none()
     return nominations.filter(unit_id=unit_id)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a unit's application for the 奖状, as it stands now."""
+
+    label: str
+    met: bool
+    detail: str
+
+
+def application_conditions(unit, year: CompetitionYear, settings) -> list[Condition]:
+    """The year's conditions for a unit to apply for the 奖状 (`settings`: its
+    EvaluationSettings, `apply_needs_*`), each checked against the records now: its activity
+    quota met, no report missing of the periods due, no spot check rated 差."""
+    conditions = []
+    if settings.apply_needs_quota:
+        row = quota_for_unit(unit, year)
+        done, quota = (row.activity_count, row.effective_quota) if row else (0, 0)
+        conditions.append(
+            Condition(
+                _("完成本年度活动数要求"),
+                row is not None and done >= quota,
+                _("已组织 %(done)s 次，要求 %(quota)s 次") % {"done": done, "quota": quota},
+            )
+        )
+    if settings.apply_needs_reports:
+        missing = [str(period.name) for period in periods_missing_for_unit(unit, year)]
+        conditions.append(
+            Condition(
+                _("已到期的报告均已报送"),
+                not missing,
+                _("未报送：%(periods)s") % {"periods": "、".join(missing)}
+                if missing
+                else _("均已报送"),
+            )
+        )
+    if settings.apply_needs_spot_checks:
+        poor = SpotCheck.objects.filter(year=year, unit=unit, rating=SpotCheckRating.POOR).count()
+        conditions.append(
+            Condition(
+                _("没有评价为“差”的抽查"),
+                poor == 0,
+                _("评价为“差”的抽查 %(n)s 次") % {"n": poor} if poor else _("无"),
+            )
+        )
+    return conditions
+
+
+def applications_for_user(user) -> QuerySet[UnitApplication]:
+    """Office and admins: every application; unit staff: their own unit's; others: none."""
+    applications = UnitApplication.objects.select_related("year", "unit", "reviewed_by")
+    if permissions.may(user, "competition.view_all_units"):
+        return applications
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return applications.none()
+    return applications.filter(unit_id=unit_id)
+
+
+def application_for_user(user, pk) -> UnitApplication:
+    return get_object_or_404(applications_for_user(user), pk=pk)
 
 
 def has_active_finding() -> Exists:

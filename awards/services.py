@@ -11,18 +11,19 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.queue import enqueue_on_commit
-from common.services import reminder_claim
+from common.services import notification_create, reminder_claim
 from common.uploads import validate_upload
 from competition import services as competition_services
 from competition.enums import YearStatus
 from competition.models import CompetitionYear
 from competition.permissions import require
-from competition.selectors import criteria_of
+from competition.selectors import criteria_of, unit_staff_by_unit
 from competition.services import year_require_unsealed
 
 from . import eligibility, rankings, selectors
@@ -30,6 +31,7 @@ from .enums import (
     DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
     EVIDENCE_CODES,
+    ApplicationStatus,
     Category,
     RunStatus,
     ShortlistCategory,
@@ -44,6 +46,7 @@ from .models import (
     NominationAttachment,
     NominationRanking,
     ShortlistItem,
+    UnitApplication,
     UnitAwardLimit,
     UnitRanking,
     YearAward,
@@ -121,6 +124,100 @@ def nomination_override(*, actor, nomination: Nomination, override: bool, reason
         update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"]
     )
     return nomination
+
+
+# --- applications for the 奖状 (按程序申报) --------------------------------------------------
+
+
+@transaction.atomic
+def application_submit(
+    *, actor, unit, year: CompetitionYear, statement: str, evidence: str
+) -> UnitApplication:
+    """A unit applies for the 奖状 (or resubmits an application the office returned). The
+    year's conditions (`selectors.application_conditions`) must all hold now; an application
+    waiting for review, accepted or refused is not submitted again."""
+    year_require_unsealed(year)
+    require(actor, "awards.apply_for_unit", unit)
+    if not year.is_open:
+        raise ValidationError(_("该年度已不接受申报。"), code="year_not_open")
+    existing = UnitApplication.objects.select_for_update().filter(year=year, unit=unit).first()
+    if existing is not None and existing.status != ApplicationStatus.RETURNED:
+        raise ValidationError(
+            _("本单位本年度已申报（%(status)s），不能重复申报。")
+            % {"status": existing.get_status_display()},
+            code="already_applied",
+        )
+    unmet = [
+        f"{condition.label}（{condition.detail}）"
+        for condition in selectors.application_conditions(unit, year, evaluation_settings_for(year))
+        if not condition.met
+    ]
+    if unmet:
+        raise ValidationError(
+            _("不符合申报条件：%(conditions)s。") % {"conditions": "；".join(unmet)},
+            code="conditions_unmet",
+        )
+    application = existing or UnitApplication(year=year, unit=unit)
+    application.statement = statement.strip()
+    application.evidence = evidence.strip()
+    application.status = ApplicationStatus.SUBMITTED
+    application.submitted_by = actor
+    application.submitted_at = timezone.now()
+    application.full_clean()
+    application.save()
+    return application
+
+
+REVIEW_DECISIONS = {
+    "accept": ApplicationStatus.ACCEPTED,
+    "return": ApplicationStatus.RETURNED,
+    "refuse": ApplicationStatus.REFUSED,
+}
+
+
+@transaction.atomic
+def application_review(
+    *, actor, application: UnitApplication, decision: str, comment: str = ""
+) -> UnitApplication:
+    """The office accepts an application, returns it for changes or refuses it (a comment
+    is required for the last two); the unit's staff are notified in the portal and by mail.
+    Only a waiting application is reviewed, checked under the row lock."""
+    year_require_unsealed(application.year)
+    require(actor, "awards.review_application", application)
+    application = UnitApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(
+            _("该申报当前为“%(status)s”，不能再审核。")
+            % {"status": application.get_status_display()},
+            code="not_waiting",
+        )
+    status = REVIEW_DECISIONS.get(decision)
+    if status is None:
+        raise ValidationError(_("请选择审核结果。"), code="no_decision")
+    comment = comment.strip()
+    if status != ApplicationStatus.ACCEPTED and not comment:
+        raise ValidationError({"comment": _("退回或不通过须填写意见。")}, code="comment_required")
+    application.status = status
+    application.comment = comment
+    application.reviewed_by = actor
+    application.reviewed_at = timezone.now()
+    application.full_clean()
+    application.save(update_fields=["status", "comment", "reviewed_by", "reviewed_at"])
+    notification_create(
+        recipients=unit_staff_by_unit([application.unit_id]).get(application.unit_id, []),
+        title=_("奖状申报%(status)s") % {"status": application.get_status_display()},
+        body=comment,
+        link=reverse("awards:application_detail", args=[application.pk]),
+        mail=True,
+    )
+    return application
+
+
+def accepted_applicants(year: CompetitionYear):
+    """The units whose application for the 奖状 the office accepted (the unit candidates)."""
+    return UnitApplication.objects.filter(year=year, status=ApplicationStatus.ACCEPTED).values(
+        "unit_id"
+    )
 
 
 @transaction.atomic
@@ -254,6 +351,9 @@ SETTINGS_FIELDS = (
     "late_report_factor",
     "min_service_years",
     "max_awards_per_unit",
+    "apply_needs_quota",
+    "apply_needs_reports",
+    "apply_needs_spot_checks",
 )
 
 
@@ -484,7 +584,10 @@ def shortlist_build(
     if (top_n is None) == (threshold is None):
         raise ValidationError(_("请填写入围人数或分数线（二者选一）。"), code="top_or_threshold")
     if category == ShortlistCategory.UNIT:
-        rows = run.unit_rankings.filter(total__isnull=False).select_related("unit")
+        # Only units that applied and were accepted (按程序申报) are candidates for the 奖状.
+        rows = run.unit_rankings.filter(
+            total__isnull=False, unit__in=accepted_applicants(run.year)
+        ).select_related("unit")
         taken = run.shortlist.filter(unit_ranking__isnull=False).values("unit_ranking_id")
     else:
         rows = run.nomination_rankings.filter(category=category, total__isnull=False)
@@ -600,6 +703,10 @@ def _require_still_eligible(item: ShortlistItem) -> None:
         )
 
 
+def _has_accepted_application(item: ShortlistItem) -> bool:
+    return accepted_applicants(item.run.year).filter(unit_id=item.unit_id).exists()
+
+
 def _is_registered_model_worker(item: ShortlistItem) -> bool:
     """The nominee is linked to the model-worker registry now (not only when ranked)."""
     return Nomination.objects.filter(
@@ -626,6 +733,11 @@ def shortlist_decide(
     )
     if award or recommend_province or recuperation_priority:
         _require_still_eligible(item)
+        if item.category == ShortlistCategory.UNIT and not _has_accepted_application(item):
+            raise ValidationError(
+                _("该单位本年度没有通过审核的奖状申报，不能作出表彰决定。"),
+                code="no_application",
+            )
     if award and award != selectors.year_awards(item.run.year)[item.category].code:
         raise ValidationError(
             {

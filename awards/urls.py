@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import application_views, views
 
 app_name = "awards"
 urlpatterns = [
@@ -9,6 +9,18 @@ urlpatterns = [
     path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
     path("<int:pk>/override/", views.nomination_override, name="nomination_override"),
+    path("applications/", application_views.application_list, name="application_list"),
+    path("applications/apply/", application_views.application_apply, name="application_apply"),
+    path(
+        "applications/<int:pk>/",
+        application_views.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "applications/<int:pk>/review/",
+        application_views.application_review,
+        name="application_review",
+    ),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
     path(
         "<int:pk>/findings/<int:finding_pk>/withdraw/",

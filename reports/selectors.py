@@ -131,6 +131,23 @@ def units_missing_report(period: ReportingPeriod) -> QuerySet[Unit]:
     )
 
 
+def periods_missing_for_unit(
+    unit, year: CompetitionYear, *, today: datetime.date | None = None
+) -> QuerySet[ReportingPeriod]:
+    """The year's periods already due (deadline before `today`) in which `unit` took part and
+    has no submitted or accepted report: the reports it still owes (a draft or a returned
+    report counts as missing, as in `units_missing_report`)."""
+    today = today or timezone.localdate()
+    reported = Report.objects.filter(unit=unit, period=OuterRef("pk"), status__in=REPORTED_STATUSES)
+    taking_part = participations_overlapping(OuterRef("start"), OuterRef("end"), unit=unit)
+    return (
+        ReportingPeriod.objects.filter(year=year, deadline__lt=today)
+        .filter(Exists(taking_part))
+        .exclude(Exists(reported))
+        .order_by("number")
+    )
+
+
 def overdue_periods(year, *, today: datetime.date | None = None, days: int | None = None):
     """The year's periods whose deadline passed more than `days` (escalation setting) ago."""
     today = today or timezone.localdate()

@@ -184,6 +184,8 @@ def world(year, unit_a, unit_b, staff_a, office_user, admin_user):
     )
     run = awards.evaluation_run_build(run=awards.evaluation_run_create(actor=admin_user, year=year))
     awards.shortlist_build(actor=admin_user, run=run, category="collective", top_n=5)
+    af.accepted_application(unit_a, year)
+    af.accepted_application(unit_b, year)
     awards.shortlist_build(actor=admin_user, run=run, category="unit", top_n=5)
     factories.unit_quota(unit_a, year, 5)
     UnitAwardLimit.objects.create(year=year, unit=unit_b, max_awards=2)

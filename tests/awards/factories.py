@@ -36,3 +36,22 @@ def nomination(unit, year, *, entry=None, category="collective", **kwargs) -> No
     return Nomination.objects.create(
         unit=unit, year=year, entry=entry, category=category, statement="主要事迹。", **fields
     )
+
+
+def accepted_application(unit, year):
+    """An application for the 奖状 the office accepted, straight to the database."""
+    from django.utils import timezone
+
+    from awards.enums import ApplicationStatus
+    from awards.models import UnitApplication
+
+    return UnitApplication.objects.get_or_create(
+        year=year,
+        unit=unit,
+        defaults={
+            "statement": "组织工作情况。",
+            "evidence": "事实材料。",
+            "status": ApplicationStatus.ACCEPTED,
+            "submitted_at": timezone.now(),
+        },
+    )[0]

@@ -3,7 +3,7 @@ import datetime
 from django.core.files.base import ContentFile
 
 from awards import services
-from awards.models import DisciplinaryFinding, NominationAttachment
+from awards.models import DisciplinaryFinding, NominationAttachment, UnitApplication
 from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -20,6 +20,17 @@ def _finding(w):
         nomination=nomination, found_on=datetime.date(2020, 3, 1), description="-", evidence="-"
     )
     return {"pk": nomination.pk, "finding_pk": finding.pk}
+
+
+def _application(w):
+    from django.utils import timezone
+
+    application, _created = UnitApplication.objects.get_or_create(
+        year=w.year,
+        unit=w.unit_a,
+        defaults={"statement": "-", "evidence": "-", "submitted_at": timezone.now()},
+    )
+    return {"pk": application.pk}
 
 
 def _pk(w):
@@ -87,6 +98,19 @@ def cases(world):
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"override": "on", "reason": "特批"},
+        ),
+        Case("awards:application_list", everyone(200)),
+        Case(
+            "awards:application_apply",
+            {"staff_a": 200, "staff_b": 200, "office": 403, "admin": 403},
+        ),
+        Case("awards:application_detail", own_unit_and_office(200, 404), kwargs=_application),
+        Case(
+            "awards:application_review",
+            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            kwargs=_application,
+            method="post",
+            data=lambda w, k: {"decision": "accept"},
         ),
         Case(
             "awards:finding_create",

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from awards import export, services
 from awards.models import EvaluationRun, EvaluationSettings, ShortlistItem, UnitAwardLimit
 from competition import services as competition_services
+from competition.models import Unit
 from tests.awards import factories as af
 from tests.competition import factories as scoring
 from volunteers.models import ModelWorker
@@ -48,6 +49,9 @@ def world(year, unit_a, unit_b, reviewers):
 
 @pytest.fixture
 def run(world, year, admin_user):
+    # Every unit with an entry applied for the 奖状 and was accepted: all are unit candidates.
+    for unit in Unit.objects.filter(entries__year=year).distinct():
+        af.accepted_application(unit, year)
     return services.evaluation_run_build(
         run=services.evaluation_run_create(actor=admin_user, year=year)
     )
@@ -132,6 +136,8 @@ def test_decisions_check_the_award_and_the_unit_limit(run, admin_user, unit_a, y
 
 def test_year_limit_applies_when_the_unit_has_none(world, year, admin_user, unit_a):
     EvaluationSettings.objects.create(year=year, max_awards_per_unit=0)
+    for unit in Unit.objects.filter(entries__year=year).distinct():
+        af.accepted_application(unit, year)
     run = services.evaluation_run_build(
         run=services.evaluation_run_create(actor=admin_user, year=year)
     )

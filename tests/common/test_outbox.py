@@ -340,3 +340,14 @@ def test_dispatch_outbox_command_says_what_is_left(enqueue):
     assert out.getvalue().strip() == "published: 0; not done yet: 1; given up: 0"
     call_command("dispatch_outbox", "--now", stdout=out)
     assert "published: 1; not done yet: 0; given up: 0" in out.getvalue()
+
+
+def test_admin_lists_the_rows_with_their_status_read_only(client, admin_user, enqueue):
+    with broker_down():
+        enqueue("tests.outbox_probe", n=1)
+    enqueue("tests.outbox_probe", n=2)
+    client.force_login(admin_user)
+    page = client.get("/admin/common/outboxtask/").content.decode()
+    assert page.count("tests.outbox_probe") >= 2
+    assert "待派发" in page and "已完成" in page
+    assert "/admin/common/outboxtask/add/" not in page

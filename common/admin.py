@@ -17,9 +17,10 @@ from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .forms import add_service_errors
-from .models import Notification, ReminderLog
+from .models import Notification, OutboxTask, ReminderLog
 from .resources import SafeXLSX
 from .xlsx import check_xlsx_upload
 
@@ -265,3 +266,17 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ("kind", "key", "created")
     list_filter = ("kind",)
     search_fields = ("key",)
+
+
+@admin.register(OutboxTask)
+class OutboxTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What was queued and whether it ran; written only by common.queue and the tasks."""
+
+    list_display = ("task", "kwargs", "created", "status_label", "attempts", "failures")
+    list_filter = ("task", ("done_at", admin.EmptyFieldListFilter))
+    search_fields = ("task", "task_id")
+    date_hierarchy = "created"
+
+    @admin.display(description=gettext_lazy("状态"))
+    def status_label(self, obj):
+        return obj.status

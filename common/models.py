@@ -99,3 +99,52 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.key}"
+
+
+class OutboxTask(models.Model):
+    """A side effect (a task by its registered name and keyword arguments), recorded in the
+    transaction that caused it, published after commit and marked done by the task.
+
+    Nothing is lost when the broker is down: the row waits, and the dispatcher
+    (`common.dispatch_outbox`, every minute) publishes it when the broker is back. The task
+    claims its row before running (`common.queue.OutboxAwareTask`), so a message published
+    twice or redelivered runs once.
+    """
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    # The Celery task id of every message published for this row: how the task finds it.
+    task_id = models.CharField(_("任务编号"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("创建时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("派发次数"), default=0)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    claimed_at = models.DateTimeField(_("开始执行时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            # The dispatcher reads the rows not done, oldest first, every minute.
+            models.Index(
+                fields=["created"], condition=Q(done_at__isnull=True), name="outbox_pending_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.kwargs}"
+
+    @property
+    def status(self) -> str:
+        if self.done_at is not None:
+            return _("已完成")
+        if self.failures >= settings.OUTBOX_MAX_FAILURES:
+            return _("已放弃")
+        if self.claimed_at is not None:
+            return _("执行中")
+        if self.dispatched_at is not None:
+            return _("已派发")
+        return _("待派发")

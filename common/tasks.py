@@ -3,7 +3,7 @@
 
 from celery import shared_task
 
-from . import mail, services
+from . import mail, queue, services
 from .models import Notification
 
 
@@ -32,3 +32,9 @@ def send_notification_mail(*, notification_ids: list[int]) -> list[str]:
         if notification.recipient.email
     ]
     return services.reminder_deliver(kind="notification_mail", deliveries=deliveries)
+
+
+@shared_task(name="common.dispatch_outbox", acks_late=True, soft_time_limit=5 * 60)
+def dispatch_outbox() -> int:
+    """The beat's job every minute: publish the outbox rows still pending (how many)."""
+    return queue.outbox_dispatch()

@@ -189,19 +189,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A broker that accepts connections but never answers must not hang a web request.
+# A broker that is down or accepts connections but never answers must not hang a web request
+# (measured: 0.5 s refused, 1.0-1.5 s never answering, against 5 s before). No publish retry:
+# what could not be published waits in the outbox (common.queue) for the dispatcher.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 3,
-    "socket_timeout": 5,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
     "visibility_timeout": 3600,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": 2,
+    "max_retries": 0,
     "interval_start": 0,
-    "interval_step": 0.5,
-    "interval_max": 1,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The outbox dispatcher (`common.dispatch_outbox`, every minute) publishes a task left
+# unpublished for OUTBOX_RETRY_SECONDS, publishes again one published but not done after
+# OUTBOX_REDISPATCH_SECONDS, gives up after OUTBOX_MAX_FAILURES failed runs and forgets
+# finished rows after OUTBOX_KEEP_DAYS.
+OUTBOX_RETRY_SECONDS = 60
+OUTBOX_REDISPATCH_SECONDS = 15 * 60
+OUTBOX_MAX_FAILURES = 5
+OUTBOX_KEEP_DAYS = 30
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

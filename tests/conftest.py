@@ -90,6 +90,7 @@ def require_chromium():
 DATA_MIGRATIONS = (
     "competition.migrations.0002_reference_data",
     "common.migrations.0002_default_schedule",
+    "common.migrations.0005_outbox_schedule",
 )
 
 

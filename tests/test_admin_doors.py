@@ -70,6 +70,7 @@ READ_ONLY = {
     "awards.Nomination",
     "awards.EvaluationSettings",
     "awards.EvaluationRun",
+    "common.OutboxTask",
 }
 
 # What the admin may write, and the services it writes with (inlines: their own services).

@@ -32,11 +32,12 @@ SCHEDULE = [
 ]
 
 
-def create_schedule(apps, schema_editor):
+def create_schedule(apps, schema_editor, entries=None):
+    """Create the entries (SCHEDULE by default; later migrations pass their own)."""
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     PeriodicTasks = apps.get_model("django_celery_beat", "PeriodicTasks")
-    for name, task, (minute, hour, day_of_week), description in SCHEDULE:
+    for name, task, (minute, hour, day_of_week), description in entries or SCHEDULE:
         if PeriodicTask.objects.filter(name=name).exists():
             continue
         fields = {

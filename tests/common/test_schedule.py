@@ -7,6 +7,7 @@ from django_celery_beat.models import PeriodicTask
 pytestmark = pytest.mark.django_db
 
 schedule = importlib.import_module("common.migrations.0002_default_schedule")
+outbox_schedule = importlib.import_module("common.migrations.0005_outbox_schedule")
 
 
 def _rows():
@@ -57,6 +58,16 @@ def test_default_schedule_from_migration():
             "*",
             "Asia/Shanghai",
         ),
+        "common.dispatch_outbox": (
+            "后台任务补发",
+            True,
+            "*",
+            "*",
+            "*",
+            "*",
+            "*",
+            "Asia/Shanghai",
+        ),
     }
 
 
@@ -66,7 +77,7 @@ def test_schedule_migration_is_idempotent_and_keeps_admin_edits():
     edited.save()
     schedule.create_schedule(global_apps, None)
     rows = _rows()
-    assert PeriodicTask.objects.count() == 3
+    assert PeriodicTask.objects.count() == 4
     assert rows["reports.send_deadline_reminders"][1] is False
 
 
@@ -74,4 +85,11 @@ def test_schedule_migration_recreates_a_deleted_entry():
     PeriodicTask.objects.filter(task="awards.run_due_evaluations").delete()
     schedule.create_schedule(global_apps, None)
     assert _rows()["awards.run_due_evaluations"][3] == "2"
-    assert PeriodicTask.objects.count() == 3
+    assert PeriodicTask.objects.count() == 4
+
+
+def test_outbox_schedule_migration_recreates_the_dispatcher_only():
+    PeriodicTask.objects.filter(task="common.dispatch_outbox").delete()
+    outbox_schedule.create_schedule(global_apps, None)
+    assert _rows()["common.dispatch_outbox"][2:4] == ("*", "*")
+    assert PeriodicTask.objects.count() == 4

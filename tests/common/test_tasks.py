@@ -11,7 +11,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from common import queue, tasks
-from common.models import Notification, ReminderLog
+from common.models import Notification, OutboxTask, ReminderLog
 from config.celery import app as celery_app
 from tests.common.factories import NotificationFactory
 
@@ -43,6 +43,7 @@ def test_enqueue_with_broker_down_logs_and_commits(caplog):
     sent.assert_called_once()
     assert Notification.objects.filter(pk=notification.pk, title="已提交").exists()
     assert "Could not enqueue common.send_notification_mail" in caplog.text
+    assert OutboxTask.objects.get().kwargs == {"notification_ids": [notification.pk]}
 
 
 @pytest.mark.django_db
@@ -56,7 +57,10 @@ def test_enqueue_waits_for_commit_and_not_on_rollback(staff_a, django_capture_on
         sent.assert_not_called()
         assert len(callbacks) == 1
         callbacks[0]()
-    sent.assert_called_once_with(kwargs={"notification_ids": [notification.pk]})
+    row = OutboxTask.objects.get()
+    sent.assert_called_once_with(
+        kwargs={"notification_ids": [notification.pk]}, task_id=row.task_id
+    )
 
 
 @pytest.mark.django_db

@@ -58,9 +58,10 @@ class Command(BaseCommand):
             return
         if not broker_reachable(url):
             self.stdout.write(
-                f"Celery: the broker {url} does not answer; no worker started. Tasks cannot be "
-                "queued (the failures are logged) until it is up; then run `make worker` and "
-                "`make beat`, or unset CELERY_BROKER_URL to run tasks inline."
+                f"Celery: the broker {url} does not answer; no worker started. Queued tasks wait "
+                "in the outbox (admin: 后台任务) until it is up; then run `make worker` and "
+                "`make beat` (or `manage.py dispatch_outbox`), or unset CELERY_BROKER_URL to "
+                "run tasks inline."
             )
             return
         run_dir.mkdir(parents=True, exist_ok=True)

@@ -480,6 +480,8 @@ def certificate_batch_start(request, pk):
         batch.refresh_from_db()
         if batch.status == RunStatus.DONE:
             messages.success(request, _("已生成%(n)s份证书的打印文件。") % {"n": batch.count})
+        elif batch.status == RunStatus.FAILED:
+            messages.error(request, batch.error)
         else:
             messages.success(request, _("正在生成证书打印文件，请稍后刷新本页。"))
     return redirect("awards:shortlist", pk=pk)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from awards import selectors, services
+from awards import selectors, services, tasks
 from awards.models import Certificate, CertificateBatch, ShortlistItem
 from common import pdf
 from competition.models import CompetitionYear
@@ -312,3 +312,26 @@ def test_missing_font_is_said_clearly(client_for, settings, tmp_path, admin_user
     assert response.status_code == 503
     assert "未安装PDF证书所用的中文字体" in response.content.decode()
     assert not Certificate.objects.exists()
+
+
+def test_a_batch_without_the_font_fails_and_says_why(
+    client_for, settings, tmp_path, office_user, decided, run, django_capture_on_commit_callbacks
+):
+    settings.PDF_FONT_DIR = tmp_path / "nofonts"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_batch_start(actor=office_user, run=run)
+    batch = CertificateBatch.objects.get()
+    assert batch.status == "failed" and "make install" in batch.error
+    page = client_for(office_user).get(reverse("awards:shortlist", args=[run.pk]))
+    assert "未安装PDF证书所用的中文字体" in page.content.decode()
+    assert not batch.file and not Certificate.objects.exists()
+
+
+def test_the_task_leaves_a_missing_or_built_batch_alone(
+    office_user, decided, run, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.certificate_batch_start(actor=office_user, run=run)
+    assert tasks.build_certificate_batch(batch_id=batch.pk) == "done"
+    assert tasks.build_certificate_batch(batch_id=batch.pk + 1000) == "missing"
+    assert Certificate.objects.count() == 3

@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 PDF_FONT := var/fonts/NotoSansSC-Bold.ttf
 $(PDF_FONT): $(VENV)/.installed
 	$(PY) manage.py install_pdf_fonts
+	touch $@
 
 install: $(VENV)/.installed $(PDF_FONT)
 

@@ -15,7 +15,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The Chinese font PDFs embed, cut from a PyPI package's variable font (common/pdf.py), once.
+PDF_FONT := var/fonts/NotoSansSC-Bold.ttf
+$(PDF_FONT): $(VENV)/.installed
+	$(PY) manage.py install_pdf_fonts
+	touch $@
+
+install: $(VENV)/.installed $(PDF_FONT)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

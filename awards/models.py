@@ -727,3 +727,88 @@ class ShortlistItem(models.Model):
     @property
     def year(self):
         return self.run.year
+
+
+def certificate_path(instance, filename):
+    return upload_path("certificates", filename)
+
+
+class Certificate(models.Model):
+    """The numbered certificate of an award: its number is the year's (〔2019〕第N号), given
+    once when the certificate is first issued and kept, so a regenerated PDF bears the same.
+
+    The issued PDF is stored: what the unit printed is what it downloads again, even if a
+    name changes later. A number is never reused, even if the award were withdrawn.
+    """
+
+    item = models.OneToOneField(
+        ShortlistItem,
+        on_delete=models.PROTECT,
+        related_name="certificate",
+        verbose_name=_("表彰决定"),
+    )
+    year = models.ForeignKey(
+        CompetitionYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("竞赛年度")
+    )
+    number = models.PositiveIntegerField(_("证书编号"), validators=[MinValueValidator(1)])
+    file = models.FileField(_("证书文件"), upload_to=certificate_path, max_length=200, blank=True)
+    issued_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("颁发人"),
+    )
+    issued_at = models.DateTimeField(_("颁发时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "number"]
+        verbose_name = _("荣誉证书")
+        verbose_name_plural = _("荣誉证书")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="certificate_unique_number"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _("〔%(year)s〕第%(number)s号") % {"year": self.year.year, "number": self.number}
+
+
+class CertificateBatch(models.Model):
+    """One PDF of every certificate of a run, one page each, for printing; built by the
+    worker (`awards.build_certificate_batch`)."""
+
+    run = models.ForeignKey(
+        EvaluationRun,
+        on_delete=models.PROTECT,
+        related_name="certificate_batches",
+        verbose_name=_("评选排名"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    count = models.PositiveIntegerField(_("证书数"), default=0)
+    file = models.FileField(_("文件"), upload_to=certificate_path, max_length=200, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("证书批量打印")
+        verbose_name_plural = _("证书批量打印")
+
+    def __str__(self):
+        return f"{self.run} · {self.get_status_display()}"

@@ -51,3 +51,5 @@ rules.add_rule("awards.export_shortlist", may_export_competition_shortlist)
 rules.add_rule("awards.view_priority_list", is_office_or_admin)
 # obj: a ShortlistItem; the awarded unit's staff may print its certificate.
 rules.add_rule("awards.view_certificate", is_office_or_admin | is_staff_of_unit)
+# obj: a run; the office prints every certificate of its awards in one PDF.
+rules.add_rule("awards.print_certificates", is_office_or_admin)

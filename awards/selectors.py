@@ -1,5 +1,6 @@
 """Reads of the awards app, scoped to what the user may see."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -16,6 +17,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competition import permissions
@@ -26,6 +28,8 @@ from volunteers.selectors import quota_for_unit
 
 from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
 from .models import (
+    Certificate,
+    CertificateBatch,
     DisciplinaryFinding,
     EntryRanking,
     EvaluationRun,
@@ -251,3 +255,43 @@ def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
         .annotate(award_name=award_name())
         .order_by("-run__year__year", "rank")
     )
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+
+def certificate_available(item: ShortlistItem) -> bool:
+    """May a certificate exist for this award: the one place that says so.
+
+    Today: the admin decided an award for the item. (When decisions are approved and
+    published, this is where "published" is asked, and `certificate_date` gives that date.)
+    """
+    return bool(item.award) and item.decided_at is not None
+
+
+def certificate_date(item: ShortlistItem) -> datetime.date:
+    """The date a certificate bears: that of the decision."""
+    return timezone.localdate(item.decided_at)
+
+
+def certificate_items(run) -> list[ShortlistItem]:
+    """The run's awards that may have a certificate, in the shortlist's order, with what a
+    certificate shows."""
+    items = shortlist(run).select_related("run__year", "certificate").exclude(award="")
+    return [item for item in items if certificate_available(item)]
+
+
+def certificate_of(item: ShortlistItem) -> Certificate | None:
+    return Certificate.objects.filter(item=item).select_related("year").first()
+
+
+def certificate_batches(run) -> QuerySet[CertificateBatch]:
+    return run.certificate_batches.select_related("created_by")
+
+
+def certificate_batch_for_user(user, pk) -> CertificateBatch:
+    """Office and admins only (every run is theirs); others: 404."""
+    batches = CertificateBatch.objects.select_related("run__year")
+    if not permissions.may(user, "competition.view_all_units"):
+        batches = batches.none()
+    return get_object_or_404(batches, pk=pk)

@@ -9,8 +9,9 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import Max, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from competition.permissions import require
 from competition.selectors import criteria_of, unit_staff_by_unit
 from competition.services import year_require_unsealed
 
-from . import eligibility, rankings, selectors
+from . import certificates, eligibility, rankings, selectors
 from .enums import (
     DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
@@ -38,6 +39,8 @@ from .enums import (
     TieBreak,
 )
 from .models import (
+    Certificate,
+    CertificateBatch,
     DisciplinaryFinding,
     EntryRanking,
     EvaluationRun,
@@ -657,10 +660,21 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
     return item
 
 
+def _check_no_certificate(item: ShortlistItem) -> None:
+    certificate = selectors.certificate_of(item)
+    if certificate is not None:
+        raise ValidationError(
+            _("“%(name)s”已颁发证书（%(number)s），表彰决定不能再撤销。")
+            % {"name": item.recipient, "number": certificate.label},
+            code="certificate_issued",
+        )
+
+
 @transaction.atomic
 def shortlist_remove(*, actor, item: ShortlistItem) -> None:
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
+    _check_no_certificate(item)
     item.delete()
 
 
@@ -760,6 +774,8 @@ def shortlist_decide(
             },
             code="recuperation_model_workers_only",
         )
+    if item.award and award != item.award:
+        _check_no_certificate(item)
     if award and not item.award:
         limit = award_limit(item.run, item.unit_id)
         given = (
@@ -789,6 +805,102 @@ def shortlist_decide(
         ]
     )
     return item
+
+
+# --- certificates ----------------------------------------------------------------------------
+
+CERTIFICATE_UNAVAILABLE = "certificate_unavailable"
+
+
+def _check_certificate_available(item: ShortlistItem) -> None:
+    if not selectors.certificate_available(item):
+        raise ValidationError(
+            _("“%(name)s”的表彰决定尚未作出，还不能颁发证书。") % {"name": item.recipient},
+            code=CERTIFICATE_UNAVAILABLE,
+        )
+
+
+def _issue(item: ShortlistItem, actor) -> Certificate:
+    """The item's certificate with its number, given now if it has none: the next of the
+    year's, under a lock on the year's row, so two issues never take the same one."""
+    year = CompetitionYear.objects.select_for_update().get(pk=item.run.year_id)
+    certificate = Certificate.objects.filter(item=item).select_related("year").first()
+    if certificate is None:
+        last = Certificate.objects.filter(year=year).aggregate(last=Max("number"))["last"]
+        certificate = Certificate(item=item, year=year, number=(last or 0) + 1, issued_by=actor)
+        certificate.full_clean()
+        certificate.save()
+    return certificate
+
+
+def _store(certificate: Certificate, item: ShortlistItem) -> None:
+    content = certificates.render([(item, certificate)])
+    certificate.file.save(f"{certificate.number}.pdf", ContentFile(content), save=False)
+    certificate.save(update_fields=["file"])
+
+
+@transaction.atomic
+def certificate_issue(*, actor, item: ShortlistItem) -> Certificate:
+    """The PDF certificate of an award, issued on first request: numbered once per year
+    (〔2019〕第N号) and stored, so later downloads get the same document; one whose file is
+    gone is drawn again with its number.
+
+    Allowed in a closed (sealed) year: a certificate records the year's decision, it does not
+    change it. Refused, with the reason, while the award may have no certificate
+    (`selectors.certificate_available`). Raises `common.pdf.FontMissing` when the set-up
+    did not install the font.
+    """
+    require(actor, "awards.view_certificate", item)
+    _check_certificate_available(item)
+    certificate = _issue(item, actor)
+    if not certificate.file or not certificate.file.storage.exists(certificate.file.name):
+        _store(certificate, item)
+    return certificate
+
+
+@transaction.atomic
+def certificate_batch_start(*, actor, run: EvaluationRun) -> CertificateBatch:
+    """Queue the PDF of all certificates of a run (the worker builds it after commit)."""
+    require(actor, "awards.print_certificates", run)
+    if not selectors.certificate_items(run):
+        raise ValidationError(_("本次评选尚无可颁发证书的表彰决定。"), code=CERTIFICATE_UNAVAILABLE)
+    batch = CertificateBatch(run=run, created_by=actor)
+    batch.full_clean()
+    batch.save()
+    enqueue_on_commit("awards.build_certificate_batch", batch_id=batch.pk)
+    return batch
+
+
+def certificate_batch_build(*, batch: CertificateBatch) -> CertificateBatch:
+    """Issue every certificate of the batch's run that has none yet, then write the one PDF
+    of them all (one page per award, in the shortlist's order). Claimed by a conditional
+    UPDATE: a batch already built (or being built) is left alone; a failure is recorded."""
+    claimed = CertificateBatch.objects.filter(pk=batch.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING
+    )
+    if not claimed:
+        return CertificateBatch.objects.get(pk=batch.pk)
+    batch = CertificateBatch.objects.select_related("run__year", "created_by").get(pk=batch.pk)
+    try:
+        with transaction.atomic():
+            pages = []
+            for item in selectors.certificate_items(batch.run):
+                certificate = _issue(item, batch.created_by)
+                if not certificate.file:
+                    _store(certificate, item)
+                pages.append((item, certificate))
+            batch.file.save("batch.pdf", ContentFile(certificates.render(pages)), save=False)
+            batch.count = len(pages)
+            batch.status = RunStatus.DONE
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["file", "count", "status", "finished_at"])
+    except Exception as exc:
+        logger.exception("Certificate batch %s failed", batch.pk)
+        CertificateBatch.objects.filter(pk=batch.pk).update(
+            status=RunStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return batch
 
 
 # --- opening a year from the last one ----------------------------------------------------------

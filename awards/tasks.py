@@ -6,7 +6,7 @@ from celery import shared_task
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import EvaluationRun
+from .models import CertificateBatch, EvaluationRun
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +29,13 @@ def build_evaluation_run(*, run_id: int) -> str:
 def run_due_evaluations() -> list[int]:
     """The beat's daily job: a run for each year whose evaluation date is today."""
     return [run.pk for run in services.evaluation_runs_due()]
+
+
+@shared_task(name="awards.build_certificate_batch", acks_late=True, soft_time_limit=10 * 60)
+def build_certificate_batch(*, batch_id: int) -> str:
+    """Build a queued batch of certificates; a batch that is gone or already built is left
+    alone (the service claims it)."""
+    batch = CertificateBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return "missing"
+    return services.certificate_batch_build(batch=batch).status

@@ -42,4 +42,14 @@ urlpatterns = [
     path("shortlist/<int:pk>/decide/", views.shortlist_decide, name="shortlist_decide"),
     path("shortlist/<int:pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
     path("shortlist/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path(
+        "runs/<int:pk>/certificates/",
+        views.certificate_batch_start,
+        name="certificate_batch_start",
+    ),
+    path(
+        "certificates/<int:pk>/",
+        views.certificate_batch_download,
+        name="certificate_batch_download",
+    ),
 ]

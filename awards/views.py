@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,14 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.errors import refusal
+from common.pdf import FontMissing
 from common.uploads import file_response
 from common.xlsx import xlsx_response
 from competition import selectors as competition_selectors
 from competition.permissions import require, unit_id_of
 
 from . import export, selectors, services
+from .certificates import batch_filename, certificate_filename
 from .eligibility import assess_nomination
-from .enums import Category, ShortlistCategory
+from .enums import Category, RunStatus, ShortlistCategory
 from .forms import (
     AttachmentForm,
     AwardLimitForm,
@@ -28,6 +33,8 @@ from .forms import (
     WithdrawFindingForm,
     YearOpenForm,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _year(request):
@@ -376,7 +383,12 @@ def shortlist(request, pk):
         )
         for value, label in ShortlistCategory.choices
     ]
-    context = {"run": run, "groups": groups, "build_form": ShortlistBuildForm()}
+    context = {
+        "run": run,
+        "groups": groups,
+        "build_form": ShortlistBuildForm(),
+        "batches": selectors.certificate_batches(run)[:5],
+    }
     return render(request, "awards/shortlist.html", context)
 
 
@@ -436,13 +448,52 @@ def shortlist_remove(request, pk):
     return redirect("awards:shortlist", pk=item.run_id)
 
 
+def _font_missing(request, exc: FontMissing):
+    logger.error("PDF certificate refused: %s", exc)
+    return refusal(request, str(exc), title=_("证书暂时无法生成"), status=503)
+
+
 @login_required
 def certificate(request, pk):
+    """The award's numbered PDF certificate (issued on the first download)."""
     item = _item(request, pk)
     require(request.user, "awards.view_certificate", item)
-    if not item.award:
-        raise Http404(_("该入围对象尚未获得表彰。"))
-    return render(request, "awards/certificate.html", {"item": item})
+    try:
+        certificate = services.certificate_issue(actor=request.user, item=item)
+    except ValidationError as exc:
+        return refusal(request, " ".join(exc.messages), title=_("证书尚未颁发"))
+    except FontMissing as exc:
+        return _font_missing(request, exc)
+    return file_response(certificate.file, certificate_filename(certificate, item))
+
+
+@login_required
+@require_POST
+def certificate_batch_start(request, pk):
+    run = selectors.run_for_user(request.user, pk)
+    require(request.user, "awards.print_certificates", run)
+    try:
+        batch = services.certificate_batch_start(actor=request.user, run=run)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        batch.refresh_from_db()
+        if batch.status == RunStatus.DONE:
+            messages.success(request, _("已生成%(n)s份证书的打印文件。") % {"n": batch.count})
+        elif batch.status == RunStatus.FAILED:
+            messages.error(request, batch.error)
+        else:
+            messages.success(request, _("正在生成证书打印文件，请稍后刷新本页。"))
+    return redirect("awards:shortlist", pk=pk)
+
+
+@login_required
+def certificate_batch_download(request, pk):
+    batch = selectors.certificate_batch_for_user(request.user, pk)
+    require(request.user, "awards.print_certificates", batch.run)
+    if not batch.file:
+        raise Http404(_("证书打印文件尚未生成。"))
+    return file_response(batch.file, batch_filename(batch))
 
 
 @login_required

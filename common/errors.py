@@ -34,6 +34,12 @@ def _page(request, status: int, title: str, reason: str, tone: str = "warning"):
     return render(request, "error.html", context, status=status)
 
 
+def refusal(request, reason: str, *, title: str = "", status: int = 409):
+    """A view's refusal of something not possible now (not a matter of rights), in the same
+    layout as the error pages."""
+    return _page(request, status, title or _("暂不能办理"), reason)
+
+
 @requires_csrf_token
 def bad_request(request, exception=None):
     return _page(

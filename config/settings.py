@@ -224,6 +224,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 OFFICE_NAME = env("OFFICE_NAME", default="淮北市总工会脱贫攻坚竞赛办公室")
 OFFICE_PHONE = env("OFFICE_PHONE", default="0561-3021532")
 OFFICE_EMAIL = env("OFFICE_EMAIL", default="hbzghjjb@126.com")
+# The Chinese TrueType font embedded in PDF certificates (common/pdf.py; `make install` puts
+# it there).
+PDF_FONT_DIR = env.path("PDF_FONT_DIR", default=VAR_DIR / "fonts")
 # Absolute address of the portal, for links in e-mails.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 

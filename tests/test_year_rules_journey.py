@@ -26,6 +26,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from awards.models import EvaluationRun, EvaluationSettings, Nomination, ShortlistItem
 from common.xlsx import XLSX_CONTENT_TYPE
@@ -60,6 +61,9 @@ def _read(client, url) -> str:
             for row in sheet.iter_rows(values_only=True)
         ]
         return f"{response.status_code} {cells}"
+    if response.get("Content-Type") == "application/pdf":
+        reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+        return f"{response.status_code} {[page.extract_text() for page in reader.pages]}"
     body = PICKERS.sub("", TOKEN.sub("", response.content.decode()))
     return f"{response.status_code} {SPACE.sub(' ', TAG.sub(' ', body)).strip()}"
 

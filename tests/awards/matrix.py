@@ -63,6 +63,22 @@ def _item(w, award=""):
     return {"pk": item.pk}
 
 
+def _batch(w):
+    run = _run(w)
+    item = services.shortlist_build(actor=w.admin, run=run, category="collective", top_n=1)[0]
+    services.shortlist_decide(actor=w.admin, item=item, award="certificate")
+    batch = services.certificate_batch_start(actor=w.admin, run=run)
+    services.certificate_batch_build(batch=batch)
+    return {"pk": batch.pk}
+
+
+def _decided_run(w):
+    run = _run(w)
+    item = services.shortlist_build(actor=w.admin, run=run, category="collective", top_n=1)[0]
+    services.shortlist_decide(actor=w.admin, item=item, award="certificate")
+    return {"pk": run.pk}
+
+
 def _nomination_data(w, kwargs):
     # The form offers the entries of the current year (other apps' cases may add years).
     entry = scoring.entry(w.unit_a, current_year())
@@ -183,4 +199,11 @@ def cases(world):
             own_unit_and_office(200, 404),
             kwargs=lambda w: _item(w, "certificate"),
         ),
+        Case(
+            "awards:certificate_batch_start",
+            {"staff_a": 404, "staff_b": 404, "office": 302, "admin": 302},
+            kwargs=_decided_run,
+            method="post",
+        ),
+        Case("awards:certificate_batch_download", office_only(200, 404), kwargs=_batch),
     ]

@@ -4,10 +4,12 @@ read-only (refused) once the year is closed (issue 13)."""
 
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from awards import rankings, selectors, services
 from awards.models import EvaluationSettings, UnitAwardLimit, YearAward
@@ -167,7 +169,9 @@ def test_award_names_are_the_years(client_for, admin_user, staff_a, year, finish
     client = client_for(admin_user)
     shortlist = client.get(reverse("awards:shortlist", args=[finished_run.pk])).content.decode()
     assert '<option value="certificate" selected>工人先锋号</option>' in shortlist
-    certificate = client.get(reverse("awards:certificate", args=[item.pk])).content.decode()
+    response = client.get(reverse("awards:certificate", args=[item.pk]))
+    reader = PdfReader(BytesIO(b"".join(response.streaming_content)))
+    certificate = "".join(page.extract_text() for page in reader.pages)
     assert "工人先锋号" in certificate and "五一劳动奖状" not in certificate
 
 

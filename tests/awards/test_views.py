@@ -6,6 +6,7 @@ from io import BytesIO
 import openpyxl
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from awards import selectors, services
 from awards.models import EvaluationRun, Nomination, ShortlistItem
@@ -164,21 +165,24 @@ def test_shortlist_build_decide_and_certificate(
         admin_user,
     )
     url = reverse("awards:certificate", args=[items[0].pk])
-    page = client_for(staff_a).get(url).content.decode()
+    response = client_for(staff_a).get(url)
+    page = "".join(
+        "".join(p.extract_text().split())
+        for p in PdfReader(BytesIO(b"".join(response.streaming_content))).pages
+    )
     for text in (
         "淮北市五一劳动奖状",
         "相山区总工会",
         "2019",
-        "淮北市总工会",
-        "淮北市扶贫开发领导小组办公室",
+        "〔2019〕第1号",
+        "淮北市总工会脱贫攻坚竞赛办公室",
     ):
         assert text in page
     assert client_for(staff_b).get(url).status_code == 404
-    # Not awarded: no certificate.
-    assert (
-        client_for(admin_user).get(reverse("awards:certificate", args=[items[1].pk])).status_code
-        == 404
-    )
+    # Not awarded: no certificate, and the reason.
+    response = client_for(admin_user).get(reverse("awards:certificate", args=[items[1].pk]))
+    assert response.status_code == 409
+    assert "表彰决定尚未作出，还不能颁发证书。" in response.content.decode()
 
 
 def test_settings_saved_by_admin(client_for, admin_user, year):

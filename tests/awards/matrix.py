@@ -7,7 +7,14 @@ from awards.models import DisciplinaryFinding, NominationAttachment, UnitApplica
 from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
-from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
+from tests.matrix import (
+    Case,
+    admin_only,
+    conflicted,
+    everyone,
+    office_only,
+    own_unit_and_office,
+)
 
 
 def _nomination(w):
@@ -94,7 +101,7 @@ def cases(world):
         Case("awards:nomination_edit", staff_edit, kwargs=_pk),
         Case(
             "awards:nomination_override",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"override": "on", "reason": "特批"},

@@ -88,6 +88,30 @@ def test_reviewer_of_the_unit_gets_403_on_score_page(client_for, unit_a, entry_a
     assert reverse("competition:sheet_edit", args=[entry_a.pk]) not in detail.content.decode()
 
 
+@pytest.mark.parametrize("conflict", ["own_unit", "declared"])
+def test_entry_page_hides_named_sheets_from_a_conflicted_reviewer(
+    client_for, office_user, unit_a, scored, conflict
+):
+    entry_a, entry_b = scored
+    if conflict == "own_unit":
+        insider = scoring.reviewer("insider", unit=unit_a)
+    else:
+        insider = scoring.reviewer("insider")
+        services.conflict_declare(actor=insider, unit=unit_a, reason="亲属任职")
+    client = client_for(insider)
+    own = client.get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert own.status_code == 200
+    assert own.context["sheets"] is None
+    assert own.context["standing"].weighted_total == pytest.approx(84)  # the aggregate stays
+    names = [sheet.reviewer.get_full_name() for sheet in entry_a.sheets.all()]
+    assert names and not [name for name in names if name in own.content.decode()]
+    other = client.get(reverse("competition:entry_detail", args=[entry_b.pk]))
+    assert [sheet.reviewer.username for sheet in other.context["sheets"]] == ["r1"]
+    # A colleague without the conflict still sees who gave what on unit A's entry.
+    colleague = client_for(office_user).get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert sorted(sheet.reviewer.username for sheet in colleague.context["sheets"]) == ["r1", "r2"]
+
+
 def test_entry_page_collects_evidence_panels(client_for, office_user, entry_a, monkeypatch):
     from common import panels
 

@@ -244,8 +244,9 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
-    year_require_unsealed(attachment.report.period.year)
-    if attachment.report.status not in EDITABLE_STATUSES:
+    report = _locked(attachment.report)  # a colleague may be submitting it
+    year_require_unsealed(report.period.year)
+    if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
     stored = attachment.file
     attachment.delete()

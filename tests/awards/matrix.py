@@ -121,14 +121,14 @@ def cases(world):
         ),
         Case(
             "awards:finding_create",
-            {"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"found_on": "2020-03-01", "evidence": "文号", "description": "情况"},
         ),
         Case(
             "awards:finding_withdraw",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_finding,
             method="post",
             data=lambda w, k: {"reason": "录入有误"},

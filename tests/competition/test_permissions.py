@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from awards import services as awards_services
+from awards.models import DisciplinaryFinding
 from competition import permissions, selectors
 from competition import services as competition_services
 from competition.models import NineProject, SpotCheck
@@ -122,10 +123,13 @@ def _office_objects(unit_a, staff_a, office_user, year):
         )
 
     entry = scoring.entry(unit_a, year)
+    nomination = af.nomination(unit_a, year, entry=entry)
     return {
         "reports.review_report": report(1, ReportStatus.SUBMITTED),
         "reports.manage_showcase": report(2, ReportStatus.ACCEPTED),
-        "awards.override_eligibility": af.nomination(unit_a, year, entry=entry),
+        "awards.override_eligibility": nomination,
+        "awards.record_finding": nomination,
+        "awards.withdraw_finding": nomination,
         "competition.score_entry": entry,
         "competition.view_sheets": entry,
         "competition.record_spot_check": unit_a,
@@ -156,6 +160,9 @@ def test_office_services_refuse_a_conflicted_unit(
     accepted = objects["reports.manage_showcase"]
     nomination = objects["awards.override_eligibility"]
     project = NineProject.objects.get(year=year, number=1)
+    finding = DisciplinaryFinding.objects.create(
+        nomination=nomination, found_on=datetime.date(2020, 2, 1), description="-", evidence="-"
+    )
     calls = {
         "accept": lambda: report_services.report_accept(actor=reviewer, report=submitted),
         "return": lambda: report_services.report_return(
@@ -167,6 +174,16 @@ def test_office_services_refuse_a_conflicted_unit(
         "unshowcase": lambda: report_services.showcase_unmark(actor=reviewer, report=accepted),
         "override": lambda: awards_services.nomination_override(
             actor=reviewer, nomination=nomination, override=True, reason="特批"
+        ),
+        "record finding": lambda: awards_services.finding_record(
+            actor=reviewer,
+            nomination=nomination,
+            found_on=datetime.date(2020, 3, 1),
+            description="情况",
+            evidence="文号",
+        ),
+        "withdraw finding": lambda: awards_services.finding_withdraw(
+            actor=reviewer, finding=finding, nomination=nomination, reason="录入有误"
         ),
     }
     allowed = []
@@ -194,5 +211,8 @@ def test_office_services_refuse_a_conflicted_unit(
     nomination.refresh_from_db()
     assert submitted.status == ReportStatus.SUBMITTED
     assert not nomination.override
+    assert list(DisciplinaryFinding.objects.values_list("pk", "withdrawn_at")) == [
+        (finding.pk, None)
+    ]
     assert not ShowcaseItem.objects.exists()
     assert not SpotCheck.objects.exists()

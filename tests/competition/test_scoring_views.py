@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from competition import permissions, services
-from competition.models import ScoreSheet
+from competition.models import ScoreSheet, SpotCheck
 from tests.competition import factories as scoring
 from tests.factories import UnitFactory, competition_year
 
@@ -110,6 +110,27 @@ def test_entry_page_hides_named_sheets_from_a_conflicted_reviewer(
     # A colleague without the conflict still sees who gave what on unit A's entry.
     colleague = client_for(office_user).get(reverse("competition:entry_detail", args=[entry_a.pk]))
     assert sorted(sheet.reviewer.username for sheet in colleague.context["sheets"]) == ["r1", "r2"]
+
+
+def test_spot_check_of_own_unit_is_refused_on_the_form(client_for, unit_a, unit_b, year):
+    insider = scoring.reviewer("insider", unit=unit_a)
+    client = client_for(insider)
+    data = {
+        "date": "2019-06-01",
+        "inspectors": "宫蕾",
+        "findings": "台账齐全",
+        "rating": "good",
+    }
+    url = reverse("competition:spot_check_create") + "?year=2019"
+    own = client.post(url, {**data, "unit": unit_a.pk})
+    assert own.status_code == 200
+    assert own.context["form"].errors["unit"] == [
+        "您与该单位存在利益冲突（本单位或已申报回避），不能记录对它的抽查。"
+    ]
+    assert not SpotCheck.objects.exists()
+    other = client.post(url, {**data, "unit": unit_b.pk})
+    assert other.status_code == 302
+    assert list(SpotCheck.objects.values_list("unit", "recorded_by")) == [(unit_b.pk, insider.pk)]
 
 
 def test_entry_page_collects_evidence_panels(client_for, office_user, entry_a, monkeypatch):

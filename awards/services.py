@@ -734,6 +734,9 @@ def shortlist_decide(
     """Record the decisions on a shortlisted candidate, within the unit's award limit."""
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
+    # The run first (as every shortlist write): two decisions at once on one unit's items
+    # cannot both fit into its last award.
+    _locked_run(item.run)
     item = (
         ShortlistItem.objects.select_for_update(of=("self",))
         .select_related("run__year", "nomination_ranking")

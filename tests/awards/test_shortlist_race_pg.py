@@ -1,7 +1,8 @@
-"""Two admins building the same shortlist at once, on PostgreSQL (real row locks).
+"""Two admins changing the same shortlist at once, on PostgreSQL (real row locks).
 
-The first build holds its transaction open while the second is posted; the second waits for
-the run's lock, then finds the rows taken and says so in Chinese (not an IntegrityError).
+The first holds its transaction open while the second tries; the second waits for the run's
+lock, then finds what the first did: the rows taken (said in Chinese, not an IntegrityError),
+or the unit's last award given.
 """
 
 import threading
@@ -9,12 +10,13 @@ import time
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from awards import services
-from awards.models import ShortlistItem
+from awards.models import ShortlistItem, UnitAwardLimit
 from tests import factories
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -86,3 +88,56 @@ def test_two_builds_at_once_second_answers_a_message(run, admin_user, unit_a, un
         "没有新增入围对象：符合条件的都已在入围名单上，或没有符合条件的。"
     ]
     assert ShortlistItem.objects.filter(run=run).count() == 2
+
+
+def test_two_decisions_at_once_keep_the_unit_limit(run, admin_user, unit_a, year):
+    services.shortlist_build(actor=admin_user, run=run, category="collective", top_n=3)
+    services.shortlist_build(actor=admin_user, run=run, category="unit", top_n=3)
+    UnitAwardLimit.objects.create(year=year, unit=unit_a, max_awards=1)
+    collective = run.shortlist.get(category="collective", unit=unit_a)
+    unit_item = run.shortlist.get(category="unit", unit=unit_a)
+    second_admin = factories.user_with_role("admin", username="boss_two")
+    decided, release, results = threading.Event(), threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                results["first"] = services.shortlist_decide(
+                    actor=admin_user, item=collective, award="certificate"
+                )
+                decided.set()
+                release.wait(10)
+        except Exception as exc:
+            results["first"] = exc
+        finally:
+            decided.set()
+            connection.close()
+
+    def second():
+        decided.wait(10)
+        try:
+            results["second"] = services.shortlist_decide(
+                actor=second_admin, item=unit_item, award="certificate"
+            )
+        except Exception as exc:
+            results["second"] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    decided.wait(10)
+    time.sleep(0.5)
+    second_waited = "second" not in results
+    release.set()
+    for thread in threads:
+        thread.join(15)
+
+    assert second_waited is True
+    assert not isinstance(results["first"], Exception), results["first"]
+    refused = results["second"]
+    assert isinstance(refused, ValidationError), refused
+    assert refused.messages == ["该单位本年度表彰名额上限为1个，已全部使用。"]
+    awarded = ShortlistItem.objects.filter(run=run, unit=unit_a).exclude(award="")
+    assert list(awarded.values_list("pk", flat=True)) == [collective.pk]

@@ -9,10 +9,8 @@ decide awards and export.
 import rules
 
 from competition.permissions import (
-    declared_conflict,
     is_admin,
     is_office_or_admin,
-    is_own_unit,
     is_staff_of_unit,
     office_acts,
     year_is_closed,
@@ -45,7 +43,7 @@ rules.add_rule("awards.view_evaluation", is_office_or_admin)
 rules.add_rule("awards.view_applications", rules.is_authenticated)
 rules.add_rule("awards.view_application", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("awards.apply_for_unit", is_staff_of_unit)
-rules.add_rule("awards.review_application", is_office_or_admin & ~is_own_unit & ~declared_conflict)
+rules.add_rule("awards.review_application", office_acts)
 rules.add_rule("awards.run_evaluation", is_admin)
 # obj: the year; its evaluation rules are read-only once it is closed (sealed).
 rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)

@@ -114,7 +114,7 @@ def cases(world):
         Case("awards:application_detail", own_unit_and_office(200, 404), kwargs=_application),
         Case(
             "awards:application_review",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_application,
             method="post",
             data=lambda w, k: {"decision": "accept"},

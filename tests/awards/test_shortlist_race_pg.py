@@ -26,11 +26,12 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def run(require_postgres, year, unit_a, unit_b, reviewers, admin_user):
-    for unit, points in [(unit_a, 25), (unit_b, 20)]:
+    for unit, points, team in [(unit_a, 25, ""), (unit_b, 20, ""), (unit_a, 15, "甲队")]:
         entry = scoring.entry(unit, year)
         for reviewer in reviewers:
             scoring.sheet(entry, reviewer, points, points, points, points)
-        af.nomination(unit, year, entry=entry)
+        kind = {"collective_kind": "team", "team_name": team} if team else {}
+        af.nomination(unit, year, entry=entry, **kind)
     return services.evaluation_run_build(
         run=services.evaluation_run_create(actor=admin_user, year=year)
     )
@@ -77,7 +78,7 @@ def test_two_builds_at_once_second_answers_a_message(run, admin_user, unit_a, un
         thread.join(15)
 
     assert second_waited is True
-    assert [item.recipient for item in results["first"]] == [unit_a.name, unit_b.name]
+    assert [item.recipient for item in results["first"]] == [unit_a.name, unit_b.name, "甲队"]
     response = results["second"]
     assert not isinstance(response, Exception), response
     assert (response.status_code, response["Location"]) == (
@@ -87,15 +88,13 @@ def test_two_builds_at_once_second_answers_a_message(run, admin_user, unit_a, un
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "没有新增入围对象：符合条件的都已在入围名单上，或没有符合条件的。"
     ]
-    assert ShortlistItem.objects.filter(run=run).count() == 2
+    assert ShortlistItem.objects.filter(run=run).count() == 3
 
 
 def test_two_decisions_at_once_keep_the_unit_limit(run, admin_user, unit_a, year):
     services.shortlist_build(actor=admin_user, run=run, category="collective", top_n=3)
-    services.shortlist_build(actor=admin_user, run=run, category="unit", top_n=3)
     UnitAwardLimit.objects.create(year=year, unit=unit_a, max_awards=1)
-    collective = run.shortlist.get(category="collective", unit=unit_a)
-    unit_item = run.shortlist.get(category="unit", unit=unit_a)
+    collective, team = run.shortlist.filter(unit=unit_a).order_by("rank")
     second_admin = factories.user_with_role("admin", username="boss_two")
     decided, release, results = threading.Event(), threading.Event(), {}
 
@@ -117,7 +116,7 @@ def test_two_decisions_at_once_keep_the_unit_limit(run, admin_user, unit_a, year
         decided.wait(10)
         try:
             results["second"] = services.shortlist_decide(
-                actor=second_admin, item=unit_item, award="certificate"
+                actor=second_admin, item=team, award="certificate"
             )
         except Exception as exc:
             results["second"] = exc

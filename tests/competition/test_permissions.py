@@ -3,9 +3,10 @@ import datetime
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from awards import services as awards_services
-from awards.models import DisciplinaryFinding
+from awards.models import DisciplinaryFinding, UnitApplication
 from competition import permissions, selectors
 from competition import services as competition_services
 from competition.models import NineProject, SpotCheck
@@ -130,6 +131,9 @@ def _office_objects(unit_a, staff_a, office_user, year):
         "awards.override_eligibility": nomination,
         "awards.record_finding": nomination,
         "awards.withdraw_finding": nomination,
+        "awards.review_application": UnitApplication.objects.create(
+            year=year, unit=unit_a, statement="-", evidence="-", submitted_at=timezone.now()
+        ),
         "competition.score_entry": entry,
         "competition.view_sheets": entry,
         "competition.record_spot_check": unit_a,

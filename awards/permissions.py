@@ -2,17 +2,17 @@
 
 Unit staff nominate for their own unit while the year is open and see their own unit's
 nominations and certificates; the office sees every nomination and may override eligibility
-with a reason; admins run evaluations, shortlist, decide awards and export.
+with a reason, except for a unit it has a conflict with; admins run evaluations, shortlist,
+decide awards and export.
 """
 
 import rules
 
 from competition.permissions import (
-    declared_conflict,
     is_admin,
     is_office_or_admin,
-    is_own_unit,
     is_staff_of_unit,
+    office_acts,
     year_is_closed,
     year_is_open,
 )
@@ -30,18 +30,20 @@ rules.add_rule("awards.view_nomination", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("awards.create_nomination", is_staff_of_unit)
 rules.add_rule("awards.edit_nomination", is_staff_of_unit & year_is_open)
 rules.add_rule("awards.download_attachment", is_office_or_admin | is_staff_of_unit)
-rules.add_rule("awards.override_eligibility", is_office_or_admin)
+# Never for a unit the office member has a conflict with (own unit, declared conflict).
+rules.add_rule("awards.override_eligibility", office_acts)
 # obj: the nomination. The office, or the nominating unit's staff, record a disciplinary
-# finding on the nominee's record; only the office withdraws one (entered in error).
-rules.add_rule("awards.record_finding", is_office_or_admin | is_staff_of_unit)
-rules.add_rule("awards.withdraw_finding", is_office_or_admin)
+# finding on the nominee's record; only the office withdraws one (entered in error). Neither
+# by an office member with a conflict with the unit.
+rules.add_rule("awards.record_finding", office_acts | is_staff_of_unit)
+rules.add_rule("awards.withdraw_finding", office_acts)
 rules.add_rule("awards.view_evaluation", is_office_or_admin)
 # Applications for the 奖状 (obj: the unit, or the application): the unit's staff apply while
 # the year is open; the office reviews, never its own unit's nor one it declared a conflict with.
 rules.add_rule("awards.view_applications", rules.is_authenticated)
 rules.add_rule("awards.view_application", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("awards.apply_for_unit", is_staff_of_unit)
-rules.add_rule("awards.review_application", is_office_or_admin & ~is_own_unit & ~declared_conflict)
+rules.add_rule("awards.review_application", office_acts)
 rules.add_rule("awards.run_evaluation", is_admin)
 # obj: the year; its evaluation rules are read-only once it is closed (sealed).
 rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)

@@ -567,6 +567,12 @@ def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:
 # --- shortlist and awards --------------------------------------------------------------------
 
 
+def _locked_run(run: EvaluationRun) -> EvaluationRun:
+    """Re-read the run under a lock: its shortlist is changed by one admin at a time, so two
+    builds at once cannot both add the same rows (the second finds them taken)."""
+    return EvaluationRun.objects.select_for_update().select_related("year").get(pk=run.pk)
+
+
 def _check_done(run: EvaluationRun) -> None:
     if run.status != RunStatus.DONE:
         raise ValidationError(_("只能从已完成的评选排名中确定入围名单。"), code="run_not_done")
@@ -583,6 +589,7 @@ def shortlist_build(
     """
     year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
+    run = _locked_run(run)
     _check_done(run)
     if (top_n is None) == (threshold is None):
         raise ValidationError(_("请填写入围人数或分数线（二者选一）。"), code="top_or_threshold")
@@ -631,6 +638,7 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
     """Put one nomination on the list by hand (it must be shortlistable)."""
     year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
+    run = _locked_run(run)
     _check_done(run)
     nomination = nomination_ranking.nomination
     if not (nomination_ranking.eligible or (nomination is not None and nomination.override)):
@@ -740,6 +748,9 @@ def shortlist_decide(
     """Record the decisions on a shortlisted candidate, within the unit's award limit."""
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
+    # The run first (as every shortlist write): two decisions at once on one unit's items
+    # cannot both fit into its last award.
+    _locked_run(item.run)
     item = (
         ShortlistItem.objects.select_for_update(of=("self",))
         .select_related("run__year", "nomination_ranking")

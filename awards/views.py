@@ -412,7 +412,12 @@ def shortlist_build(request, pk):
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("已新增%(n)s名入围对象。") % {"n": len(created)})
+        if created:
+            messages.success(request, _("已新增%(n)s名入围对象。") % {"n": len(created)})
+        else:  # e.g. another admin built the same list a moment ago
+            messages.info(
+                request, _("没有新增入围对象：符合条件的都已在入围名单上，或没有符合条件的。")
+            )
     return redirect("awards:shortlist", pk=pk)
 
 

@@ -6,8 +6,9 @@ Rules are django-rules predicates registered under dotted names; views call `may
 their own rules in their `permissions.py`, built from the predicates here.
 
 Roles: 单位填报员 (unit staff: their own unit only), 竞赛办公室 (office reviewers: every unit,
-never scoring their own), 管理员 (admins: everything office does not, such as exports and
-configuration). A Django superuser without a membership counts as admin.
+never acting on one they have a conflict with, `office_acts`), 管理员 (admins: everything office
+does not, such as exports and configuration). A Django superuser without a membership counts
+as admin.
 """
 
 import rules
@@ -145,6 +146,15 @@ def declared_conflict(user, obj):
     return ConflictDeclaration.objects.filter(reviewer=user, unit_id=unit_id).exists()
 
 
+# The conflict rule of every office action on a unit's records (reviewing its reports, marking
+# its showcase, recording its spot checks, approving its nominations, scoring its entries and
+# reading who gave what on them): the unit is the actor's own (Membership.unit) or one they
+# declared a conflict with. Without an object (may the user use the tool at all) nothing
+# conflicts; the object is checked when there is one.
+has_conflict = is_own_unit | declared_conflict
+office_acts = is_office_or_admin & ~has_conflict
+
+
 @rules.predicate
 def assignment_allows(user, entry):
     """Assigned to the entry, or the year lets unassigned reviewers score."""
@@ -160,9 +170,9 @@ def is_published(user, obj):
     return bool(getattr(obj, "published", False))
 
 
-# An office reviewer scores while the year is open, never his own unit (Membership.unit) nor a
-# unit he declared a conflict with. Admins judge nothing unless they are also office reviewers.
-may_score = is_office & year_is_open & ~is_own_unit & ~declared_conflict & assignment_allows
+# An office reviewer scores while the year is open, never a unit he has a conflict with.
+# Admins judge nothing unless they are also office reviewers.
+may_score = is_office & year_is_open & ~has_conflict & assignment_allows
 rules.add_rule("competition.score_entry", may_score)
 rules.add_rule("competition.view_entry", is_office_or_admin | is_staff_of_unit)
 rules.add_rule("competition.create_entry", is_staff_of_unit)
@@ -176,14 +186,16 @@ rules.add_rule(
 rules.add_rule(
     "competition.view_standings", is_office_or_admin | (is_unit_staff & results_published)
 )
-rules.add_rule("competition.view_sheets", is_office_or_admin)
+# Named sheets (who gave what): never on an entry of a unit the reader has a conflict with.
+rules.add_rule("competition.view_sheets", office_acts)
 rules.add_rule("competition.view_progress", is_office_or_admin)
 rules.add_rule("competition.manage_assignments", is_admin)
 rules.add_rule("competition.publish_results", is_admin)
 rules.add_rule("competition.declare_conflict", is_office)
 rules.add_rule("competition.view_conflicts", is_office_or_admin)
 rules.add_rule("competition.view_spot_check", is_office_or_admin | is_staff_of_unit)
-rules.add_rule("competition.record_spot_check", is_office_or_admin)
+# obj: the unit checked (none: may record spot checks at all).
+rules.add_rule("competition.record_spot_check", office_acts)
 rules.add_rule("competition.draw_spot_check", is_office_or_admin)
 rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
 rules.add_rule("competition.publish_notice", is_office_or_admin)

@@ -1109,9 +1109,17 @@ def spot_check_record(
     draw: SpotCheckDraw | None = None,
     photos=(),
 ) -> SpotCheck:
-    """Record a spot check (抽查) of a unit or one of its entries, with photos."""
+    """Record a spot check (抽查) of a unit or one of its entries, with photos; never by an
+    office member with a conflict with the unit (own unit, declared conflict)."""
+    from . import permissions
+
     year_require_unsealed(year)
     _require(actor, "competition.record_spot_check")
+    if not permissions.may(actor, "competition.record_spot_check", unit):
+        raise ValidationError(
+            {"unit": _("您与该单位存在利益冲突（本单位或已申报回避），不能记录对它的抽查。")},
+            code="conflict",
+        )
     if entry is not None and (entry.unit_id != unit.pk or entry.year_id != year.pk):
         raise ValidationError({"entry": _("参赛项目必须属于被抽查单位和该年度。")})
     check = SpotCheck(

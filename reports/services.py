@@ -1,7 +1,9 @@
 """Writes for the reports app. Each takes the acting user and runs in one transaction.
 
 The workflow lives in `_transition` alone: 草稿 → 已提交 → 已退回 → 已提交 → 已通过, and an
-admin's reopening 已通过 → 已退回. Every move is logged (ReportTransition) and, when the unit
+admin's reopening 已通过 → 已退回, which is no review move (`_REOPEN`). Each move checks the
+status of the row it has locked, so of two reviewers acting at once the second is refused with
+the status the first left. Every move is logged (ReportTransition) and, when the unit
 must be told (returned, accepted, reopened), a mail task is queued after commit.
 """
 
@@ -21,6 +23,7 @@ from common.queue import enqueue_on_commit
 from common.uploads import validate_upload
 from competition.enums import Role
 from competition.models import NineProject
+from competition.permissions import require
 from competition.services import year_require_unsealed
 
 from .enums import EDITABLE_STATUSES, ReportStatus
@@ -41,8 +44,9 @@ _ALLOWED = {
     ReportStatus.DRAFT: {ReportStatus.SUBMITTED},
     ReportStatus.SUBMITTED: {ReportStatus.RETURNED, ReportStatus.ACCEPTED},
     ReportStatus.RETURNED: {ReportStatus.SUBMITTED},
-    ReportStatus.ACCEPTED: {ReportStatus.RETURNED},  # an admin's reopening
 }
+# An admin's reopening, the only way out of 已通过 (report_reopen).
+_REOPEN = {ReportStatus.ACCEPTED: {ReportStatus.RETURNED}}
 _NOTIFY = {ReportStatus.RETURNED, ReportStatus.ACCEPTED}
 
 
@@ -54,10 +58,11 @@ def _locked(report: Report) -> Report:
 
 
 def _transition(
-    report: Report, *, actor, to: str, comment: str = "", at=None, notify=True
+    report: Report, *, actor, to: str, comment: str = "", at=None, notify=True, moves=_ALLOWED
 ) -> Report:
+    """Move a report locked by `_locked` (its status is the committed one) to `to`."""
     current = report.status
-    if to not in _ALLOWED.get(current, set()):
+    if to not in moves.get(current, set()):
         raise ValidationError(
             _("报告当前状态为“%(current)s”，不能改为“%(to)s”。")
             % {"current": ReportStatus(current).label, "to": ReportStatus(to).label},
@@ -86,6 +91,20 @@ def _transition(
     )
     if notify and to in _NOTIFY:
         enqueue_on_commit("reports.send_report_status_mail", transition_id=entry.pk)
+    return report
+
+
+def _locked_for_review(report: Report, *, actor) -> Report:
+    """Lock the report, then check it still awaits review: another reviewer may have
+    returned or accepted it since this one opened it."""
+    report = _locked(report)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            _("该报告已不在待审核状态（当前为“%(current)s”），可能已由其他审核人处理。")
+            % {"current": ReportStatus(report.status).label},
+            code="not_submitted",
+        )
+    require(actor, "reports.review_report", report)
     return report
 
 
@@ -170,7 +189,7 @@ def report_return(*, actor, report: Report, comment: str, at=None, notify=True) 
     year_require_unsealed(report.period.year)
     if not comment.strip():
         raise ValidationError({"comment": _("退回时必须填写审核意见。")}, code="comment_required")
-    report = _locked(report)
+    report = _locked_for_review(report, actor=actor)
     return _transition(
         report, actor=actor, to=ReportStatus.RETURNED, comment=comment.strip(), at=at, notify=notify
     )
@@ -178,7 +197,7 @@ def report_return(*, actor, report: Report, comment: str, at=None, notify=True) 
 
 @transaction.atomic
 def report_accept(*, actor, report: Report, comment: str = "", at=None, notify=True) -> Report:
-    report = _locked(report)
+    report = _locked_for_review(report, actor=actor)
     year_require_unsealed(report.period.year)
     return _transition(
         report, actor=actor, to=ReportStatus.ACCEPTED, comment=comment.strip(), at=at, notify=notify
@@ -199,6 +218,7 @@ def report_reopen(*, actor, report: Report, reason: str) -> Report:
         actor=actor,
         to=ReportStatus.RETURNED,
         comment=_("管理员重新开放：%(reason)s") % {"reason": reason.strip()},
+        moves=_REOPEN,
     )
 
 
@@ -224,8 +244,9 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
 
 @transaction.atomic
 def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
-    year_require_unsealed(attachment.report.period.year)
-    if attachment.report.status not in EDITABLE_STATUSES:
+    report = _locked(attachment.report)  # a colleague may be submitting it
+    year_require_unsealed(report.period.year)
+    if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
     stored = attachment.file
     attachment.delete()
@@ -239,6 +260,7 @@ def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> Sho
     year_require_unsealed(report.period.year)
     if report.status != ReportStatus.ACCEPTED:
         raise ValidationError(_("只有已通过的报告可以列为推广经验。"), code="not_accepted")
+    require(actor, "reports.manage_showcase", report)
     if not report.projects.filter(pk=project.pk).exists():
         raise ValidationError({"project": _("请选择该报告涉及的九大工程。")})
     item = ShowcaseItem.objects.filter(report=report).first() or ShowcaseItem(report=report)
@@ -254,6 +276,7 @@ def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> Sho
 @transaction.atomic
 def showcase_unmark(*, actor, report: Report) -> None:
     year_require_unsealed(report.period.year)
+    require(actor, "reports.manage_showcase", report)
     ShowcaseItem.objects.filter(report=report).delete()
 
 

@@ -140,10 +140,14 @@ def report_reopen(request, pk):
     require(request.user, "reports.reopen_report", report)
     form = ReopenForm(request.POST)
     if form.is_valid():
-        services.report_reopen(
-            actor=request.user, report=report, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, _("报告已重新开放，单位可修改后再次提交。"))
+        try:
+            services.report_reopen(
+                actor=request.user, report=report, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:  # reopened by another admin meanwhile
+            _errors(request, exc)
+        else:
+            messages.success(request, _("报告已重新开放，单位可修改后再次提交。"))
     else:
         # Say what is wrong (missing, or too long), not always "missing".
         for message in form.errors["reason"]:
@@ -159,7 +163,11 @@ def attachment_upload(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        services.attachment_add(actor=request.user, report=report, upload=upload)
+        try:
+            services.attachment_add(actor=request.user, report=report, upload=upload)
+        except ValidationError as exc:  # e.g. a colleague submitted the report meanwhile
+            _errors(request, exc)
+            return redirect("reports:report_detail", pk=pk)
         messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
     else:
         for message in form.errors.get("file", [_("请选择文件。")]):
@@ -179,7 +187,11 @@ def attachment_download(request, pk):
 def attachment_delete(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
     require(request.user, "reports.delete_attachment", attachment)
-    services.attachment_delete(actor=request.user, attachment=attachment)
+    try:
+        services.attachment_delete(actor=request.user, attachment=attachment)
+    except ValidationError as exc:  # e.g. a colleague submitted the report meanwhile
+        _errors(request, exc)
+        return redirect("reports:report_detail", pk=attachment.report_id)
     messages.success(request, _("附件已删除。"))
     return redirect("reports:report_edit", pk=attachment.report_id)
 
@@ -357,8 +369,12 @@ def showcase_mark(request, pk):
     require(request.user, "reports.manage_showcase", report)
     form = ShowcaseForm(request.POST, report=report)
     if form.is_valid():
-        services.showcase_mark(actor=request.user, report=report, **form.cleaned_data)
-        messages.success(request, _("已列为推广经验。"))
+        try:
+            services.showcase_mark(actor=request.user, report=report, **form.cleaned_data)
+        except ValidationError as exc:  # e.g. reopened by an admin meanwhile
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已列为推广经验。"))
     else:
         for errors in form.errors.values():
             for message in errors:

@@ -5,18 +5,23 @@ Each app lists its URLs in `tests/<app>/matrix.py` as a function `cases(world) -
 has no case, so a new view cannot be forgotten. Anonymous users are always sent to login.
 
 Roles in the matrix: staff_a (unit staff of unit A), staff_b (unit staff of unit B),
-office (office reviewer of no unit), admin. Objects are always unit A's.
+office (office reviewer of no unit), admin, and two office reviewers with a conflict with
+unit A (the conflict rule, `competition.permissions.office_acts`): office_own (a member of
+unit A) and office_declared (declared a conflict with unit A). Objects are always unit A's.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ROLES = ("staff_a", "staff_b", "office", "admin")
+# Where a case does not name them, a conflict changes nothing: they get what `office` gets.
+CONFLICTED = ("office_own", "office_declared")
 
 
 @dataclass
 class World:
-    """Unit A and B, their staff, an office reviewer, an admin and the year 2019."""
+    """Unit A and B, their staff, an office reviewer, an admin and the year 2019; the office
+    reviewers with a conflict with unit A."""
 
     unit_a: object
     unit_b: object
@@ -25,6 +30,8 @@ class World:
     office: object
     admin: object
     year: object
+    office_own: object = None
+    office_declared: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -45,6 +52,8 @@ class Case:
     label: str = ""
 
     def expected(self, role: str) -> set[int]:
+        if role in CONFLICTED and role not in self.expect:
+            role = "office"
         value = self.expect[role]
         return set(value) if isinstance(value, (set, list, tuple)) else {value}
 
@@ -59,6 +68,11 @@ def own_unit_and_office(ok=200, foreign=404) -> dict:
 
 def office_only(ok=200, staff=403) -> dict:
     return {"staff_a": staff, "staff_b": staff, "office": ok, "admin": ok}
+
+
+def conflicted(expect: dict, status=403) -> dict:
+    """`expect`, where the office reviewers with a conflict with unit A get `status`."""
+    return {**expect, **dict.fromkeys(CONFLICTED, status)}
 
 
 def admin_only(ok=200, others=403) -> dict:

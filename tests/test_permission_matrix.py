@@ -5,7 +5,9 @@ from importlib import import_module
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.matrix import ROLES, World
+from competition import services
+from tests import factories
+from tests.matrix import CONFLICTED, ROLES, World
 
 APPS = ("competition", "reports", "volunteers", "awards", "common")
 # URLs that are not ours to police here: Django admin (has its own login), auth and i18n views.
@@ -43,7 +45,20 @@ def _cases(world):
 
 @pytest.fixture
 def world(db, unit_a, unit_b, staff_a, staff_b, office_user, admin_user, year):
-    return World(unit_a, unit_b, staff_a, staff_b, office_user, admin_user, year)
+    office_own = factories.user_with_role("office", unit=unit_a, username="office_own")
+    office_declared = factories.user_with_role("office", username="office_declared")
+    services.conflict_declare(actor=office_declared, unit=unit_a, reason="亲属任职")
+    return World(
+        unit_a,
+        unit_b,
+        staff_a,
+        staff_b,
+        office_user,
+        admin_user,
+        year,
+        office_own=office_own,
+        office_declared=office_declared,
+    )
 
 
 def test_every_url_has_a_matrix_case(world):
@@ -61,7 +76,7 @@ def _request(client, case, world):
     return url, client.get(url)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", ROLES + CONFLICTED)
 def test_matrix_role(role, world, client_for):
     client = client_for(getattr(world, role))
     failures = []

@@ -27,7 +27,7 @@ from competition.models import (
 )
 from reports import services as reports
 from reports.enums import ReportStatus
-from reports.models import Report, ReportAttachment
+from reports.models import Report, ReportAttachment, ShowcaseItem
 from tests import factories
 from tests.awards import factories as af
 from tests.competition import conftest as _c
@@ -389,15 +389,29 @@ def test_activity_create_page_refuses_with_message(client_for, year, staff_a, wo
     assert not Activity.objects.exists()
 
 
-def test_uncaught_refusal_redirects_with_message(client_for, year, staff_a, draft_a):
-    """The attachment delete view does not catch ValidationError; the middleware answers."""
+def test_uncaught_refusal_redirects_with_message(client_for, year, office_user, accepted_a):
+    """The showcase unmark view does not catch ValidationError; the middleware answers."""
+    reports.showcase_mark(
+        actor=office_user, report=accepted_a, title="经验", project=factories.nine_project(1)
+    )
+    seal(year)
+    client = client_for(office_user)
+    detail = reverse("reports:report_detail", args=[accepted_a.pk])
+    url = reverse("reports:showcase_unmark", args=[accepted_a.pk])
+    response = client.post(url, HTTP_REFERER="http://testserver" + detail)
+    assert (response.status_code, response["Location"]) == (302, "http://testserver" + detail)
+    assert [str(m) for m in response.wsgi_request._messages] == [SEALED]
+    assert ShowcaseItem.objects.filter(report=accepted_a).exists()
+
+
+def test_attachment_delete_refused_with_message(client_for, year, staff_a, draft_a):
+    """The delete view answers a refusal itself (the year sealed, or the report submitted by
+    a colleague meanwhile): back to the report, which it can still show."""
     attachment = reports.attachment_add(actor=staff_a, report=draft_a, upload=png())
     seal(year)
-    client = client_for(staff_a)
-    edit = reverse("reports:report_edit", args=[draft_a.pk])
     url = reverse("reports:attachment_delete", args=[attachment.pk])
-    response = client.post(url, HTTP_REFERER="http://testserver" + edit)
-    assert (response.status_code, response["Location"]) == (302, "http://testserver" + edit)
+    response = client_for(staff_a).post(url)
+    assert response["Location"] == reverse("reports:report_detail", args=[draft_a.pk])
     assert [str(m) for m in response.wsgi_request._messages] == [SEALED]
     assert ReportAttachment.objects.filter(pk=attachment.pk).exists()
 

@@ -7,7 +7,14 @@ from awards.models import DisciplinaryFinding, NominationAttachment, UnitApplica
 from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
-from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
+from tests.matrix import (
+    Case,
+    admin_only,
+    conflicted,
+    everyone,
+    office_only,
+    own_unit_and_office,
+)
 
 
 def _nomination(w):
@@ -110,7 +117,7 @@ def cases(world):
         Case("awards:nomination_edit", staff_edit, kwargs=_pk),
         Case(
             "awards:nomination_override",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"override": "on", "reason": "特批"},
@@ -123,21 +130,21 @@ def cases(world):
         Case("awards:application_detail", own_unit_and_office(200, 404), kwargs=_application),
         Case(
             "awards:application_review",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_application,
             method="post",
             data=lambda w, k: {"decision": "accept"},
         ),
         Case(
             "awards:finding_create",
-            {"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk,
             method="post",
             data=lambda w, k: {"found_on": "2020-03-01", "evidence": "文号", "description": "情况"},
         ),
         Case(
             "awards:finding_withdraw",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_finding,
             method="post",
             data=lambda w, k: {"reason": "录入有误"},

@@ -213,6 +213,23 @@ def test_home_panel_for_office(client_for, office_user, year):
     assert "2019年度评比表彰" in page
 
 
+def test_shortlist_build_twice_says_nothing_was_added(client_for, admin_user, finished_run):
+    """What the loser of two builds at once sees (the race itself: test_shortlist_race_pg)."""
+    client = client_for(admin_user)
+    url = reverse("awards:shortlist_build", args=[finished_run.pk])
+    first = client.post(url, {"category": "collective", "top_n": 2})
+    count = ShortlistItem.objects.count()
+    assert [str(m) for m in client.get(first["Location"]).context["messages"]] == [
+        f"已新增{count}名入围对象。"
+    ]
+    second = client.post(url, {"category": "collective", "top_n": 2})
+    assert second["Location"] == reverse("awards:shortlist", args=[finished_run.pk])
+    assert [str(m) for m in second.wsgi_request._messages] == [
+        "没有新增入围对象：符合条件的都已在入围名单上，或没有符合条件的。"
+    ]
+    assert ShortlistItem.objects.count() == count == 2
+
+
 def test_unit_page_lists_awards(client_for, admin_user, staff_a, unit_a, finished_run):
     item = services.shortlist_build(
         actor=admin_user, run=finished_run, category="collective", top_n=1

@@ -13,7 +13,14 @@ from competition.models import (
 )
 from tests import factories
 from tests.competition import factories as scoring
-from tests.matrix import Case, admin_only, everyone, office_only, own_unit_and_office
+from tests.matrix import (
+    Case,
+    admin_only,
+    conflicted,
+    everyone,
+    office_only,
+    own_unit_and_office,
+)
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -88,6 +95,16 @@ def _draw(w):
         "pk": SpotCheckDraw.objects.create(
             year=w.year, seed=1, count=1, pool=[[w.unit_a.pk, 3]], result=[w.unit_a.pk]
         ).pk
+    }
+
+
+def _spot_check_data(w, kwargs):
+    return {
+        "unit": w.unit_a.pk,
+        "date": "2019-06-01",
+        "inspectors": "许文华",
+        "findings": "台账齐全",
+        "rating": "good",
     }
 
 
@@ -264,7 +281,7 @@ def _year_rules_cases():
 
 def cases(world):
     staff_edit = {"staff_a": 200, "staff_b": 404, "office": 403, "admin": 403}
-    office_scores = {"staff_a": 403, "staff_b": 404, "office": 200, "admin": 403}
+    office_scores = conflicted({"staff_a": 403, "staff_b": 404, "office": 200, "admin": 403})
     staff_only = {"staff_a": 200, "staff_b": 200, "office": 403, "admin": 403}
     office_post = {"staff_a": 403, "staff_b": 403, "office": 302, "admin": 302}
     return [
@@ -329,6 +346,14 @@ def cases(world):
         ),
         Case("competition:spot_check_list", everyone(200)),
         Case("competition:spot_check_create", office_only(200, 403)),
+        Case(
+            "competition:spot_check_create",
+            # A conflict is the unit field's error: the form again, saying why.
+            conflicted(office_only(302, 403), 200),
+            method="post",
+            data=_spot_check_data,
+            label="post",
+        ),
         Case(
             "competition:spot_check_detail",
             own_unit_and_office(200, 404),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from competition import permissions, services
-from competition.models import ScoreSheet
+from competition.models import ScoreSheet, SpotCheck
 from tests.competition import factories as scoring
 from tests.factories import UnitFactory, competition_year
 
@@ -86,6 +86,51 @@ def test_reviewer_of_the_unit_gets_403_on_score_page(client_for, unit_a, entry_a
     assert response.status_code == 403
     detail = client_for(insider).get(reverse("competition:entry_detail", args=[entry_a.pk]))
     assert reverse("competition:sheet_edit", args=[entry_a.pk]) not in detail.content.decode()
+
+
+@pytest.mark.parametrize("conflict", ["own_unit", "declared"])
+def test_entry_page_hides_named_sheets_from_a_conflicted_reviewer(
+    client_for, office_user, unit_a, scored, conflict
+):
+    entry_a, entry_b = scored
+    if conflict == "own_unit":
+        insider = scoring.reviewer("insider", unit=unit_a)
+    else:
+        insider = scoring.reviewer("insider")
+        services.conflict_declare(actor=insider, unit=unit_a, reason="亲属任职")
+    client = client_for(insider)
+    own = client.get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert own.status_code == 200
+    assert own.context["sheets"] is None
+    assert own.context["standing"].weighted_total == pytest.approx(84)  # the aggregate stays
+    names = [sheet.reviewer.get_full_name() for sheet in entry_a.sheets.all()]
+    assert names and not [name for name in names if name in own.content.decode()]
+    other = client.get(reverse("competition:entry_detail", args=[entry_b.pk]))
+    assert [sheet.reviewer.username for sheet in other.context["sheets"]] == ["r1"]
+    # A colleague without the conflict still sees who gave what on unit A's entry.
+    colleague = client_for(office_user).get(reverse("competition:entry_detail", args=[entry_a.pk]))
+    assert sorted(sheet.reviewer.username for sheet in colleague.context["sheets"]) == ["r1", "r2"]
+
+
+def test_spot_check_of_own_unit_is_refused_on_the_form(client_for, unit_a, unit_b, year):
+    insider = scoring.reviewer("insider", unit=unit_a)
+    client = client_for(insider)
+    data = {
+        "date": "2019-06-01",
+        "inspectors": "宫蕾",
+        "findings": "台账齐全",
+        "rating": "good",
+    }
+    url = reverse("competition:spot_check_create") + "?year=2019"
+    own = client.post(url, {**data, "unit": unit_a.pk})
+    assert own.status_code == 200
+    assert own.context["form"].errors["unit"] == [
+        "您与该单位存在利益冲突（本单位或已申报回避），不能记录对它的抽查。"
+    ]
+    assert not SpotCheck.objects.exists()
+    other = client.post(url, {**data, "unit": unit_b.pk})
+    assert other.status_code == 302
+    assert list(SpotCheck.objects.values_list("unit", "recorded_by")) == [(unit_b.pk, insider.pk)]
 
 
 def test_entry_page_collects_evidence_panels(client_for, office_user, entry_a, monkeypatch):

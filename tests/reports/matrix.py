@@ -6,7 +6,7 @@ from competition.models import NineProject
 from reports import services
 from reports.enums import ReportStatus
 from tests.factories import competition_year
-from tests.matrix import Case, everyone, office_only, own_unit_and_office
+from tests.matrix import Case, conflicted, everyone, office_only, own_unit_and_office
 from tests.reports import factories as rf
 
 PNG = (
@@ -45,7 +45,8 @@ def cases(world):
         Case("reports:report_list", everyone(200)),
         Case(
             "reports:report_start",
-            {"staff_a": 302, "staff_b": 302, "office": 404, "admin": 404},
+            # An office member of unit A finds its unit, but starts no report.
+            {"staff_a": 302, "staff_b": 302, "office": 404, "admin": 404, "office_own": 403},
             kwargs=lambda w: {"period_pk": rf.period(w.year, 2).pk},
             method="post",
             label="staff start their own unit's report",
@@ -60,7 +61,7 @@ def cases(world):
         ),
         Case(
             "reports:report_review",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk(submitted),
             method="post",
             data=lambda w, kw: {"decision": "accept"},
@@ -83,7 +84,7 @@ def cases(world):
         Case("reports:attachment_delete", STAFF_A_ONLY, kwargs=_attachment, method="post"),
         Case(
             "reports:showcase_mark",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk(accepted),
             method="post",
             data=lambda w, kw: {
@@ -93,7 +94,7 @@ def cases(world):
         ),
         Case(
             "reports:showcase_unmark",
-            {"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302},
+            conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_pk(accepted),
             method="post",
         ),

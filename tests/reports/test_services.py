@@ -139,6 +139,8 @@ def test_return_then_resubmit_then_accept(submitted_a, staff_a, office_user):
         (ReportStatus.DRAFT, "accept"),
         (ReportStatus.DRAFT, "return"),
         (ReportStatus.ACCEPTED, "accept"),
+        # Reopening an accepted report is the admin's (report_reopen), no review move.
+        (ReportStatus.ACCEPTED, "return"),
         (ReportStatus.ACCEPTED, "submit"),
         (ReportStatus.RETURNED, "accept"),
     ],

@@ -9,6 +9,7 @@ from competition.models import NineProject
 from reports import services
 from reports.enums import ReportStatus
 from reports.models import Report, ReportAttachment, ReportTransition, ShowcaseItem
+from tests import factories
 from tests.factories import UnitFactory
 from tests.reports import factories as rf
 from tests.reports.matrix import PNG
@@ -162,6 +163,56 @@ def test_upload_oversized_refused(client_for, staff_a, draft_a, settings):
     )
     assert "超过上限" in response.content.decode()
     assert not ReportAttachment.objects.exists()
+
+
+def _submitted_meanwhile(monkeypatch, colleague, name):
+    """Between the view's check and the service, a colleague submits the report."""
+    real = getattr(services, name)
+
+    def late(*, actor, **kwargs):
+        report = kwargs.get("report") or kwargs["attachment"].report
+        project = NineProject.objects.get(year=report.period.year, number=1)
+        services.report_save(
+            actor=colleague,
+            report=Report.objects.get(pk=report.pk),
+            data=rf.COMPLETE,
+            projects=[project],
+            submit=True,
+        )
+        return real(actor=actor, **kwargs)
+
+    monkeypatch.setattr(services, name, late)
+
+
+def test_upload_after_a_colleague_submitted_answers_a_message(
+    client_for, staff_a, unit_a, draft_a, monkeypatch
+):
+    colleague = factories.user_with_role("unit_staff", unit=unit_a, username="staff_a2")
+    _submitted_meanwhile(monkeypatch, colleague, "attachment_add")
+    url = reverse("reports:attachment_upload", args=[draft_a.pk])
+    client = client_for(staff_a)
+    response = client.post(url, {"file": SimpleUploadedFile("a.png", PNG)})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:report_detail", args=[draft_a.pk])
+    page = client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["报告已提交或已通过，不能再添加附件。"]
+    assert not ReportAttachment.objects.exists()
+
+
+def test_attachment_delete_after_a_colleague_submitted_answers_a_message(
+    client_for, staff_a, unit_a, draft_a, monkeypatch
+):
+    colleague = factories.user_with_role("unit_staff", unit=unit_a, username="staff_a2")
+    upload = SimpleUploadedFile("a.png", PNG)
+    attachment = services.attachment_add(actor=staff_a, report=draft_a, upload=upload)
+    _submitted_meanwhile(monkeypatch, colleague, "attachment_delete")
+    url = reverse("reports:attachment_delete", args=[attachment.pk])
+    client = client_for(staff_a)
+    response = client.post(url)
+    assert response["Location"] == reverse("reports:report_detail", args=[draft_a.pk])
+    page = client.get(response["Location"])
+    assert [str(m) for m in page.context["messages"]] == ["报告已提交或已通过，不能删除附件。"]
+    assert ReportAttachment.objects.get() == attachment
 
 
 def test_upload_and_download(client_for, staff_a, staff_b, office_user, draft_a):

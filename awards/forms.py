@@ -5,7 +5,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm
+from common.forms import PortalForm, PortalModelForm, UploadField
 from volunteers.models import ModelWorker
 
 from .enums import (
@@ -173,7 +173,7 @@ class OverrideForm(PortalForm):
 
 
 class AttachmentForm(PortalForm):
-    file = forms.FileField(label=_("附件"))
+    file = UploadField(label=_("附件"))
 
 
 class SettingsForm(PortalModelForm):

@@ -77,6 +77,28 @@ class TextGuardMixin:
         super().full_clean()
 
 
+class UploadField(forms.FileField):
+    """A file field whose own refusals say in plain Chinese what to do (Django's speak of
+    "the form's encoding type"); `common.uploads.validate_upload` checks the file itself."""
+
+    default_error_messages = {
+        "required": _("请选择要上传的文件。"),
+        "missing": _("请选择要上传的文件。"),
+        "invalid": _("没有收到文件，请重新选择文件后再上传。"),
+        "empty": _("所选文件是空文件（0 字节），请检查后重新选择。"),
+    }
+
+
+def error_lines(form) -> list[str]:
+    """The form's errors as lines for a page that redirects: "<label>：<message>"."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for message in errors:
+            lines.append(f"{field.label}：{message}" if field is not None else message)
+    return lines
+
+
 class PortalForm(TextGuardMixin, forms.Form):
     pass
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import selectors
@@ -127,7 +127,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.FileField):
+class MultipleImageField(UploadField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         super().__init__(*args, **kwargs)

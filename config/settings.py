@@ -155,6 +155,12 @@ WHITENOISE_MANIFEST_STRICT = False
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 MEDIA_URL = ""
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Per record (a report, an activity, a nomination, a spot check): files and their total size.
+UPLOAD_MAX_FILES_PER_RECORD = env.int("UPLOAD_MAX_FILES_PER_RECORD", default=10)
+UPLOAD_MAX_BYTES_PER_RECORD = env.int("UPLOAD_MAX_BYTES_PER_RECORD", default=30 * 1024 * 1024)
+# An image is decoded in full to be checked: cap its pixels (all frames), 50 million by
+# default (a 50-megapixel phone photo; about 150 MB while it is decoded).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 # A report still missing this many days after the deadline is listed as 逾期未报.
 REPORT_ESCALATION_DAYS = env.int("REPORT_ESCALATION_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

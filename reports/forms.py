@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import validate_upload
 from competition.models import NineProject, ReportingPeriod, UnitKind
 from competition.selectors import projects_of
@@ -55,7 +55,7 @@ class ReportForm(PortalModelForm):
 
 
 class AttachmentForm(PortalForm):
-    file = forms.FileField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
+    file = UploadField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,13 @@ pytestmark = pytest.mark.django_db
 
 APPS = ("common", "competition", "reports", "volunteers", "awards")
 
-PNG = (
+PNG = (  # a 1×1 PNG that decodes (uploads are decoded in full: common/uploads.py)
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdacd`\xf8_\x0f\x00\x02\x87\x01\x80\xebG\xba\x92"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+# Right header, broken data: passed a check that reads only the first bytes.
+BROKEN_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
     b"\x00\x00IEND\xaeB`\x82"
@@ -57,6 +63,8 @@ BAD_FILES = [
     ("svg", "照片.svg", SVG, "不支持的文件类型“svg”"),
     ("exe", "setup.exe", EXE, "不支持的文件类型“exe”"),
     ("html", "page.html", HTML, "不支持的文件类型“html”"),
+    ("broken-png", "照片.png", BROKEN_PNG, "已损坏或不是完整的图片"),
+    ("html-after-pdf", "报告.pdf", b"%PDF-1.4\n%%EOF\n" + HTML, "文件结尾之后还附带了其他内容"),
 ]
 
 

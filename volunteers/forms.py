@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, projects_of, year_of_date
 
@@ -170,7 +170,7 @@ class ServiceRecordForm(PortalModelForm):
 
 
 class PhotoForm(PortalForm):
-    file = forms.FileField(label=_("照片"))
+    file = UploadField(label=_("照片"), help_text=_("JPG、PNG、GIF 或 WebP 图片。"))
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

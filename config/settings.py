@@ -122,11 +122,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username+address after repeated failures, and let it cool off
-# (the default locks forever, which turns a typo spree into a help-desk call).
+# django-axes: lock a username at one address after repeated failures, and a username alone
+# (over every address: guesses spread over many addresses) after more; let both cool off
+# (the default locks forever, which turns a typo spree into a help-desk call). Axes has one
+# limit for all its rules: `common.auth.PortalAxesHandler` gives each rule its own.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_LOCKOUT_RULES = [
+    (["username", "ip_address"], AXES_FAILURE_LIMIT),
+    (["username"], LOGIN_USERNAME_FAILURE_LIMIT),
+]
+AXES_LOCKOUT_PARAMETERS = [parameters for parameters, _limit in LOGIN_LOCKOUT_RULES]
+AXES_HANDLER = "common.auth.PortalAxesHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 CSRF_FAILURE_VIEW = "common.errors.csrf_failure"
 AXES_RESET_ON_SUCCESS = True

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.forms import BaseForm
+from django.forms import BaseForm, CharField
 from django.urls import reverse
 
 from common.forms import TextGuardMixin
@@ -379,6 +379,28 @@ def test_every_portal_form_refuses_control_characters():
     ours = [cls for cls in set(_form_classes(BaseForm)) if cls.__module__.split(".")[0] in APPS]
     assert len(ours) > 30
     assert [cls for cls in ours if not issubclass(cls, TextGuardMixin)] == []
+
+
+def test_the_admins_service_forms_refuse_control_characters(rf, admin_user):
+    """The Django admin's writes go through `ServiceAdminMixin`, whose form has the guard."""
+    from django.contrib import admin
+
+    from common.admin import ServiceAdminMixin
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    admins = [a for a in admin.site._registry.values() if isinstance(a, ServiceAdminMixin)]
+    assert admins
+    for model_admin in admins:
+        form_class = model_admin.get_form(request)
+        assert issubclass(form_class, TextGuardMixin), type(model_admin).__name__
+        text_fields = [
+            name for name, f in form_class.base_fields.items() if isinstance(f, CharField)
+        ]
+        if text_fields:
+            form = form_class(data={name: "\x01" for name in text_fields})
+            form.is_valid()
+            assert "不可见的控制字符" in str(form.errors[text_fields[0]]), model_admin
 
 
 def test_the_valid_versions_of_the_cases_are_accepted(world, client_for):

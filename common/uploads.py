@@ -82,9 +82,10 @@ def _content_matches(extension: str, sniffed: str | None) -> bool:
 
 # Pillow's name of each image type we accept: an image is decoded only as what its name says.
 _PILLOW_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
-# What a PDF may carry after its last end-of-file marker: line ends and padding, nothing else.
+# What a PDF may carry after its last end-of-file marker (which must lie in its last 1024
+# bytes): white space and padding, nothing else.
 _PDF_EOF = b"%%EOF"
-_PDF_PADDING = b" \t\r\n\x00"
+_PDF_PADDING = b" \t\r\n\x0c\x00"  # PDF's white-space characters
 
 
 def _bad_image(upload) -> ValidationError:
@@ -97,24 +98,22 @@ def _bad_image(upload) -> ValidationError:
 
 def _save_image(image, extension: str, out) -> None:
     """Write only what is shown: pixels (every frame of an animation), the colour profile,
-    the transparency; phone photos are turned upright first (their EXIF is dropped)."""
+    the transparency; phone photos are turned upright first, then their metadata dropped."""
     kind = _PILLOW_FORMATS[extension]
-    icc = image.info.get("icc_profile")
-    options = {"icc_profile": icc} if icc else {}
-    if kind in ("GIF", "WEBP") and getattr(image, "n_frames", 1) > 1:
-        image.info.pop("comment", None)
-        image.save(out, kind, save_all=True, **options)
-        return
     if kind == "JPEG":
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L", "CMYK"):
             image = image.convert("RGB")
-        image.save(out, "JPEG", quality=90, **options)
-    elif kind == "WEBP":
-        image.save(out, "WEBP", quality=90, **options)
-    else:
-        image.info.pop("comment", None)
-        image.save(out, kind, **options)
+    # Some writers carry these over from what was read (JPEG its comment).
+    for key in ("comment", "exif", "xmp", "XML:com.adobe.xmp"):
+        image.info.pop(key, None)
+    icc = image.info.get("icc_profile")
+    options = {"icc_profile": icc} if icc else {}
+    if kind in ("GIF", "WEBP") and getattr(image, "n_frames", 1) > 1:
+        options["save_all"] = True
+    if kind in ("JPEG", "WEBP"):
+        options["quality"] = 90
+    image.save(out, kind, **options)
 
 
 def _reencoded_image(upload, extension: str) -> ContentFile:

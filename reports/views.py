@@ -159,8 +159,12 @@ def attachment_upload(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        services.attachment_add(actor=request.user, report=report, upload=upload)
-        messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
+        try:
+            services.attachment_add(actor=request.user, report=report, upload=upload)
+        except ValidationError as exc:  # the caps per report, a report no longer editable
+            _errors(request, exc)
+        else:
+            messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
     else:
         for message in form.errors.get("file", [_("请选择文件。")]):
             messages.error(request, message)

@@ -60,11 +60,14 @@ def test_a_photo_loses_its_metadata_and_is_turned_upright(staff_a, unit_a, year)
     exif[0x0112] = 6  # orientation: the camera was turned; shown rotated by 90°
     exif[0x010F] = "GPS-Kamera"
     activity = ActivityFactory(unit=unit_a)
-    upload = SimpleUploadedFile("现场.jpg", image_bytes("JPEG", (4, 3), exif=exif.tobytes()))
+    content = image_bytes("JPEG", (4, 3), exif=exif.tobytes(), comment=b"GPS-Kommentar")
+    upload = SimpleUploadedFile("现场.jpg", content)
     photo = volunteer_services.activity_photo_add(actor=staff_a, activity=activity, upload=upload)
-    stored = Image.open(io.BytesIO(stored_bytes(photo.file)))
+    content = stored_bytes(photo.file)
+    stored = Image.open(io.BytesIO(content))
     assert stored.size == (3, 4)
     assert not stored.getexif()
+    assert b"GPS-K" not in content
 
 
 def test_an_animated_gif_keeps_its_frames():
@@ -239,3 +242,15 @@ def test_no_file_chosen_says_so(client_for, staff_a, unit_a):
     url = reverse("volunteers:photo_upload", args=[activity.pk])
     response = client_for(staff_a).post(url, {"caption": "现场"}, follow=True)
     assert messages_of(response) == ["照片：请选择要上传的文件。"]
+
+
+def test_a_refusal_at_the_cap_is_a_message_on_the_page(settings, client_for, staff_a, unit_a, year):
+    settings.UPLOAD_MAX_FILES_PER_RECORD = 1
+    report = make_report(unit_a, period(year, 1), actor=staff_a)
+    url = reverse("reports:attachment_upload", args=[report.pk])
+    client = client_for(staff_a)
+    client.post(url, {"file": SimpleUploadedFile("一.pdf", PDF)}, follow=True)  # reads its message
+    response = client.post(url, {"file": SimpleUploadedFile("二.pdf", PDF)}, follow=True)
+    assert response.status_code == 200
+    assert messages_of(response) == ["每条记录最多上传 1 个文件，已有 1 个；请先删除不需要的文件。"]
+    assert report.attachments.count() == 1

@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import PortalForm, PortalModelForm, UploadField
 from volunteers.models import ModelWorker
 
 from .enums import (
@@ -29,7 +30,7 @@ def _helper(label, *layout) -> FormHelper:
     return helper
 
 
-class NominationForm(forms.ModelForm):
+class NominationForm(PortalModelForm):
     """A nomination of the user's unit: its entries and model workers only."""
 
     class Meta:
@@ -89,7 +90,7 @@ class NominationForm(forms.ModelForm):
         return data
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(PortalModelForm):
     """A unit's application for the 奖状: what it organised and the facts that show it."""
 
     class Meta:
@@ -105,7 +106,7 @@ class ApplicationForm(forms.ModelForm):
         self.helper = _helper(_("提交申报"))
 
 
-class ApplicationReviewForm(forms.Form):
+class ApplicationReviewForm(PortalForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=[("accept", _("通过")), ("return", _("退回修改")), ("refuse", _("不通过"))],
@@ -124,7 +125,7 @@ class ApplicationReviewForm(forms.Form):
         self.helper = _helper(_("保存审核结果"))
 
 
-class FindingForm(forms.Form):
+class FindingForm(PortalForm):
     """A disciplinary finding on the nominee's record (违纪违法记录)."""
 
     found_on = forms.DateField(
@@ -147,11 +148,11 @@ class FindingForm(forms.Form):
         self.helper = _helper(_("记录"))
 
 
-class WithdrawFindingForm(forms.Form):
+class WithdrawFindingForm(PortalForm):
     reason = forms.CharField(label=_("撤销理由"), max_length=200)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(PortalForm):
     override = forms.BooleanField(label=_("特批入围（不符合条件或材料不全时）"), required=False)
     reason = forms.CharField(
         label=_("特批理由"),
@@ -171,11 +172,11 @@ class OverrideForm(forms.Form):
         return data
 
 
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("附件"))
+class AttachmentForm(PortalForm):
+    file = UploadField(label=_("附件"))
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(PortalModelForm):
     """The year's evaluation rules: the unit ranking's weights and late-report factor, the
     service years, the award limit, one tie-break slot per rule the year allows (its
     criteria and the earlier submission: `rules`, from `services.tie_break_rules`) and the
@@ -252,7 +253,7 @@ class SettingsForm(forms.ModelForm):
         return data
 
 
-class AwardLimitForm(forms.Form):
+class AwardLimitForm(PortalForm):
     """A unit's own cap on awards in the year; left empty, the year's cap applies again."""
 
     unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=None)
@@ -270,7 +271,7 @@ class AwardLimitForm(forms.Form):
         self.helper = _helper(_("保存单位名额"), Row(Column("unit"), Column("max_awards")))
 
 
-class ShortlistBuildForm(forms.Form):
+class ShortlistBuildForm(PortalForm):
     category = forms.ChoiceField(label=_("类别"), choices=ShortlistCategory.choices)
     top_n = forms.IntegerField(label=_("前N名"), min_value=1, max_value=1000, required=False)
     threshold = forms.FloatField(label=_("或分数线"), min_value=0, max_value=100, required=False)
@@ -288,7 +289,7 @@ class ShortlistBuildForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PortalForm):
     award = forms.ChoiceField(label=_("表彰"), required=False)
     recommend_province = forms.BooleanField(label=_("推荐参加省级评选"), required=False)
     recuperation_priority = forms.BooleanField(label=_("优先安排劳模休养、交流"), required=False)
@@ -309,7 +310,7 @@ class DecisionForm(forms.Form):
             del self.fields["recuperation_priority"]
 
 
-class YearOpenForm(forms.Form):
+class YearOpenForm(PortalForm):
     """Open a new competition year from an existing one (开启新年度)."""
 
     source = forms.ModelChoiceField(label=_("沿用哪一年度的规则"), queryset=None, empty_label=None)

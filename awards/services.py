@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.queue import enqueue_on_commit
 from common.services import notification_create, reminder_claim
-from common.uploads import validate_upload
+from common.uploads import check_record_room, display_name, stored_size, validate_upload
 from competition import services as competition_services
 from competition.enums import YearStatus
 from competition.models import CompetitionYear
@@ -278,15 +278,24 @@ def finding_withdraw(
     return finding
 
 
+_ATTACHMENT_NAME_LENGTH = NominationAttachment._meta.get_field("original_name").max_length
+
+
 @transaction.atomic
 def nomination_attachment_add(*, actor, nomination: Nomination, upload) -> NominationAttachment:
     year_require_unsealed(nomination.year)
     require(actor, "awards.edit_nomination", nomination)
-    validate_upload(upload)
+    stored = validate_upload(upload)
+    # The nomination's row is locked so that two uploads at once cannot both pass the caps.
+    Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+    held = [stored_size(attachment.file) for attachment in nomination.attachments.all()]
+    check_record_room(count=len(held), total=sum(held), adding=[stored])
     attachment = NominationAttachment(
-        nomination=nomination, original_name=upload.name[:255], uploaded_by=actor
+        nomination=nomination,
+        original_name=display_name(upload.name, _ATTACHMENT_NAME_LENGTH),
+        uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(upload.name, stored, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.errors import refusal
+from common.forms import error_lines
 from common.pdf import FontMissing
 from common.uploads import file_response
 from common.xlsx import xlsx_response
@@ -224,7 +225,7 @@ def attachment_upload(request, pk):
     form = AttachmentForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError(_("请选择要上传的文件。"))
+            raise ValidationError(error_lines(form))
         services.nomination_attachment_add(
             actor=request.user, nomination=nomination, upload=form.cleaned_data["file"]
         )

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .forms import add_service_errors
+from .forms import TextGuardMixin, add_service_errors
 from .models import Notification, OutboxTask, ReminderLog
 from .resources import SafeXLSX
 from .xlsx import check_xlsx_upload
@@ -92,7 +92,7 @@ class ServiceAdminMixin:
         form_class = super().get_form(request, obj, change=change, **kwargs)
         model_admin = self
 
-        class ServiceForm(form_class):
+        class ServiceForm(TextGuardMixin, form_class):
             def _post_clean(self):
                 super()._post_clean()
                 if self._errors or (change and not self.has_changed()):

@@ -1,22 +1,35 @@
 """Checks for uploaded files: size, and type by content as well as by name.
 
 Every app that takes attachments (reports, activity photos, spot checks, nominations) uses
-`validate_upload`; files are stored under server-made names (`upload_path`) and handed out
-only by `file_response`, after the caller's view has checked permission.
+`validate_upload`, and stores what it returns: a document as sent, an image decoded in full
+by Pillow and re-encoded (only its pixels are kept: no trailing bytes, no metadata such as
+the GPS position of a phone photo). A PDF must end with its end-of-file marker, so that
+nothing (HTML, a script) rides behind it. `check_record_room` caps the number and total size
+of the files of one record (a report, an activity, a nomination, a spot check). Files are
+stored under server-made names (`upload_path`), the user's name is kept shortened with its
+extension (`display_name`), and they are handed out only by `file_response`, after the
+caller's view has checked permission.
 """
 
 import mimetypes
 import uuid
+import warnings
 import zipfile
+from collections.abc import Sequence
+from io import BytesIO
 from pathlib import PurePath
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, ImageSequence
+
+from .text import SINGLE_LINE_CONTROL_RE
 
 IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
 DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}
@@ -67,8 +80,105 @@ def _content_matches(extension: str, sniffed: str | None) -> bool:
     return False
 
 
-def validate_upload(upload, *, allowed=ALL_EXTENSIONS) -> None:
-    """Raise ValidationError (in Chinese) unless the file's size, name and content agree."""
+# Pillow's name of each image type we accept: an image is decoded only as what its name says.
+_PILLOW_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+# What a PDF may carry after its last end-of-file marker (which must lie in its last 1024
+# bytes): white space and padding, nothing else.
+_PDF_EOF = b"%%EOF"
+_PDF_PADDING = b" \t\r\n\x0c\x00"  # PDF's white-space characters
+
+
+def _bad_image(upload) -> ValidationError:
+    return ValidationError(
+        _("图片“%(name)s”已损坏或不是完整的图片，无法打开，已拒绝。请重新拍摄或另存后再上传。")
+        % {"name": upload.name},
+        code="bad_image",
+    )
+
+
+def _save_image(image, extension: str, out) -> None:
+    """Write only what is shown: pixels (every frame of an animation), the colour profile,
+    the transparency; phone photos are turned upright first, then their metadata dropped."""
+    kind = _PILLOW_FORMATS[extension]
+    if kind == "JPEG":
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+    # Some writers carry these over from what was read (JPEG its comment).
+    for key in ("comment", "exif", "xmp", "XML:com.adobe.xmp"):
+        image.info.pop(key, None)
+    icc = image.info.get("icc_profile")
+    options = {"icc_profile": icc} if icc else {}
+    if kind in ("GIF", "WEBP") and getattr(image, "n_frames", 1) > 1:
+        options["save_all"] = True
+    if kind in ("JPEG", "WEBP"):
+        options["quality"] = 90
+    image.save(out, kind, **options)
+
+
+def _reencoded_image(upload, extension: str) -> ContentFile:
+    """Decode the whole image (every frame) and encode it again, or refuse it."""
+    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
+    out, size = BytesIO(), None
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload, formats=[_PILLOW_FORMATS[extension]]) as image:
+                if image.width * image.height * getattr(image, "n_frames", 1) > limit:
+                    size = image.size
+                else:
+                    for frame in ImageSequence.Iterator(image):
+                        frame.load()
+                    image.seek(0)
+                    _save_image(image, extension, out)
+    except Exception as exc:  # Pillow raises many kinds on a truncated or malformed image
+        raise _bad_image(upload) from exc
+    finally:
+        upload.seek(0)
+    if size is not None:
+        raise ValidationError(
+            _(
+                "图片“%(name)s”的像素过多（%(width)s×%(height)s），超过上限 %(limit)s 万像素。请缩小后再上传。"
+            )
+            % {"name": upload.name, "width": size[0], "height": size[1], "limit": limit // 10_000},
+            code="too_many_pixels",
+        )
+    return ContentFile(out.getvalue(), name=upload.name)
+
+
+def _check_pdf_end(upload) -> None:
+    upload.seek(0, 2)
+    end = upload.tell()
+    upload.seek(max(0, end - 1024))
+    tail = upload.read()
+    upload.seek(0)
+    marker = tail.rfind(_PDF_EOF)
+    if marker < 0 or tail[marker + len(_PDF_EOF) :].strip(_PDF_PADDING):
+        raise ValidationError(
+            _(
+                "PDF 文件“%(name)s”不完整，或在文件结尾之后还附带了其他内容，已拒绝。请重新导出或另存为 PDF 后再上传。"
+            )
+            % {"name": upload.name},
+            code="bad_pdf_end",
+        )
+
+
+def validate_upload(upload, *, allowed=ALL_EXTENSIONS) -> File:
+    """Raise ValidationError (in Chinese) unless the file's size, name and content agree;
+    return what is to be stored (an image re-encoded, a document as sent).
+
+    The form and the service of one request may both call it: the result is kept on the
+    upload, so an image is decoded once."""
+    checked = getattr(upload, "_portal_checked", None)
+    if checked is not None and checked[0] == frozenset(allowed):
+        return checked[1]
+    stored = _validated(upload, allowed)
+    upload._portal_checked = (frozenset(allowed), stored)
+    return stored
+
+
+def _validated(upload, allowed) -> File:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -92,11 +202,64 @@ def validate_upload(upload, *, allowed=ALL_EXTENSIONS) -> None:
     if not _content_matches(extension, _sniff(upload)):
         raise ValidationError(
             _(
-                "文件“%(name)s”的内容与扩展名不符，已拒绝。请上传真实的图片、PDF 或 Office/WPS 文档。"
+                "文件“%(name)s”的内容与扩展名不符（不是真正的 %(ext)s 文件），已拒绝。允许上传的类型：%(allowed)s。"
             )
-            % {"name": upload.name},
+            % {"name": upload.name, "ext": extension, "allowed": "、".join(sorted(allowed))},
             code="bad_content",
         )
+    if extension in IMAGE_EXTENSIONS:
+        return _reencoded_image(upload, extension)
+    if extension == "pdf":
+        _check_pdf_end(upload)
+    return upload
+
+
+def check_record_room(*, count: int, total: int, adding: Sequence[File]) -> None:
+    """Refuse `adding` when the record, holding `count` files of `total` bytes, would go
+    over the caps on files per record (UPLOAD_MAX_FILES_PER_RECORD) or bytes per record
+    (UPLOAD_MAX_BYTES_PER_RECORD)."""
+    max_files, max_bytes = (
+        settings.UPLOAD_MAX_FILES_PER_RECORD,
+        settings.UPLOAD_MAX_BYTES_PER_RECORD,
+    )
+    if count + len(adding) > max_files:
+        raise ValidationError(
+            _("每条记录最多上传 %(max)s 个文件，已有 %(count)s 个；请先删除不需要的文件。")
+            % {"max": max_files, "count": count},
+            code="too_many_files",
+        )
+    size = total + sum(upload.size for upload in adding)
+    if size > max_bytes:
+        raise ValidationError(
+            _(
+                "每条记录的文件合计不能超过 %(max)s，已有 %(total)s，加上本次将达 %(size)s；请先删除不需要的文件或压缩后再上传。"
+            )
+            % {
+                "max": filesizeformat(max_bytes),
+                "total": filesizeformat(total),
+                "size": filesizeformat(size),
+            },
+            code="record_too_large",
+        )
+
+
+def stored_size(field_file) -> int:
+    """The size of a stored file; 0 when the file is gone (it takes no room)."""
+    try:
+        return field_file.size
+    except (OSError, ValueError):
+        return 0
+
+
+def display_name(name: str, max_length: int) -> str:
+    """The user's file name as the record keeps it: no folders, no control characters, and
+    at most `max_length` characters, shortened before its extension so that it keeps it."""
+    name = SINGLE_LINE_CONTROL_RE.sub("", PurePath(name.replace("\\", "/")).name).strip()
+    name = name or "file"
+    if len(name) <= max_length:
+        return name
+    suffix = PurePath(name).suffix[:16]
+    return name[: max_length - len(suffix)] + suffix
 
 
 def upload_path(prefix: str, filename: str) -> str:

@@ -1,9 +1,11 @@
 """Excel in and out, safely.
 
 Out: openpyxl's write-only mode (memory does not grow with rows), Chinese headers, frozen
-header row, column widths, and every text cell that a spreadsheet would run as a formula
-escaped. In: an uploaded .xlsx is a zip; its unpacked size is capped before openpyxl sees it,
-and its first sheet is read under caps of its own (`import_rows`), whatever the file claims.
+header row, column widths, every text cell stripped of the characters an .xlsx cannot hold
+(`common.text`: one stored control character must not fail a city-wide export) and every
+text cell that a spreadsheet would run as a formula escaped. In: an uploaded .xlsx is a zip;
+its unpacked size is capped before openpyxl sees it, and its first sheet is read under caps
+of its own (`import_rows`), whatever the file claims.
 """
 
 import os
@@ -17,11 +19,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from .text import strip_xml_illegal
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Wider than any sheet we import: a sheet claiming 16,384 columns is read no wider.
@@ -40,6 +45,23 @@ def escape_cell(value):
     return value
 
 
+def clean_cell(value):
+    """A value as it may go into a cell: text without what XML cannot hold, then escaped."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return escape_cell(strip_xml_illegal(value))
+    return value
+
+
+# Characters a sheet's title may not contain (Excel's rule, enforced by openpyxl).
+_TITLE_FORBIDDEN = str.maketrans("", "", "\\/?*[]:")
+
+
+def sheet_title(title) -> str:
+    return strip_xml_illegal(str(title)).translate(_TITLE_FORBIDDEN)[:31] or "Sheet"
+
+
 @dataclass
 class Sheet:
     title: str
@@ -54,20 +76,20 @@ def write_workbook(sheets: Iterable[Sheet], target) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F3")
     for spec in sheets:
-        sheet = workbook.create_sheet(title=spec.title[:31])
+        sheet = workbook.create_sheet(title=sheet_title(spec.title))
         sheet.freeze_panes = "A2"
         widths = spec.widths or [max(10, min(40, len(str(h)) * 2 + 4)) for h in spec.headers]
         for index, width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(index + 1)].width = width
         header_cells = []
         for header in spec.headers:
-            cell = WriteOnlyCell(sheet, value=str(header))
+            cell = WriteOnlyCell(sheet, value=clean_cell(str(header)))
             cell.font = bold
             cell.fill = fill
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in spec.rows:
-            sheet.append([escape_cell(value) for value in row])
+            sheet.append([clean_cell(value) for value in row])
     workbook.save(target)
 
 

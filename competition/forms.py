@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import selectors
@@ -36,7 +36,7 @@ def _helper(label, *layout):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(PortalModelForm):
     class Meta:
         model = Entry
         fields = ["nine_project", "title", "description", "target_villages", "target_households"]
@@ -52,7 +52,7 @@ class EntryForm(forms.ModelForm):
         self.helper = _helper(_("保存"))
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(PortalForm):
     """One field per criterion, bounded by its current maximum, with its rubric as help text."""
 
     comment = forms.CharField(
@@ -79,7 +79,7 @@ class ScoreSheetForm(forms.Form):
         return {code: self.cleaned_data[code] for code in self.codes}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("回避单位"), queryset=Unit.objects.none())
     reason = forms.CharField(label=_("回避理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -89,7 +89,7 @@ class ConflictForm(forms.Form):
         self.helper = _helper(_("申报回避"))
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(PortalForm):
     entry = forms.ModelChoiceField(label=_("参赛项目"), queryset=Entry.objects.none())
     reviewer = forms.ModelChoiceField(label=_("评委"), queryset=None)
 
@@ -100,7 +100,7 @@ class AssignmentForm(forms.Form):
         self.helper = _helper(_("分配"))
 
 
-class SpreadForm(forms.Form):
+class SpreadForm(PortalForm):
     per_entry = forms.IntegerField(label=_("每个项目评委数"), min_value=1, max_value=20, initial=2)
     seed = forms.IntegerField(label=_("随机种子"), min_value=0, initial=2019)
 
@@ -109,7 +109,7 @@ class SpreadForm(forms.Form):
         self.helper = _helper(_("随机均衡分配"))
 
 
-class DrawForm(forms.Form):
+class DrawForm(PortalForm):
     count = forms.IntegerField(label=_("抽取单位数"), min_value=1, max_value=100, initial=3)
     seed = forms.IntegerField(
         label=_("随机种子"),
@@ -127,7 +127,7 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.FileField):
+class MultipleImageField(UploadField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         super().__init__(*args, **kwargs)
@@ -145,7 +145,7 @@ class MultipleImageField(forms.FileField):
         return files
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("被抽查单位"), queryset=Unit.objects.none())
     entry = forms.ModelChoiceField(
         label=_("参赛项目"), queryset=Entry.objects.none(), required=False
@@ -186,7 +186,7 @@ class SpotCheckForm(forms.Form):
         return date
 
 
-class NoticeForm(forms.ModelForm):
+class NoticeForm(PortalModelForm):
     class Meta:
         model = Notice
         fields = ["year", "title", "body", "include_standings"]
@@ -198,7 +198,7 @@ class NoticeForm(forms.ModelForm):
         self.helper = _helper(_("保存草稿"))
 
 
-class StandingsFilterForm(forms.Form):
+class StandingsFilterForm(PortalForm):
     nine_project = forms.ModelChoiceField(
         label=_("九大工程"),
         queryset=NineProject.objects.none(),
@@ -213,7 +213,7 @@ class StandingsFilterForm(forms.Form):
         self.fields["nine_project"].queryset = selectors.projects_of(year)
 
 
-class YearReopenForm(forms.Form):
+class YearReopenForm(PortalForm):
     reason = forms.CharField(
         label=_("重新开放的原因"),
         max_length=90,
@@ -221,7 +221,7 @@ class YearReopenForm(forms.Form):
     )
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PortalModelForm):
     """One of a year's projects; the service checks the year (admin, not closed, unique)."""
 
     class Meta:
@@ -236,7 +236,7 @@ class ProjectForm(forms.ModelForm):
         self.helper = _helper(_("保存"))
 
 
-class ActivityTypeForm(forms.ModelForm):
+class ActivityTypeForm(PortalModelForm):
     """One of a year's activity types; the service checks the year (admin, not closed,
     unique)."""
 
@@ -254,7 +254,7 @@ class ActivityTypeForm(forms.ModelForm):
 # --- a year's rules ----------------------------------------------------------------------------
 
 
-class YearSettingsForm(forms.ModelForm):
+class YearSettingsForm(PortalModelForm):
     """A year's own settings (年度设置): its name, dates, evaluation date and scoring
     options. The model refuses an evaluation date on or after the next May Day."""
 
@@ -292,7 +292,7 @@ class YearSettingsForm(forms.ModelForm):
         )
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(PortalModelForm):
     """A criterion of the year: a new one may leave its code empty (the service gives it
     one); an existing one keeps its code, which names it in scores and rankings."""
 
@@ -316,7 +316,7 @@ class CriterionForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class KindQuotasForm(forms.Form):
+class KindQuotasForm(PortalForm):
     """One quota field per unit kind (`kinds`), filled with the year's quotas (`quotas`,
     kind id → quota)."""
 
@@ -337,7 +337,7 @@ class KindQuotasForm(forms.Form):
         return {kind: self.cleaned_data[name] for name, kind in self.kinds.items()}
 
 
-class UnitQuotaForm(forms.Form):
+class UnitQuotaForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
     quota = forms.IntegerField(
         label=_("本年度活动数要求（单独设定）"),
@@ -354,7 +354,7 @@ class UnitQuotaForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ParticipationStartForm(forms.Form):
+class ParticipationStartForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
     date = forms.DateField(label=_("参赛起始日"), widget=DATE_INPUT)
 
@@ -365,7 +365,7 @@ class ParticipationStartForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ParticipationEndForm(forms.Form):
+class ParticipationEndForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("参赛单位"), queryset=Unit.objects.none())
     date = forms.DateField(
         label=_("退出日期"),
@@ -383,7 +383,7 @@ class ParticipationEndForm(forms.Form):
         self.helper.form_tag = False
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(PortalModelForm):
     class Meta:
         model = ReportingPeriod
         fields = ["number", "name", "start", "end", "deadline"]
@@ -399,7 +399,7 @@ class PeriodForm(forms.ModelForm):
         self.helper.form_tag = False
 
 
-class PeriodsReplaceForm(forms.Form):
+class PeriodsReplaceForm(PortalForm):
     scheme = forms.ChoiceField(label=_("报送方式"), choices=PeriodScheme.choices)
     deadline_days = forms.IntegerField(
         label=_("期末后几天截止"), min_value=0, max_value=60, initial=10

@@ -13,7 +13,7 @@ from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.uploads import IMAGE_EXTENSIONS, validate_upload
+from common.uploads import IMAGE_EXTENSIONS, check_record_room, display_name, validate_upload
 
 from . import defaults
 from .enums import PeriodScheme, Role, UnitKindCode, YearStatus
@@ -1133,12 +1133,14 @@ def spot_check_record(
         rating=rating,
         recorded_by=actor,
     )
+    stored = [validate_upload(upload, allowed=IMAGE_EXTENSIONS) for upload in photos]
+    check_record_room(count=0, total=0, adding=stored)
     check.full_clean()
     check.save()
-    for upload in photos:
-        validate_upload(upload, allowed=IMAGE_EXTENSIONS)
-        photo = SpotCheckPhoto(spot_check=check, original_name=upload.name[:255])
-        photo.file.save(upload.name, upload, save=False)
+    length = SpotCheckPhoto._meta.get_field("original_name").max_length
+    for upload, content in zip(photos, stored, strict=True):
+        photo = SpotCheckPhoto(spot_check=check, original_name=display_name(upload.name, length))
+        photo.file.save(upload.name, content, save=False)
         photo.save()
     return check
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "csp",
     "rules",
     "django_celery_beat",
     "common",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "common.middleware.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "common.middleware.ChineseFirstLocaleMiddleware",
@@ -122,11 +125,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username+address after repeated failures, and let it cool off
-# (the default locks forever, which turns a typo spree into a help-desk call).
+# django-axes: lock a username at one address after repeated failures, and a username alone
+# (over every address: guesses spread over many addresses) after more; let both cool off
+# (the default locks forever, which turns a typo spree into a help-desk call). Axes has one
+# limit for all its rules: `common.auth.PortalAxesHandler` gives each rule its own.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_LOCKOUT_RULES = [
+    (["username", "ip_address"], AXES_FAILURE_LIMIT),
+    (["username"], LOGIN_USERNAME_FAILURE_LIMIT),
+]
+AXES_LOCKOUT_PARAMETERS = [parameters for parameters, _limit in LOGIN_LOCKOUT_RULES]
+AXES_HANDLER = "common.auth.PortalAxesHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 CSRF_FAILURE_VIEW = "common.errors.csrf_failure"
 AXES_RESET_ON_SUCCESS = True
@@ -155,6 +166,12 @@ WHITENOISE_MANIFEST_STRICT = False
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 MEDIA_URL = ""
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# Per record (a report, an activity, a nomination, a spot check): files and their total size.
+UPLOAD_MAX_FILES_PER_RECORD = env.int("UPLOAD_MAX_FILES_PER_RECORD", default=10)
+UPLOAD_MAX_BYTES_PER_RECORD = env.int("UPLOAD_MAX_BYTES_PER_RECORD", default=30 * 1024 * 1024)
+# An image is decoded in full to be checked: cap its pixels (all frames), 50 million by
+# default (a 50-megapixel phone photo; about 150 MB while it is decoded).
+UPLOAD_IMAGE_MAX_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=50_000_000)
 # A report still missing this many days after the deadline is listed as 逾期未报.
 REPORT_ESCALATION_DAYS = env.int("REPORT_ESCALATION_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -235,6 +252,41 @@ REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the portal
+# itself only, no inline script, event handler or style attribute (they live in static/js and
+# static/css; json_script data blocks are data, not script). data: images are Bootstrap's
+# SVG icons inside its CSS. Uploaded files are sent with their own stricter policy
+# (common.uploads.file_response).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Django admin's own pages need nothing more; django-import-export's export page (its
+# select-all toggle's onchange, two style attributes) and django-simple-history's history
+# list (one style attribute) carry inline attributes. They are allowed by their exact hashes,
+# on /admin/ only (common.middleware.PortalCSPMiddleware).
+CSP_ADMIN_UPDATE = {
+    "script-src": [
+        UNSAFE_HASHES,
+        "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='",  # onSelectToggleChange(event)
+    ],
+    "style-src-attr": [
+        UNSAFE_HASHES,
+        "'sha256-mHgUAqxc8GPXM/QhzkHrHujcrQTU9fd6ZjWz+icxKcA='",  # padding: 0;
+        "'sha256-+YWRMZ88jMyO7jVlBA52tZADiPobPIUA8LAWee68Fvs='",  # font-weight: bold;
+        "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",  # border-top: 0
+    ],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
 if not DEBUG:

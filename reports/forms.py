@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import validate_upload
 from competition.models import NineProject, ReportingPeriod, UnitKind
 from competition.selectors import projects_of
@@ -13,7 +13,7 @@ from .models import Report
 from .services import NUMBER_FIELDS, TEXT_SECTIONS
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PortalModelForm):
     """The staff's report. Drafts may be incomplete; `submit=True` requires every section."""
 
     class Meta:
@@ -54,8 +54,8 @@ class ReportForm(forms.ModelForm):
         return cleaned
 
 
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
+class AttachmentForm(PortalForm):
+    file = UploadField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +68,7 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PortalForm):
     ACCEPT, RETURN = "accept", "return"
     decision = forms.ChoiceField(
         label=_("审核结论"),
@@ -94,7 +94,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(PortalForm):
     reason = forms.CharField(
         label=_("重新开放原因"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -108,7 +108,7 @@ class ReopenForm(forms.Form):
         self.helper.form_tag = False
 
 
-class ShowcaseForm(forms.Form):
+class ShowcaseForm(PortalForm):
     title = forms.CharField(label=_("推广标题"), max_length=100)
     project = forms.ModelChoiceField(label=_("九大工程"), queryset=NineProject.objects.none())
 
@@ -119,7 +119,7 @@ class ShowcaseForm(forms.Form):
         self.helper.form_tag = False
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     """GET filters of the office's review queue; invalid values are ignored, not shown."""
 
     period = forms.ModelChoiceField(

@@ -14,13 +14,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.queue import enqueue_on_commit
-from common.uploads import validate_upload
+from common.uploads import check_record_room, display_name, validate_upload
 from competition.enums import Role
 from competition.models import NineProject
 from competition.permissions import require
@@ -222,6 +223,9 @@ def report_reopen(*, actor, report: Report, reason: str) -> Report:
     )
 
 
+_NAME_LENGTH = ReportAttachment._meta.get_field("original_name").max_length
+
+
 @transaction.atomic
 def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
     """Check the file (size, name, content) before anything is stored; refusal saves nothing."""
@@ -229,14 +233,16 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能再添加附件。"), code="read_only")
-    validate_upload(upload)
+    stored = validate_upload(upload)
+    held = report.attachments.aggregate(count=Count("pk"), total=Sum("size"))
+    check_record_room(count=held["count"], total=held["total"] or 0, adding=[stored])
     attachment = ReportAttachment(
         report=report,
-        original_name=upload.name[:255],
-        size=upload.size,
+        original_name=display_name(upload.name, _NAME_LENGTH),
+        size=stored.size,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(upload.name, stored, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment

@@ -13,7 +13,7 @@ from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
-from competition.permissions import require, unit_id_of
+from competition.permissions import may, require, unit_id_of
 
 from . import selectors, services
 from .enums import Completeness, ReportStatus
@@ -165,10 +165,14 @@ def attachment_upload(request, pk):
         upload = form.cleaned_data["file"]
         try:
             services.attachment_add(actor=request.user, report=report, upload=upload)
-        except ValidationError as exc:  # e.g. a colleague submitted the report meanwhile
+        except ValidationError as exc:  # the caps per report, a report no longer editable
             _errors(request, exc)
-            return redirect("reports:report_detail", pk=pk)
-        messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
+            report.refresh_from_db()
+            if not may(request.user, "reports.edit_report", report):
+                # e.g. a colleague submitted it meanwhile: its page, not a form it can't use
+                return redirect("reports:report_detail", pk=pk)
+        else:
+            messages.success(request, _("附件“%(name)s”已上传。") % {"name": upload.name})
     else:
         for message in form.errors.get("file", [_("请选择文件。")]):
             messages.error(request, message)

@@ -8,24 +8,36 @@ Chinese error and that the database is exactly as before (tests/snapshot.py). Th
 """
 
 import html
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import BaseForm, CharField
 from django.urls import reverse
 
+from common.forms import TextGuardMixin
 from reports.enums import ReportStatus
 from tests import factories
 from tests.competition import factories as cf
 from tests.reports.factories import COMPLETE, make_report, period
 from tests.snapshot import changes, snapshot
 from tests.volunteers.factories import ActivityFactory, MembershipFactory, ModelWorkerFactory
+from volunteers.models import Activity
 
 pytestmark = pytest.mark.django_db
 
-PNG = (
+APPS = ("common", "competition", "reports", "volunteers", "awards")
+
+PNG = (  # a 1×1 PNG that decodes (uploads are decoded in full: common/uploads.py)
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\xdacd`\xf8_\x0f\x00\x02\x87\x01\x80\xebG\xba\x92"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+# Right header, broken data: passed a check that reads only the first bytes.
+BROKEN_PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
     b"\x00\x00IEND\xaeB`\x82"
@@ -51,6 +63,8 @@ BAD_FILES = [
     ("svg", "照片.svg", SVG, "不支持的文件类型“svg”"),
     ("exe", "setup.exe", EXE, "不支持的文件类型“exe”"),
     ("html", "page.html", HTML, "不支持的文件类型“html”"),
+    ("broken-png", "照片.png", BROKEN_PNG, "已损坏或不是完整的图片"),
+    ("html-after-pdf", "报告.pdf", b"%PDF-1.4\n%%EOF\n" + HTML, "文件结尾之后还附带了其他内容"),
 ]
 
 
@@ -177,6 +191,7 @@ def spot_check_data(w, **changes):
 
 
 LONG = "长" * 1001
+CONTROL = "不可见的控制字符"
 
 CASES = [
     # Quarterly reports ------------------------------------------------------------------
@@ -299,6 +314,29 @@ CASES = [
     ],
     Bad("notice: title over 200", "office", url("competition:notice_create"),
         lambda w: {"year": w.year.pk, "title": "通" * 201, "body": "正文"}, "不超过 200 字符"),
+    # Control characters (issue 17: one of them failed every export of the value) ---------
+    Bad("worker: \\x01 in the name", "staff", url("volunteers:model_worker_create"),
+        lambda w: worker_data(w, name="王\x01劳模"), CONTROL),
+    Bad("worker: \\x7f in the remarks", "staff", url("volunteers:model_worker_edit", "worker"),
+        lambda w: worker_data(w, remarks="备注\x7f"), CONTROL),
+    Bad("activity: \\x0b in the title", "staff", url("volunteers:activity_create"),
+        lambda w: activity_data(w, title="健康\x0b义诊"), CONTROL),
+    Bad("activity: a tab in a one-line field", "staff", url("volunteers:activity_edit", "activity"),
+        lambda w: activity_data(w, village="钟楼\t村"), CONTROL),
+    Bad("activity: \\x08 in the description", "staff", url("volunteers:activity_create"),
+        lambda w: activity_data(w, description="第一行\n\x08第二行"), CONTROL),
+    Bad("entry: \\x1b in the title", "staff", url("competition:entry_create"),
+        lambda w: entry_data(w, title="石榴\x1b种植"), CONTROL),
+    Bad("report: \\x07 in a section", "staff", url("reports:report_edit", "draft"),
+        lambda w: report_data(w, progress="进展\x07"), CONTROL),
+    Bad("review: \\x1f in the comment", "office", url("reports:report_review", "submitted"),
+        lambda w: {"decision": "return", "comment": "请\x1f补充"}, CONTROL),
+    Bad("service: \\x0c in the place", "staff", url("volunteers:service_record_create", "membership"),
+        lambda w: record_data(w, place="钟楼\x0c村"), CONTROL),
+    Bad("spot check: \\x01 in the findings", "office", url("competition:spot_check_create"),
+        lambda w: spot_check_data(w, findings="台账\x01完整"), CONTROL),
+    Bad("notice: \\x85 in the title", "office", url("competition:notice_create"),
+        lambda w: {"year": w.year.pk, "title": "通\x85报", "body": "正文"}, CONTROL),
 ]  # fmt: skip
 
 
@@ -316,6 +354,53 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(case, world, client_
     text = page_text(response)
     assert re.search(case.error, text), f"{case.error!r} not on the page"
     assert changes(before, snapshot()) == []
+
+
+def test_multiline_text_keeps_tabs_and_line_breaks(world, client_for):
+    text = "第一行\r\n\t第二行"
+    response = client_for(world.staff).post(
+        reverse("volunteers:activity_create"), activity_data(world, description=text)
+    )
+    assert response.status_code == 302, page_text(response)[:3000]
+    assert Activity.objects.get(title="健康义诊").description == text
+
+
+def _form_classes(base):
+    for cls in base.__subclasses__():
+        yield cls
+        yield from _form_classes(cls)
+
+
+def test_every_portal_form_refuses_control_characters():
+    """A form class of the apps that does not derive from `common.forms.PortalForm` or
+    `PortalModelForm` (or another TextGuardMixin) would let control characters in."""
+    for app in APPS:
+        importlib.import_module(f"{app}.forms")
+    ours = [cls for cls in set(_form_classes(BaseForm)) if cls.__module__.split(".")[0] in APPS]
+    assert len(ours) > 30
+    assert [cls for cls in ours if not issubclass(cls, TextGuardMixin)] == []
+
+
+def test_the_admins_service_forms_refuse_control_characters(rf, admin_user):
+    """The Django admin's writes go through `ServiceAdminMixin`, whose form has the guard."""
+    from django.contrib import admin
+
+    from common.admin import ServiceAdminMixin
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    admins = [a for a in admin.site._registry.values() if isinstance(a, ServiceAdminMixin)]
+    assert admins
+    for model_admin in admins:
+        form_class = model_admin.get_form(request)
+        assert issubclass(form_class, TextGuardMixin), type(model_admin).__name__
+        text_fields = [
+            name for name, f in form_class.base_fields.items() if isinstance(f, CharField)
+        ]
+        if text_fields:
+            form = form_class(data={name: "\x01" for name in text_fields})
+            form.is_valid()
+            assert "不可见的控制字符" in str(form.errors[text_fields[0]]), model_admin
 
 
 def test_the_valid_versions_of_the_cases_are_accepted(world, client_for):

@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import cap_counts
+from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, projects_of, year_of_date
 
@@ -21,7 +21,7 @@ def _helper(label, *layout) -> FormHelper:
     return helper
 
 
-class ModelWorkerForm(forms.ModelForm):
+class ModelWorkerForm(PortalModelForm):
     """The unit field is shown to admins only; unit staff always register in their unit."""
 
     class Meta:
@@ -49,7 +49,7 @@ class ModelWorkerForm(forms.ModelForm):
         self.helper = _helper(_("保存"))
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(PortalModelForm):
     """The type and project are offered from `year` (the activity's, or the current one), by
     code and number; an activity dated in another year gets that year's type of the same
     code and project of the same number."""
@@ -143,7 +143,7 @@ class ActivityForm(forms.ModelForm):
         }
 
 
-class TeamJoinForm(forms.ModelForm):
+class TeamJoinForm(PortalModelForm):
     class Meta:
         model = VolunteerMembership
         fields = ["joined_on", "remarks"]
@@ -154,11 +154,11 @@ class TeamJoinForm(forms.ModelForm):
         self.helper = _helper(_("加入志愿服务队"))
 
 
-class TeamLeaveForm(forms.Form):
+class TeamLeaveForm(PortalForm):
     left_on = forms.DateField(label=_("离队日期"), widget=DATE_INPUT)
 
 
-class ServiceRecordForm(forms.ModelForm):
+class ServiceRecordForm(PortalModelForm):
     class Meta:
         model = ServiceRecord
         fields = ["date", "hours", "place", "content"]
@@ -169,8 +169,8 @@ class ServiceRecordForm(forms.ModelForm):
         self.helper = _helper(_("记录服务"))
 
 
-class PhotoForm(forms.Form):
-    file = forms.FileField(label=_("照片"))
+class PhotoForm(PortalForm):
+    file = UploadField(label=_("照片"), help_text=_("JPG、PNG、GIF 或 WebP 图片。"))
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -178,7 +178,7 @@ class PhotoForm(forms.Form):
         self.helper = _helper(_("上传照片"))
 
 
-class ImportForm(forms.Form):
+class ImportForm(PortalForm):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
 
     def __init__(self, *args, **kwargs):
@@ -186,5 +186,5 @@ class ImportForm(forms.Form):
         self.helper = _helper(_("导入"))
 
 
-class YearForm(forms.Form):
+class YearForm(PortalForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.uploads import IMAGE_EXTENSIONS, validate_upload
+from common.uploads import (
+    IMAGE_EXTENSIONS,
+    check_record_room,
+    display_name,
+    stored_size,
+    validate_upload,
+)
 from common.xlsx import check_xlsx_upload
 from competition import permissions
 from competition.selectors import year_of_date
@@ -114,18 +120,25 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
     return activity
 
 
+_PHOTO_NAME_LENGTH = ActivityPhoto._meta.get_field("original_name").max_length
+
+
 @transaction.atomic
 def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
     """Attach a photo: images only, checked by size, name and content."""
     date_require_unsealed(activity.date)
-    validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+    stored = validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+    # The activity's row is locked so that two uploads at once cannot both pass the caps.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    held = [stored_size(photo.file) for photo in activity.photos.all()]
+    check_record_room(count=len(held), total=sum(held), adding=[stored])
     photo = ActivityPhoto(
         activity=activity,
-        original_name=upload.name[:200],
+        original_name=display_name(upload.name, _PHOTO_NAME_LENGTH),
         caption=caption,
         uploaded_by=actor,
     )
-    photo.file.save(upload.name, upload, save=False)
+    photo.file.save(upload.name, stored, save=False)
     photo.full_clean()
     photo.save()
     return photo

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from common.forms import error_lines
 from common.paging import page_of
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
@@ -134,7 +135,7 @@ def team_join(request, pk):
     form = TeamJoinForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(error_lines(form))
         services.team_join(actor=request.user, model_worker=worker, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -151,7 +152,7 @@ def team_leave(request, pk):
     form = TeamLeaveForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(error_lines(form))
         services.team_leave(actor=request.user, membership=membership, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
@@ -258,7 +259,7 @@ def photo_upload(request, pk):
     form = PhotoForm(request.POST, request.FILES)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors.as_text())
+            raise ValidationError(error_lines(form))
         services.activity_photo_add(
             actor=request.user,
             activity=activity,

@@ -154,7 +154,7 @@ def cases(world):
             {"staff_a": 302, "staff_b": 404, "office": 403, "admin": 403},
             kwargs=_pk,
             method="post",
-            data=lambda w, k: {"file": ContentFile(b"%PDF-1.4\n", name="a.pdf")},
+            data=lambda w, k: {"file": ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf")},
         ),
         Case("awards:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
         Case("awards:evaluation", office_only(200, 403)),

@@ -8,11 +8,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from awards import export, services
-from awards.models import EvaluationRun, EvaluationSettings, ShortlistItem, UnitAwardLimit
+from awards.models import (
+    EvaluationRun,
+    EvaluationSettings,
+    Nomination,
+    ShortlistItem,
+    UnitAwardLimit,
+)
 from competition import services as competition_services
-from competition.models import Unit
+from competition.models import Entry, Unit
 from tests.awards import factories as af
 from tests.competition import factories as scoring
 from volunteers.models import ModelWorker
@@ -212,6 +219,26 @@ def test_commands_build_and_export(world, year, tmp_path, capsys):
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["先锋集体", "先锋个人", "参赛单位", "参赛项目"]
     assert EvaluationRun.objects.get().status == "done"
+
+
+def test_export_view_and_command_survive_control_characters(
+    world, year, admin_user, client_for, tmp_path
+):
+    """Issue 17: one control character in a stored title or name failed the whole export."""
+    Entry.objects.filter(title="甲项目").update(title="甲\x1b项目")
+    Nomination.objects.filter(pk=world["person"].pk).update(person_name="@李\x01四")
+    run = services.evaluation_run_build(
+        run=services.evaluation_run_create(actor=admin_user, year=year)
+    )
+    response = client_for(admin_user).get(reverse("awards:export", kwargs={"pk": run.pk}))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(BytesIO(response.content))
+    assert "甲项目" in [row[1] for row in book["参赛项目"].iter_rows(values_only=True)]
+    assert "'@李四" in [row[1] for row in book["先锋个人"].iter_rows(values_only=True)]
+    target = tmp_path / "s.xlsx"
+    call_command("export_shortlist", "--year", "2019", "--out", str(target))
+    book = openpyxl.load_workbook(target)
+    assert "甲项目" in [row[1] for row in book["参赛项目"].iter_rows(values_only=True)]
 
 
 def test_build_rankings_refuses_a_closed_year(world, year, admin_user):

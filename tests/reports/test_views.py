@@ -217,14 +217,15 @@ def test_attachment_delete_after_a_colleague_submitted_answers_a_message(
 
 def test_upload_and_download(client_for, staff_a, staff_b, office_user, draft_a):
     url = reverse("reports:attachment_upload", args=[draft_a.pk])
-    client_for(staff_a).post(url, {"file": SimpleUploadedFile("活动照片.png", PNG)})
+    pdf = b"%PDF-1.4\n%%EOF\n"  # a document is stored as sent (an image is re-encoded)
+    client_for(staff_a).post(url, {"file": SimpleUploadedFile("活动台账.pdf", pdf)})
     attachment = ReportAttachment.objects.get()
-    assert attachment.original_name == "活动照片.png"
-    assert "活动照片" not in attachment.file.name
+    assert attachment.original_name == "活动台账.pdf"
+    assert "活动台账" not in attachment.file.name
     download = reverse("reports:attachment_download", args=[attachment.pk])
     response = client_for(office_user).get(download)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PNG
+    assert b"".join(response.streaming_content) == pdf
     assert "attachment" in response["Content-Disposition"]
     assert client_for(staff_b).get(download).status_code == 404
 

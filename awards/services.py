@@ -317,12 +317,13 @@ def tie_break_rules(year: CompetitionYear) -> list[tuple[str, str]]:
 
 
 def default_chain(year: CompetitionYear) -> list[str]:
-    """The notice's chain where the year has its criteria (四比), else every criterion in
-    order, then the earlier submission."""
+    """The notice's chain where the year has its criteria (四比), else model workers first
+    (among individuals), every criterion in order, then the earlier submission."""
     allowed = {value for value, _name in tie_break_rules(year)}
     if set(DEFAULT_TIE_BREAK) <= allowed:
         return [str(rule) for rule in DEFAULT_TIE_BREAK]
-    return [value for value, _name in tie_break_rules(year)]
+    codes = [c.code for c in criteria_of(year)]
+    return [str(TieBreak.MODEL_WORKER), *codes, str(TieBreak.SUBMITTED)]
 
 
 def evaluation_rules(year: CompetitionYear) -> dict:

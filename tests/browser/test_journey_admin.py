@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from reports.enums import ReportStatus
 from tests import factories
+from tests.awards.factories import accepted_application
 from tests.competition import factories as scoring
 from tests.factories import PASSWORD
 from tests.reports.factories import make_report, period
@@ -36,6 +37,7 @@ def scored_year(reference_data):
         make_report(
             unit, period(year, 1), status=ReportStatus.ACCEPTED, actor=staff, reviewer=office
         )
+        accepted_application(unit, year)  # a unit competes for the 奖状 on application
         entry = scoring.entry(unit, year, title=f"{name}帮扶项目", number=1 + index % 2)
         for reviewer in (office, second):
             scoring.sheet(entry, reviewer, points, points, points, points)

@@ -64,7 +64,7 @@ def test_a_year_of_n_criteria_scores_ranks_and_exports(codes, admin_user, unit_a
         run=awards_services.evaluation_run_create(actor=admin_user, year=year)
     )
     assert [c["code"] for c in run.criteria] == list(codes)
-    assert run.settings["tie_break"] == [*codes, "submitted"]  # not the 四比 default
+    assert run.settings["tie_break"] == ["model_worker", *codes, "submitted"]  # not 四比
     first = run.entry_rankings.get(rank=1)
     assert (first.title, first.means) == ("高分项目", dict.fromkeys(codes, 10.0))
     target = BytesIO()

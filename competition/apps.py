@@ -7,4 +7,6 @@ class CompetitionConfig(AppConfig):
     verbose_name = _("劳动竞赛")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import histories, permissions  # noqa: F401  (registers the rules)
+
+        histories.register()

@@ -103,7 +103,7 @@ def _account(username, full_name, role, unit_name, *, actor):
     unit = Unit.objects.get(name=unit_name) if unit_name else None
     membership = Membership.objects.filter(user=user).first()
     if membership is None or membership.role != role or membership.unit != unit:
-        services.membership_set(actor=actor or user, user=user, role=role, unit=unit)
+        services.membership_set(actor=actor, user=user, role=role, unit=unit)
     return user
 
 

@@ -95,6 +95,10 @@ rules.add_rule("competition.manage_years", is_admin)
 # Years and their reporting periods are configuration: admins only.
 rules.add_rule("competition.manage_periods", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
+# Who changed what (common.history): a unit's records to its staff, office and admins;
+# records of no unit (a year's rules, notices) to office and admins.
+rules.add_rule("competition.view_history", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.view_office_history", is_office_or_admin)
 
 
 # --- 四比双争 scoring -------------------------------------------------------------------------

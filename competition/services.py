@@ -207,7 +207,7 @@ def _status_change(*, actor, year: CompetitionYear, to: str, reason: str) -> Com
     year._history_user = actor
     year._change_reason = reason
     year.full_clean()
-    year.save(update_fields=["status"])
+    _save_with_history(year, actor, update_fields=["status"])
     return year
 
 
@@ -436,7 +436,7 @@ def criterion_save(
             number += 1
         criterion.code = f"c{number}"
     criterion.full_clean()
-    criterion.save()
+    _save_with_history(criterion, actor)
     entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
     return criterion
 
@@ -769,7 +769,10 @@ def periods_replace(
 
 @transaction.atomic
 def membership_set(*, actor, user, role: str, unit: Unit | None = None) -> Membership:
-    """Give a user a role (and, for unit staff, a unit), replacing any earlier one."""
+    """Give a user a role (and, for unit staff, a unit), replacing any earlier one. An acting
+    user must be an admin; commands and tests pass `actor=None`."""
+    if actor is not None:
+        _require(actor, "competition.manage")
     membership = Membership.objects.filter(user=user).first() or Membership(user=user)
     membership.role = role
     membership.unit = unit
@@ -804,7 +807,7 @@ def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry
     entry = Entry(unit=unit, year=year, created_by=actor, **_pick(fields, ENTRY_FIELDS))
     require_of_year(year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
-    entry.save()
+    _save_with_history(entry, actor)
     return entry
 
 
@@ -816,7 +819,7 @@ def entry_update(*, actor, entry: Entry, **fields) -> Entry:
         setattr(entry, name, value)
     require_of_year(entry.year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
-    entry.save()
+    _save_with_history(entry, actor)
     return entry
 
 
@@ -869,7 +872,7 @@ def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
         sheet.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
-                sheet.save()
+                _save_with_history(sheet, actor)
             created = True
         except IntegrityError:
             # A concurrent submission by the same reviewer created the sheet first.
@@ -880,15 +883,15 @@ def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
         # Saved on every revision (updated_at, and one history row per revision).
         sheet.comment = comment
         sheet.full_clean(validate_constraints=False)
-        sheet.save(update_fields=["comment", "updated_at"])
+        _save_with_history(sheet, actor, update_fields=["comment", "updated_at"])
     existing = {score.criterion_id: score for score in sheet.scores.all()}
     for criterion, points in values.items():
         score = existing.get(criterion.pk)
         if score is None:
-            Score(sheet=sheet, criterion=criterion, points=points).save()
+            _save_with_history(Score(sheet=sheet, criterion=criterion, points=points), actor)
         elif score.points != points:
             score.points = points
-            score.save(update_fields=["points"])
+            _save_with_history(score, actor, update_fields=["points"])
     return sheet
 
 
@@ -1091,7 +1094,7 @@ def spot_check_draw_run(
         result=draw_units(pool, seed, count),
     )
     draw.full_clean()
-    draw.save()
+    _save_with_history(draw, actor)
     return draw
 
 
@@ -1136,7 +1139,7 @@ def spot_check_record(
     stored = [validate_upload(upload, allowed=IMAGE_EXTENSIONS) for upload in photos]
     check_record_room(count=0, total=0, adding=stored)
     check.full_clean()
-    check.save()
+    _save_with_history(check, actor)
     length = SpotCheckPhoto._meta.get_field("original_name").max_length
     for upload, content in zip(photos, stored, strict=True):
         photo = SpotCheckPhoto(spot_check=check, original_name=display_name(upload.name, length))
@@ -1175,7 +1178,7 @@ def notice_create(
         year=year, title=title, body=body, include_standings=include_standings, author=actor
     )
     notice.full_clean()
-    notice.save()
+    _save_with_history(notice, actor)
     return notice
 
 
@@ -1190,7 +1193,7 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     notice.published_at = timezone.now()
     notice.standings = standings_table(notice.year) if notice.include_standings else []
     notice.full_clean()
-    notice.save(update_fields=["published", "published_at", "standings"])
+    _save_with_history(notice, actor, update_fields=["published", "published_at", "standings"])
     return notice
 
 
@@ -1267,7 +1270,9 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
     year.disagreement_threshold = plan["disagreement_threshold"]
     year.unassigned_may_score = plan["unassigned_may_score"]
     year.full_clean()
-    year.save(update_fields=["disagreement_threshold", "unassigned_may_score"])
+    _save_with_history(
+        year, actor, update_fields=["disagreement_threshold", "unassigned_may_score"]
+    )
     UnitQuota.objects.bulk_create(
         UnitQuota(year=year, unit_id=unit_id, quota=quota)
         for unit_id, quota in plan["unit_quotas"].items()

@@ -24,6 +24,7 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("awards/", include("awards.urls")),
     path("notifications/", include("common.urls")),
+    path("history/", include("common.history_urls")),
     path("admin/", admin.site.urls),
 ]
 

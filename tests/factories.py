@@ -83,7 +83,7 @@ def kind_quota(code: str, year: CompetitionYear, quota: int) -> KindQuota:
 
 def user_with_role(role: str, *, unit: Unit | None = None, **kwargs):
     user = UserFactory(**kwargs)
-    services.membership_set(actor=user, user=user, role=role, unit=unit)
+    services.membership_set(actor=None, user=user, role=role, unit=unit)
     user.refresh_from_db()
     return user
 

@@ -1,8 +1,9 @@
 """Template access to the one permission module: `{% may "reports.edit_report" report as ok %}`."""
 
 from django import template
+from django.urls import reverse
 
-from common import permissions
+from common import history, permissions
 
 register = template.Library()
 
@@ -10,6 +11,18 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def may(context, action, obj=None):
     return permissions.may(context["request"].user, action, obj)
+
+
+@register.simple_tag(takes_context=True)
+def history_url(context, obj):
+    """The URL of the object's history page when it has one and the user may see it, else ""."""
+    key = history.history_key(obj) if obj is not None else None
+    if key is None:
+        return ""
+    subject = history.history_subject(key)
+    if not permissions.may(context["request"].user, subject.rule, obj):
+        return ""
+    return reverse("history:object_history", kwargs={"key": key, "pk": obj.pk})
 
 
 @register.simple_tag(takes_context=True)

@@ -302,6 +302,31 @@ def cases(world):
             label="post",
         ),
         Case("competition:entry_detail", own_unit_and_office(200, 404), kwargs=_entry),
+        # The one history page (common.history), for each kind the competition registers.
+        Case(
+            "history:object_history",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"key": "competition.entry", **_entry(w)},
+            label="entry",
+        ),
+        Case(
+            "history:object_history",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"key": "competition.unit", "pk": w.unit_a.pk},
+            label="unit",
+        ),
+        Case(
+            "history:object_history",
+            office_only(200, 403),
+            kwargs=lambda w: {"key": "competition.competitionyear", "pk": w.year.pk},
+            label="year",
+        ),
+        Case(
+            "history:object_history",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"key": "competition.spotcheck", "pk": _spot_check(w).pk},
+            label="spot check",
+        ),
         Case("competition:entry_edit", staff_edit, kwargs=_entry),
         Case(
             "competition:entry_edit",

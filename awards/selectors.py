@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from competition import permissions
 from competition.enums import SpotCheckRating
 from competition.models import CompetitionYear, Entry, SpotCheck
+from competition.selectors import visible_to
 from reports.selectors import periods_missing_for_unit
 from volunteers.selectors import quota_for_unit
 
@@ -84,12 +85,7 @@ def nominations_for_user(user) -> QuerySet[Nomination]:
     nominations = Nomination.objects.select_related(
         "year", "unit", "entry__nine_project", "model_worker"
     ).annotate(has_finding=has_active_finding())
-    if permissions.may(user, "competition.view_all_units"):
-        return nominations
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return nominations.none()
-    return nominations.filter(unit_id=unit_id)
+    return visible_to(user, nominations)
 
 
 @dataclass(frozen=True)
@@ -142,12 +138,7 @@ def application_conditions(unit, year: CompetitionYear, settings) -> list[Condit
 def applications_for_user(user) -> QuerySet[UnitApplication]:
     """Office and admins: every application; unit staff: their own unit's; others: none."""
     applications = UnitApplication.objects.select_related("year", "unit", "reviewed_by")
-    if permissions.may(user, "competition.view_all_units"):
-        return applications
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return applications.none()
-    return applications.filter(unit_id=unit_id)
+    return visible_to(user, applications)
 
 
 def application_for_user(user, pk) -> UnitApplication:
@@ -236,10 +227,7 @@ def shortlist_items_for_user(user) -> QuerySet[ShortlistItem]:
     ).annotate(award_name=award_name())
     if permissions.may(user, "competition.view_all_units"):
         return items
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return items.none()
-    return items.filter(unit_id=unit_id).exclude(award="")
+    return visible_to(user, items).exclude(award="")
 
 
 def shortlist_item_for_user(user, pk) -> ShortlistItem:

@@ -57,15 +57,21 @@ from .models import (
 )
 
 
-def units_for_user(user) -> QuerySet[Unit]:
-    """Every unit for office and admins; unit staff only their own; nobody else anything."""
-    units = Unit.objects.select_related("kind", "parent")
+def visible_to(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
+    """The one answer to "which of these records may this user see": every one for office
+    and admins, unit staff only their own unit's (`unit_path` leads from the record to its
+    unit; "" for units themselves), nobody else any."""
     if permissions.may(user, "competition.view_all_units"):
-        return units
+        return queryset
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
-        return units.none()
-    return units.filter(pk=unit_id)
+        return queryset.none()
+    return queryset.filter(**{f"{unit_path}_id" if unit_path else "pk": unit_id})
+
+
+def units_for_user(user) -> QuerySet[Unit]:
+    """Every unit for office and admins; unit staff only their own; nobody else anything."""
+    return visible_to(user, Unit.objects.select_related("kind", "parent"), "")
 
 
 def unit_for_user(user, pk) -> Unit:
@@ -568,13 +574,7 @@ def score_history(sheet: ScoreSheet):
 
 def entries_for_user(user) -> QuerySet[Entry]:
     """Office and admins: every entry; unit staff: their own unit's; nobody else: none."""
-    entries = Entry.objects.select_related("unit", "year", "nine_project")
-    if permissions.may(user, "competition.view_all_units"):
-        return entries
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return entries.none()
-    return entries.filter(unit_id=unit_id)
+    return visible_to(user, Entry.objects.select_related("unit", "year", "nine_project"))
 
 
 def entry_for_user(user, pk) -> Entry:
@@ -691,12 +691,7 @@ def conflicts_for_user(user) -> QuerySet[ConflictDeclaration]:
 
 def spot_checks_for_user(user) -> QuerySet[SpotCheck]:
     checks = SpotCheck.objects.select_related("unit", "entry", "year", "recorded_by", "draw")
-    if permissions.may(user, "competition.view_all_units"):
-        return checks
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return checks.none()
-    return checks.filter(unit_id=unit_id)
+    return visible_to(user, checks)
 
 
 def spot_check_points() -> Case:

@@ -23,9 +23,13 @@ from django.db.models.functions import Coalesce, Greatest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from competition import permissions
 from competition.models import CompetitionYear, ReportingPeriod, Unit
-from competition.selectors import added, participations_overlapping, units_active_between
+from competition.selectors import (
+    added,
+    participations_overlapping,
+    units_active_between,
+    visible_to,
+)
 
 from .enums import REPORTED_STATUSES, Completeness, ReportStatus
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
@@ -38,13 +42,7 @@ def escalation_days() -> int:
 
 def reports_for_user(user) -> QuerySet[Report]:
     """Every report for office and admins; unit staff only their own unit's; else none."""
-    reports = Report.objects.select_related("unit__kind", "period__year")
-    if permissions.is_office_or_admin(user):
-        return reports
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return reports.none()
-    return reports.filter(unit_id=unit_id)
+    return visible_to(user, Report.objects.select_related("unit__kind", "period__year"))
 
 
 def report_for_user(user, pk) -> Report:

@@ -34,6 +34,7 @@ from competition.selectors import (
     own_quota,
     quota_for_year,
     units_active_between,
+    visible_to,
 )
 
 from .models import (
@@ -44,15 +45,6 @@ from .models import (
     ServiceRecord,
     VolunteerMembership,
 )
-
-
-def _unit_filter(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
-    if permissions.is_office_or_admin(user):
-        return queryset
-    unit_id = permissions.unit_id_of(user)
-    if unit_id is None or not permissions.is_unit_staff(user):
-        return queryset.none()
-    return queryset.filter(**{f"{unit_path}_id": unit_id})
 
 
 def year_bounds(year) -> tuple[datetime.date, datetime.date]:
@@ -67,7 +59,7 @@ def year_bounds(year) -> tuple[datetime.date, datetime.date]:
 
 
 def model_workers_for_user(user) -> QuerySet[ModelWorker]:
-    return _unit_filter(user, ModelWorker.objects.select_related("unit", "unit__kind"))
+    return visible_to(user, ModelWorker.objects.select_related("unit", "unit__kind"))
 
 
 def model_worker_detail_for_user(user) -> QuerySet[ModelWorker]:
@@ -96,7 +88,7 @@ def memberships_for_user(user, *, year=None, current_only: bool = False):
     if year is not None:
         start, end = year_bounds(year)
         record_filter = Q(service_records__date__gte=start, service_records__date__lte=end)
-    memberships = _unit_filter(
+    memberships = visible_to(
         user,
         VolunteerMembership.objects.select_related("model_worker__unit"),
         "model_worker__unit",
@@ -142,7 +134,7 @@ def service_totals_by_unit(user, *, year=None) -> QuerySet[Unit]:
 
 
 def service_records_for_user(user) -> QuerySet[ServiceRecord]:
-    return _unit_filter(
+    return visible_to(
         user,
         ServiceRecord.objects.select_related("membership__model_worker__unit"),
         "membership__model_worker__unit",
@@ -153,7 +145,7 @@ def service_records_for_user(user) -> QuerySet[ServiceRecord]:
 
 
 def activities_for_user(user) -> QuerySet[Activity]:
-    return _unit_filter(
+    return visible_to(
         user,
         Activity.objects.select_related("unit", "nine_project", "activity_type").annotate(
             worker_count=Count("model_workers", distinct=True)
@@ -162,7 +154,7 @@ def activities_for_user(user) -> QuerySet[Activity]:
 
 
 def activity_detail_for_user(user) -> QuerySet[Activity]:
-    return _unit_filter(
+    return visible_to(
         user,
         Activity.objects.select_related(
             "unit", "nine_project", "activity_type", "created_by"
@@ -171,7 +163,7 @@ def activity_detail_for_user(user) -> QuerySet[Activity]:
 
 
 def photos_for_user(user) -> QuerySet[ActivityPhoto]:
-    return _unit_filter(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
+    return visible_to(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
 
 
 def _activities_between(unit, start, end) -> QuerySet[Activity]:

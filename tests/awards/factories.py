@@ -55,3 +55,49 @@ def accepted_application(unit, year):
             "submitted_at": timezone.now(),
         },
     )[0]
+
+
+def leading_group_member(username="leader"):
+    """The leading group is the admin role (awards/permissions.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+
+    existing = get_user_model().objects.filter(username=username).first()
+    return existing or factories.user_with_role("admin", username=username)
+
+
+def office_member(username="proposer"):
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+
+    existing = get_user_model().objects.filter(username=username).first()
+    return existing or factories.user_with_role("office", username=username)
+
+
+def published(run, *, admin=None, office=None, number="淮工字〔2020〕1号", objection=None):
+    """Walk the run's decisions through the whole procedure with the services: the office
+    submits, the leading group approves, a 公示 that began three weeks ago (`today=`) with
+    the year's working days, `objection` (a text) lodged and answered in it, the 公示 closed
+    and the 表彰决定 published today. Returns the decision."""
+    import datetime
+
+    from django.utils import timezone
+
+    from awards import approval
+
+    admin = admin or leading_group_member()
+    office = office or office_member()
+    today = timezone.localdate()
+    began = today - datetime.timedelta(days=21)
+    approval.decision_submit(actor=office, run=run)
+    approval.decision_approve(actor=admin, run=run)
+    decision = approval.publicity_start(actor=office, run=run, start=began, today=began)
+    if objection:
+        lodged = approval.objection_lodge(
+            actor=office, decision=decision, text=objection, today=began
+        )
+        approval.objection_answer(actor=office, objection=lodged, answer="经核实，情况属实。")
+    approval.publicity_close(actor=office, run=run, today=today)
+    return approval.decision_publish(actor=admin, run=run, number=number, text="表彰决定正文。")

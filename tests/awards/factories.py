@@ -76,11 +76,14 @@ def office_member(username="proposer"):
     return existing or factories.user_with_role("office", username=username)
 
 
-def published(run, *, admin=None, office=None, number="淮工字〔2020〕1号", objection=None):
-    """Walk the run's decisions through the whole procedure with the services: the office
-    submits, the leading group approves, a 公示 that began three weeks ago (`today=`) with
-    the year's working days, `objection` (a text) lodged and answered in it, the 公示 closed
-    and the 表彰决定 published today. Returns the decision."""
+STAGES = ("submitted", "approved", "publicity", "final", "published")
+
+
+def staged(run, until="published", *, admin=None, office=None, objection=None, **publish):
+    """Walk the run's decisions through the procedure with the services up to the stage
+    `until`: the office submits, the leading group approves, a 公示 that began three weeks
+    ago (`today=`) with the year's working days, `objection` (a text) lodged and answered in
+    it, the 公示 closed and the 表彰决定 published today. Returns the decision."""
     import datetime
 
     from django.utils import timezone
@@ -91,13 +94,31 @@ def published(run, *, admin=None, office=None, number="淮工字〔2020〕1号",
     office = office or office_member()
     today = timezone.localdate()
     began = today - datetime.timedelta(days=21)
-    approval.decision_submit(actor=office, run=run)
-    approval.decision_approve(actor=admin, run=run)
-    decision = approval.publicity_start(actor=office, run=run, start=began, today=began)
-    if objection:
-        lodged = approval.objection_lodge(
-            actor=office, decision=decision, text=objection, today=began
-        )
-        approval.objection_answer(actor=office, objection=lodged, answer="经核实，情况属实。")
-    approval.publicity_close(actor=office, run=run, today=today)
-    return approval.decision_publish(actor=admin, run=run, number=number, text="表彰决定正文。")
+    steps = {
+        "submitted": lambda: approval.decision_submit(actor=office, run=run),
+        "approved": lambda: approval.decision_approve(actor=admin, run=run),
+        "publicity": lambda: approval.publicity_start(
+            actor=office, run=run, start=began, today=began
+        ),
+        "final": lambda: approval.publicity_close(actor=office, run=run, today=today),
+        "published": lambda: approval.decision_publish(
+            actor=admin,
+            run=run,
+            number=publish.get("number", "淮工字〔2020〕1号"),
+            text=publish.get("text", "表彰决定正文。"),
+        ),
+    }
+    decision = None
+    for stage in STAGES[: STAGES.index(until) + 1]:
+        decision = steps[stage]()
+        if stage == "publicity" and objection:
+            lodged = approval.objection_lodge(
+                actor=office, decision=decision, text=objection, today=began
+            )
+            approval.objection_answer(actor=office, objection=lodged, answer="经核实，情况属实。")
+    return decision
+
+
+def published(run, **kwargs):
+    """The run's decisions published (see `staged`)."""
+    return staged(run, "published", **kwargs)

@@ -81,9 +81,10 @@ STAGES = ("submitted", "approved", "publicity", "final", "published")
 
 def staged(run, until="published", *, admin=None, office=None, objection=None, **publish):
     """Walk the run's decisions through the procedure with the services up to the stage
-    `until`: the office submits, the leading group approves, a 公示 that began three weeks
-    ago (`today=`) with the year's working days, `objection` (a text) lodged and answered in
-    it, the 公示 closed and the 表彰决定 published today. Returns the decision."""
+    `until`: the office submits, the leading group approves, the 公示 (running from today
+    when `until` is "publicity", else one that began three weeks ago, by `today=`, with the
+    year's working days), `objection` (a text) lodged and answered in it, the 公示 closed
+    and the 表彰决定 published today. Returns the decision."""
     import datetime
 
     from django.utils import timezone
@@ -93,7 +94,7 @@ def staged(run, until="published", *, admin=None, office=None, objection=None, *
     admin = admin or leading_group_member()
     office = office or office_member()
     today = timezone.localdate()
-    began = today - datetime.timedelta(days=21)
+    began = today if until == "publicity" else today - datetime.timedelta(days=21)
     steps = {
         "submitted": lambda: approval.decision_submit(actor=office, run=run),
         "approved": lambda: approval.decision_approve(actor=admin, run=run),

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from reports.enums import ReportStatus
 from tests import factories
 from tests.competition import factories as scoring
+from tests.awards.factories import accepted_application
 from tests.factories import PASSWORD
 from tests.reports.factories import make_report, period
 
@@ -40,6 +41,8 @@ def scored_year(reference_data):
         for reviewer in (office, second):
             scoring.sheet(entry, reviewer, points, points, points, points)
         entries.append(entry)
+        # Units are candidates of the 奖状 only with an accepted application (issue 15.2).
+        accepted_application(unit, year)
     return {"year": year, "entries": entries}
 
 

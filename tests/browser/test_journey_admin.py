@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from reports.enums import ReportStatus
 from tests import factories
-from tests.competition import factories as scoring
 from tests.awards.factories import accepted_application
+from tests.competition import factories as scoring
 from tests.factories import PASSWORD
 from tests.reports.factories import make_report, period
 

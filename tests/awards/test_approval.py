@@ -403,3 +403,20 @@ def test_decision_page_offers_each_role_its_steps(run, office_user, admin_user, 
     assert reverse("awards:decision_approve", args=[run.pk]) not in office_page
     assert reverse("awards:decision_approve", args=[run.pk]) in admin_page
     assert "待审批" in admin_page and "报送领导小组审批" in admin_page  # the log's step
+
+
+def test_a_closed_years_decisions_stay_as_they_are(run, office_user, admin_user, year):
+    from tests.awards.test_evaluation_rules import seal
+
+    af.staged(run, "final")
+    seal(year)
+    with pytest.raises(ValidationError) as info:
+        approval.decision_publish(actor=admin_user, run=run, number="1号")
+    assert info.value.messages == ["该竞赛年度已结束并封存，记录不能再修改。"]
+    assert stage(run) == "final"
+
+
+def test_every_user_finds_the_publicity(run, staff_b, client_for):
+    decision = af.staged(run, "publicity")
+    page = client_for(staff_b).get(reverse("awards:publicity_list")).content.decode()
+    assert reverse("awards:publicity", args=[decision.pk]) in page and "公示中" in page

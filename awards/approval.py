@@ -378,7 +378,9 @@ def decision_publish(
 
 
 def _notify_published(decision) -> None:
-    items = list(selectors.awarded(decision.run))
+    """The units given an award hear of their own; every other unit and the office of the
+    decision."""
+    items = list(selectors.awarded(decision.run).exclude(award=""))
     staff = unit_staff_by_unit({item.unit_id for item in items})
     year = _year(decision)
     for unit_id, users in staff.items():
@@ -386,14 +388,13 @@ def _notify_published(decision) -> None:
         notification_create(
             recipients=users,
             title=_("%(year)s年度表彰决定已发布：本单位获表彰") % {"year": year},
-            body="；".join(f"{item.recipient} · {item.award_name or '—'}" for item in own),
+            body="；".join(f"{item.recipient} · {item.award_name}" for item in own),
             link=reverse("awards:publicity", args=[decision.pk]),
             mail=True,
         )
-    awarded_units = set(staff)
     notification_create(
         recipients=[
-            *selectors.every_unit_staff().exclude(membership__unit_id__in=awarded_units),
+            *selectors.every_unit_staff().exclude(membership__unit_id__in=set(staff)),
             *selectors.office_members(),
         ],
         title=_("%(year)s年度表彰决定已发布（%(number)s）")

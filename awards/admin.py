@@ -5,11 +5,14 @@ from competition.admin import SealedYearAdminMixin
 
 from . import services
 from .models import (
+    AwardDecision,
+    DecisionStep,
     DisciplinaryFinding,
     EvaluationRun,
     EvaluationSettings,
     Nomination,
     NominationAttachment,
+    Objection,
     ShortlistItem,
     UnitAwardLimit,
     YearAward,
@@ -83,6 +86,31 @@ class DisciplinaryFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["found_on", "evidence", "nomination", "model_worker", "withdrawn_at"]
     list_select_related = ["nomination", "model_worker"]
+
+
+class DecisionStepInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = DecisionStep
+    fields = ["at", "action", "actor", "comment"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(AwardDecision)
+class AwardDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each step of the procedure is taken on the run's decision page (awards/approval.py)."""
+
+    list_display = ["__str__", "stage", "publicity_start", "publicity_end", "number"]
+    list_filter = ["stage"]
+    list_select_related = ["run__year"]
+    inlines = [DecisionStepInline]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Lodged on the 公示 page, answered on the office's objections page."""
+
+    list_display = ["lodged_at", "decision", "item", "lodged_by", "answered_at"]
+    list_select_related = ["decision__run__year", "item", "lodged_by"]
 
 
 @admin.register(EvaluationRun)

@@ -1,7 +1,10 @@
 """Demo data for awards: 2019 nominations of the demo units (eligible ones, one individual with
-less than 2 years of poverty work, one collective with missing evidence), a finished
-evaluation run and a shortlist with a couple of awards; then the turn of the year: 2019
-closed (sealed) and the current calendar year opened from it, the live year.
+less than 2 years of poverty work, one collective with missing evidence), 杜集区总工会's
+application for the 奖状 accepted by the office, a finished evaluation run and a shortlist
+with a few awards proposed by the office; the whole procedure done in April 2020 (approved
+by the leading group, 公示 with one objection answered, the 表彰决定 published) and the
+certificates issued; then the turn of the year: 2019 closed (sealed) and the current
+calendar year opened from it, the live year.
 
 Idempotent: nominations are looked up by (year, unit, entry, category), the run and the
 shortlist are made only when the year has none, 2019 is closed unless it is, the live year
@@ -12,14 +15,16 @@ added to the live year in one bulk insert over the entries that exist there.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
+from common.pdf import FontMissing
 from competition import demo as competition_demo
 from competition import services as competition_services
 from competition.models import CompetitionYear, Entry
 from volunteers.enums import HonourLevel
 from volunteers.models import ModelWorker
 
-from . import services
+from . import approval, services
 from .enums import AwardKind, Category, CollectiveKind, RunStatus, ShortlistCategory
 from .models import EvaluationRun, Nomination
 
@@ -150,10 +155,15 @@ def seed_turn(*, stdout=None, today: datetime.date) -> None:
         return
     if not competition_services.year_is_sealed(past):
         if not EvaluationRun.objects.filter(year=past, status=RunStatus.DONE).exists():
+            users = get_user_model().objects.in_bulk(
+                ["office1", "office2", "suixi", "duji"], field_name="username"
+            )
+            _seed_application(past, users)
             run = services.evaluation_run_build(
                 run=services.evaluation_run_create(actor=admin_user, year=past)
             )
-            _seed_shortlist(run, admin_user)
+            _seed_shortlist(run, users["office1"])
+            _seed_procedure(run, admin_user, users, stdout=stdout)
         past = competition_services.competition_year_close(actor=admin_user, year=past)
     if today.year <= DEMO_YEAR or CompetitionYear.objects.filter(year=today.year).exists():
         return
@@ -174,12 +184,81 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
         _seed_scale(year, scale)
 
 
-def _seed_shortlist(run, admin_user) -> None:
+def _seed_application(year, users) -> None:
+    """杜集区总工会 applies for the 奖状 (it meets the year's conditions); office1 accepts."""
+    applicant, office = users.get("duji"), users.get("office1")
+    if applicant is None or office is None:
+        return
+    application = services.application_submit(
+        actor=applicant,
+        unit=applicant.membership.unit,
+        year=year,
+        statement="组织劳模深入 3 个贫困村开展技能培训和结对帮扶，季度报告按时报送。",
+        evidence="劳模扶贫活动 3 次，培训贫困户 120 人次，帮扶户全部稳定脱贫。",
+    )
+    services.application_review(
+        actor=office, application=application, decision="accept", comment="符合申报条件。"
+    )
+
+
+# The procedure as the office and the leading group ran it in April 2020, after the
+# evaluation date (15 April): the services' `today` stands for those days.
+PUBLICITY_START = datetime.date(2020, 4, 20)
+OBJECTION_ON = datetime.date(2020, 4, 22)
+PUBLISHED_ON = datetime.date(2020, 4, 28)
+
+
+def _seed_procedure(run, admin_user, users, *, stdout=None) -> None:
+    office, objector = users.get("office1"), users.get("suixi")
+    if office is None or objector is None:
+        return
+    approval.decision_submit(actor=office, run=run, comment="经评比，拟表彰名单如下，请审批。")
+    approval.decision_approve(actor=admin_user, run=run, comment="同意，按程序公示。")
+    decision = approval.publicity_start(
+        actor=office, run=run, start=PUBLICITY_START, today=PUBLICITY_START
+    )
+    objection = approval.objection_lodge(
+        actor=objector,
+        decision=decision,
+        item=decision.run.shortlist.exclude(award="").filter(category="unit").first(),
+        text="该单位第四季度报告是否按时报送？请核实。",
+        today=OBJECTION_ON,
+    )
+    approval.objection_answer(
+        actor=office,
+        objection=objection,
+        answer="经核实，该单位四个季度的报告均按时报送，活动数达到要求，异议不成立。",
+    )
+    approval.publicity_close(actor=office, run=run, today=PUBLISHED_ON)
+    approval.decision_publish(
+        actor=admin_user,
+        run=run,
+        number="淮工〔2020〕15号",
+        text="经竞赛领导小组研究并公示，决定对2019年度脱贫攻坚劳动竞赛中成绩突出的集体、"
+        "个人和单位予以表彰。",
+        published_on=PUBLISHED_ON,
+        today=PUBLISHED_ON,
+    )
+    try:
+        for item in run.shortlist.exclude(award=""):
+            services.certificate_issue(actor=admin_user, item=item)
+    except (FontMissing, ValidationError) as exc:
+        if stdout:
+            stdout.write(f"awards: certificates not issued ({exc})")
+
+
+def _seed_shortlist(run, office) -> None:
+    # Only accepted applicants are unit candidates: 杜集区总工会, above the line of 30.
+    units = services.shortlist_build(
+        actor=office, run=run, category=ShortlistCategory.UNIT, threshold=30
+    )
+    if units:
+        services.shortlist_decide(actor=office, item=units[0], award=AwardKind.CERTIFICATE)
     for category in (ShortlistCategory.COLLECTIVE, ShortlistCategory.INDIVIDUAL):
-        items = services.shortlist_build(actor=admin_user, run=run, category=category, top_n=2)
+        items = services.shortlist_build(actor=office, run=run, category=category, top_n=2)
         if items:
             services.shortlist_decide(
-                actor=admin_user,
+                actor=office,
                 item=items[0],
                 award=AwardKind.CERTIFICATE
                 if category == ShortlistCategory.COLLECTIVE

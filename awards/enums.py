@@ -98,3 +98,40 @@ EVIDENCE_CODES = tuple(code for code, _name in COLLECTIVE_CRITERIA + INDIVIDUAL_
 # and a late report counts this much of an on-time one in the unit ranking.
 DEFAULT_SERVICE_YEARS = 2
 DEFAULT_LATE_FACTOR = "0.5"
+
+
+class DecisionStage(models.TextChoices):
+    """Where a run's award decisions (表彰决定) stand: the office proposes them (拟定), submits
+    them to the leading group (待审批), which approves or returns them; the approved list is
+    published for the 公示 (公示中); once it is over and every objection answered (公示结束)
+    the leading group publishes the decision (已发布), and only then are there certificates."""
+
+    DRAFT = "draft", _("拟定")
+    SUBMITTED = "submitted", _("待审批")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批准")
+    PUBLICITY = "publicity", _("公示中")
+    FINAL = "final", _("公示结束")
+    PUBLISHED = "published", _("已发布")
+
+
+# The office changes the decisions only while they are its proposal (not yet submitted, or
+# returned); the list is public from the 公示 on.
+EDITABLE_STAGES = (DecisionStage.DRAFT, DecisionStage.RETURNED)
+PUBLIC_STAGES = (DecisionStage.PUBLICITY, DecisionStage.FINAL, DecisionStage.PUBLISHED)
+
+
+class DecisionAction(models.TextChoices):
+    """The steps of the procedure, as the decision's log records them."""
+
+    SUBMIT = "submit", _("报送领导小组审批")
+    RETURN = "return", _("退回修改")
+    APPROVE = "approve", _("批准")
+    PUBLICITY_START = "publicity_start", _("开始公示")
+    PUBLICITY_CLOSE = "publicity_close", _("结束公示")
+    PUBLISH = "publish", _("发布表彰决定")
+
+
+# The notice's practice, a year's default (`EvaluationSettings.publicity_days`): the approved
+# list is publicly shown for five working days.
+DEFAULT_PUBLICITY_DAYS = 5

@@ -10,6 +10,7 @@ from volunteers.models import ModelWorker
 
 from .enums import (
     COLLECTIVE_CRITERIA,
+    DEFAULT_PUBLICITY_DAYS,
     INDIVIDUAL_CRITERIA,
     Category,
     CollectiveKind,
@@ -195,11 +196,13 @@ class SettingsForm(PortalModelForm):
             "apply_needs_quota",
             "apply_needs_reports",
             "apply_needs_spot_checks",
+            "publicity_days",
         ]
 
     def __init__(self, *args, rules, awards, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["weight_spot_checks"].required = False
+        self.fields["publicity_days"].required = False
         choices = [("", "—"), *rules]
         self.slots = [f"rule_{index}" for index in range(1, len(rules) + 1)]
         for index, name in enumerate(self.slots, start=1):
@@ -225,7 +228,11 @@ class SettingsForm(PortalModelForm):
                 Column("weight_quota"),
                 Column("weight_spot_checks"),
             ),
-            Row(Column("late_report_factor"), Column("min_service_years")),
+            Row(
+                Column("late_report_factor"),
+                Column("min_service_years"),
+                Column("publicity_days"),
+            ),
             Row(*(Column(name) for name in self.slots)),
             Row(*(Column(name) for name in self.award_fields)),
             "max_awards_per_unit",
@@ -235,6 +242,11 @@ class SettingsForm(PortalModelForm):
                 Column("apply_needs_spot_checks"),
             ),
         )
+
+    def clean_publicity_days(self):
+        """Left empty, the notice's practice (5 working days)."""
+        value = self.cleaned_data.get("publicity_days")
+        return DEFAULT_PUBLICITY_DAYS if value is None else value
 
     def clean_weight_spot_checks(self):
         """Left empty, spot checks do not count (0)."""
@@ -324,3 +336,96 @@ class YearOpenForm(PortalForm):
             self.fields["source"].initial = latest.pk
             self.fields["year"].initial = latest.year + 1
         self.helper = _helper(_("预览"), Row(Column("source"), Column("year")))
+
+
+# --- the decision's procedure (approval, 公示, objections) ----------------------------------
+
+
+class StepForm(PortalForm):
+    """A step of the decision's procedure with an optional comment (submit, approve)."""
+
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(label or _("提交"))
+
+
+class ReturnForm(PortalForm):
+    comment = forms.CharField(
+        label=_("退回意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("退回办公室修改"))
+
+
+class PublicityStartForm(PortalForm):
+    start = forms.DateField(
+        label=_("公示开始日期"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("留空为今天；公示期按本年度规则的工作日数计算，节假日顺延。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("开始公示"))
+
+
+class PublishForm(PortalForm):
+    number = forms.CharField(label=_("决定文号"), max_length=50)
+    published_on = forms.DateField(
+        label=_("决定日期"), required=False, widget=DATE_INPUT, help_text=_("留空为今天。")
+    )
+    text = forms.CharField(
+        label=_("决定正文"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("发布表彰决定"))
+
+
+class ObjectionForm(PortalForm):
+    """An objection to the list under 公示: to one of its awards, or to the whole list."""
+
+    item = forms.ModelChoiceField(
+        label=_("针对的表彰对象"),
+        queryset=None,
+        required=False,
+        empty_label=_("整个名单"),
+    )
+    text = forms.CharField(
+        label=_("异议内容"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("请写明事实和依据；竞赛办公室将逐条答复。"),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items
+        self.fields["item"].label_from_instance = lambda item: (
+            f"{item.recipient}（{item.unit.name}）"
+        )
+        self.helper = _helper(_("提出异议"))
+
+
+class AnswerForm(PortalForm):
+    answer = forms.CharField(
+        label=_("答复"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("保存答复"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,11 +20,15 @@ from volunteers.models import ModelWorker
 from .enums import (
     CRITERIA,
     DEFAULT_LATE_FACTOR,
+    DEFAULT_PUBLICITY_DAYS,
     DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
+    PUBLIC_STAGES,
     ApplicationStatus,
     Category,
     CollectiveKind,
+    DecisionAction,
+    DecisionStage,
     RunStatus,
     ShortlistCategory,
     rule_label,
@@ -376,6 +381,12 @@ class EvaluationSettings(models.Model):
         default=DEFAULT_SERVICE_YEARS,
         validators=[MaxValueValidator(30)],
         help_text=_("截至评比日须满的整年数。"),
+    )
+    publicity_days = models.PositiveSmallIntegerField(
+        _("公示期（工作日）"),
+        default=DEFAULT_PUBLICITY_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("经领导小组批准的表彰名单公示的工作日数（不含法定节假日，含调休上班日）。"),
     )
 
     class Meta:
@@ -812,3 +823,144 @@ class CertificateBatch(models.Model):
 
     def __str__(self):
         return f"{self.run} · {self.get_status_display()}"
+
+
+class AwardDecision(models.Model):
+    """The award decisions of a run as one document (表彰决定) going through the procedure:
+    the office's proposal (the shortlist's decisions), the leading group's approval, the
+    公示 of the approved list for the year's number of working days, the objections answered,
+    then the published decision with its number, date and text. Each step is a row of
+    `DecisionStep`; certificates exist only once the decision is published."""
+
+    run = models.OneToOneField(
+        EvaluationRun,
+        on_delete=models.PROTECT,
+        related_name="award_decision",
+        verbose_name=_("评选排名"),
+    )
+    stage = models.CharField(
+        _("阶段"), max_length=20, choices=DecisionStage.choices, default=DecisionStage.DRAFT
+    )
+    publicity_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), null=True, blank=True)
+    publicity_start = models.DateField(_("公示开始日期"), null=True, blank=True)
+    publicity_end = models.DateField(_("公示截止日期"), null=True, blank=True)
+    number = models.CharField(_("决定文号"), max_length=50, blank=True)
+    published_on = models.DateField(_("决定日期"), null=True, blank=True)
+    text = models.TextField(_("决定正文"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-run__year__year", "-pk"]
+        verbose_name = _("表彰决定")
+        verbose_name_plural = _("表彰决定")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(stage__in=PUBLIC_STAGES)
+                | Q(publicity_start__isnull=False, publicity_end__isnull=False),
+                name="award_decision_publicity_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage=DecisionStage.PUBLISHED)
+                | (Q(published_on__isnull=False) & ~Q(number="")),
+                name="award_decision_published_has_number",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(year)s年度表彰决定（%(stage)s）") % {
+            "year": self.run.year.year,
+            "stage": self.get_stage_display(),
+        }
+
+    @property
+    def is_public(self) -> bool:
+        return self.stage in PUBLIC_STAGES
+
+
+class DecisionStep(models.Model):
+    """One step of a decision's procedure: who did what, when, with what comment."""
+
+    decision = models.ForeignKey(
+        AwardDecision, on_delete=models.CASCADE, related_name="steps", verbose_name=_("表彰决定")
+    )
+    action = models.CharField(_("步骤"), max_length=20, choices=DecisionAction.choices)
+    actor = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("办理人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("表彰决定办理记录")
+        verbose_name_plural = _("表彰决定办理记录")
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d}"
+
+
+class Objection(models.Model):
+    """An objection (异议) to the list under 公示, lodged by anyone logged in, on one award
+    or on the list as a whole; the office answers every one before the list is final."""
+
+    decision = models.ForeignKey(
+        AwardDecision,
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("表彰决定"),
+    )
+    item = models.ForeignKey(
+        ShortlistItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objections",
+        verbose_name=_("针对的表彰对象"),
+    )
+    text = models.TextField(_("异议内容"))
+    lodged_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("提出人"),
+    )
+    lodged_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    answer = models.TextField(_("答复"), blank=True)
+    answered_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["lodged_at", "pk"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="objection_answer_has_text",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision} · {self.lodged_at:%Y-%m-%d}"
+
+    @property
+    def unit_id(self):
+        """The unit the objection is about (the conflict rule of who answers it)."""
+        return self.item.unit_id if self.item_id else None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

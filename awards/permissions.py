@@ -2,14 +2,16 @@
 
 Unit staff nominate for their own unit while the year is open and see their own unit's
 nominations and certificates; the office sees every nomination and may override eligibility
-with a reason, except for a unit it has a conflict with; admins run evaluations, shortlist,
-decide awards and export.
+with a reason, except for a unit it has a conflict with, shortlists and proposes the award
+decisions; admins (the leading group) run evaluations, approve and publish the decisions, and
+export.
 """
 
 import rules
 
 from competition.permissions import (
     is_admin,
+    is_office,
     is_office_or_admin,
     is_staff_of_unit,
     office_acts,
@@ -47,7 +49,21 @@ rules.add_rule("awards.review_application", office_acts)
 rules.add_rule("awards.run_evaluation", is_admin)
 # obj: the year; its evaluation rules are read-only once it is closed (sealed).
 rules.add_rule("awards.edit_evaluation_rules", is_admin & ~year_is_closed)
-rules.add_rule("awards.manage_shortlist", is_admin)
+# The office builds the shortlist and proposes the decisions on it (never on a unit it has a
+# conflict with); the admin, as the leading group, may adjust them too while they are a draft.
+rules.add_rule("awards.manage_shortlist", office_acts)
+# The procedure of a run's decisions (obj: the run, or the objection). The admin role is the
+# leading group (竞赛领导小组, DOMAIN.md): it approves or returns the office's proposal and
+# publishes the 表彰决定. Only the office submits its proposal, so no one approves their own.
+rules.add_rule("awards.view_decision", is_office_or_admin)
+rules.add_rule("awards.propose_decisions", is_office)
+rules.add_rule("awards.approve_decisions", is_admin)
+rules.add_rule("awards.run_publicity", is_office_or_admin)
+# The 公示 is public to every logged-in user (units included), and anyone may object.
+rules.add_rule("awards.view_publicity", rules.is_authenticated)
+rules.add_rule("awards.lodge_objection", rules.is_authenticated)
+rules.add_rule("awards.view_objections", is_office_or_admin)
+rules.add_rule("awards.answer_objection", office_acts)
 rules.add_rule("awards.export_shortlist", may_export_competition_shortlist)
 # obj: a run; the office organises 劳模休养、交流 from its priority list.
 rules.add_rule("awards.view_priority_list", is_office_or_admin)

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Case,
     CharField,
@@ -17,26 +18,28 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from competition import permissions
-from competition.enums import SpotCheckRating
+from competition.enums import Role, SpotCheckRating
 from competition.models import CompetitionYear, Entry, SpotCheck
 from competition.selectors import visible_to
 from reports.selectors import periods_missing_for_unit
 from volunteers.selectors import quota_for_unit
 
-from .enums import DEFAULT_AWARDS, RunStatus, ShortlistCategory
+from .enums import DEFAULT_AWARDS, PUBLIC_STAGES, DecisionStage, RunStatus, ShortlistCategory
 from .models import (
+    AwardDecision,
     Certificate,
     CertificateBatch,
+    DecisionStep,
     DisciplinaryFinding,
     EntryRanking,
     EvaluationRun,
     Nomination,
     NominationAttachment,
     NominationRanking,
+    Objection,
     ShortlistItem,
     UnitApplication,
     UnitAwardLimit,
@@ -221,13 +224,18 @@ def shortlist(run) -> QuerySet[ShortlistItem]:
 
 
 def shortlist_items_for_user(user) -> QuerySet[ShortlistItem]:
-    """Office and admins: every item; unit staff: their unit's awarded items."""
+    """Office and admins: every item; unit staff: their unit's awarded items, once the
+    leading group approved them and the list is public (公示 on)."""
     items = ShortlistItem.objects.select_related(
         "run__year", "unit", "nomination_ranking__nine_project"
     ).annotate(award_name=award_name())
     if permissions.may(user, "competition.view_all_units"):
         return items
-    return visible_to(user, items).exclude(award="")
+    return (
+        visible_to(user, items)
+        .filter(run__award_decision__stage__in=PUBLIC_STAGES)
+        .exclude(award="")
+    )
 
 
 def shortlist_item_for_user(user, pk) -> ShortlistItem:
@@ -235,9 +243,9 @@ def shortlist_item_for_user(user, pk) -> ShortlistItem:
 
 
 def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
-    """A unit's awards over the years (its page's panel)."""
+    """A unit's awards over the years whose decision is published (its page's panel)."""
     return (
-        ShortlistItem.objects.filter(unit=unit)
+        ShortlistItem.objects.filter(unit=unit, run__award_decision__stage=DecisionStage.PUBLISHED)
         .exclude(award="")
         .select_related("run__year")
         .annotate(award_name=award_name())
@@ -248,24 +256,38 @@ def awards_of_unit(unit) -> QuerySet[ShortlistItem]:
 # --- certificates ----------------------------------------------------------------------------
 
 
+def decision_of(run) -> AwardDecision | None:
+    """The run's decision document, or None while the office has not started one (the
+    shortlist's decisions are then a draft)."""
+    try:
+        return run.award_decision
+    except AwardDecision.DoesNotExist:
+        return None
+
+
 def certificate_available(item: ShortlistItem) -> bool:
     """May a certificate exist for this award: the one place that says so.
 
-    Today: the admin decided an award for the item. (When decisions are approved and
-    published, this is where "published" is asked, and `certificate_date` gives that date.)
+    Only once the leading group's 表彰决定 of the item's run is published (after approval,
+    the 公示 and every objection answered).
     """
-    return bool(item.award) and item.decided_at is not None
+    decision = decision_of(item.run)
+    return bool(item.award) and decision is not None and decision.stage == DecisionStage.PUBLISHED
 
 
 def certificate_date(item: ShortlistItem) -> datetime.date:
-    """The date a certificate bears: that of the decision."""
-    return timezone.localdate(item.decided_at)
+    """The date a certificate bears: that of the published decision."""
+    return decision_of(item.run).published_on
 
 
 def certificate_items(run) -> list[ShortlistItem]:
     """The run's awards that may have a certificate, in the shortlist's order, with what a
     certificate shows."""
-    items = shortlist(run).select_related("run__year", "certificate").exclude(award="")
+    items = (
+        shortlist(run)
+        .select_related("run__year", "run__award_decision", "certificate")
+        .exclude(award="")
+    )
     return [item for item in items if certificate_available(item)]
 
 
@@ -283,3 +305,69 @@ def certificate_batch_for_user(user, pk) -> CertificateBatch:
     if not permissions.may(user, "competition.view_all_units"):
         batches = batches.none()
     return get_object_or_404(batches, pk=pk)
+
+
+# --- the decision's procedure: approval, 公示, objections ------------------------------------
+
+
+def decision_steps(decision: AwardDecision | None) -> QuerySet[DecisionStep]:
+    if decision is None:
+        return DecisionStep.objects.none()
+    return decision.steps.select_related("actor")
+
+
+def awarded(run) -> QuerySet[ShortlistItem]:
+    """The run's items given an award or a recommendation: what the decision is about."""
+    return shortlist(run).filter(
+        Q(recommend_province=True) | Q(recuperation_priority=True) | ~Q(award="")
+    )
+
+
+def publicities() -> QuerySet[AwardDecision]:
+    """Decisions whose list is public (公示 on, over, or published), newest year first; every
+    logged-in user sees them."""
+    return AwardDecision.objects.filter(stage__in=PUBLIC_STAGES).select_related("run__year")
+
+
+def running_publicity() -> AwardDecision | None:
+    """The decision under 公示 now, if any (the navigation's link)."""
+    return publicities().filter(stage=DecisionStage.PUBLICITY).first()
+
+
+def publicity_for_user(user, pk) -> AwardDecision:
+    return get_object_or_404(publicities(), pk=pk)
+
+
+def objections_for_user(user, decision: AwardDecision) -> QuerySet[Objection]:
+    """Office and admins: every objection to the decision; others: their own."""
+    objections = decision.objections.select_related("item", "lodged_by", "answered_by")
+    if permissions.may(user, "awards.view_objections"):
+        return objections
+    return objections.filter(lodged_by=user) if user.is_authenticated else objections.none()
+
+
+def objection_for_user(user, pk) -> Objection:
+    """Office and admins only (the answer page); others: 404."""
+    objections = Objection.objects.select_related("decision__run__year", "item")
+    if not permissions.may(user, "awards.view_objections"):
+        objections = objections.none()
+    return get_object_or_404(objections, pk=pk)
+
+
+def leading_group() -> QuerySet:
+    """The leading group's members: the admins (and superusers without a role)."""
+    User = get_user_model()
+    return User.objects.filter(
+        Q(membership__role=Role.ADMIN) | Q(is_superuser=True, membership__isnull=True),
+        is_active=True,
+    )
+
+
+def office_members() -> QuerySet:
+    return get_user_model().objects.filter(membership__role=Role.OFFICE, is_active=True)
+
+
+def every_unit_staff() -> QuerySet:
+    return get_user_model().objects.filter(
+        membership__role=Role.UNIT_STAFF, membership__unit__isnull=False, is_active=True
+    )

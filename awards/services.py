@@ -31,6 +31,7 @@ from . import certificates, eligibility, rankings, selectors
 from .enums import (
     DEFAULT_SERVICE_YEARS,
     DEFAULT_TIE_BREAK,
+    EDITABLE_STAGES,
     EVIDENCE_CODES,
     ApplicationStatus,
     Category,
@@ -39,6 +40,7 @@ from .enums import (
     TieBreak,
 )
 from .models import (
+    AwardDecision,
     Certificate,
     CertificateBatch,
     DisciplinaryFinding,
@@ -367,6 +369,7 @@ SETTINGS_FIELDS = (
     "apply_needs_quota",
     "apply_needs_reports",
     "apply_needs_spot_checks",
+    "publicity_days",
 )
 
 
@@ -583,6 +586,22 @@ def _locked_run(run: EvaluationRun) -> EvaluationRun:
     return EvaluationRun.objects.select_for_update().select_related("year").get(pk=run.pk)
 
 
+def _require_editable(run: EvaluationRun) -> None:
+    """The shortlist and its decisions are the office's proposal only until it is submitted:
+    from then on (pending approval, approved, under 公示, published) they are frozen unless
+    the leading group returns them (`approval.decision_return`)."""
+    decision = AwardDecision.objects.filter(run_id=run.pk).first()
+    if decision is not None and decision.stage not in EDITABLE_STAGES:
+        raise ValidationError(
+            _(
+                "本次评选的表彰决定当前为“%(stage)s”，入围名单和表彰决定已冻结，不能修改；"
+                "须由领导小组退回后才能修改。"
+            )
+            % {"stage": decision.get_stage_display()},
+            code="decisions_frozen",
+        )
+
+
 def _check_done(run: EvaluationRun) -> None:
     if run.status != RunStatus.DONE:
         raise ValidationError(_("只能从已完成的评选排名中确定入围名单。"), code="run_not_done")
@@ -601,6 +620,7 @@ def shortlist_build(
     require(actor, "awards.manage_shortlist", run)
     run = _locked_run(run)
     _check_done(run)
+    _require_editable(run)
     if (top_n is None) == (threshold is None):
         raise ValidationError(_("请填写入围人数或分数线（二者选一）。"), code="top_or_threshold")
     if category == ShortlistCategory.UNIT:
@@ -650,6 +670,7 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
     require(actor, "awards.manage_shortlist", run)
     run = _locked_run(run)
     _check_done(run)
+    _require_editable(run)
     nomination = nomination_ranking.nomination
     if not (nomination_ranking.eligible or (nomination is not None and nomination.override)):
         raise ValidationError(
@@ -692,6 +713,8 @@ def _check_no_certificate(item: ShortlistItem) -> None:
 def shortlist_remove(*, actor, item: ShortlistItem) -> None:
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
+    _locked_run(item.run)
+    _require_editable(item.run)
     _check_no_certificate(item)
     item.delete()
 
@@ -761,6 +784,7 @@ def shortlist_decide(
     # The run first (as every shortlist write): two decisions at once on one unit's items
     # cannot both fit into its last award.
     _locked_run(item.run)
+    _require_editable(item.run)
     item = (
         ShortlistItem.objects.select_for_update(of=("self",))
         .select_related("run__year", "nomination_ranking")
@@ -836,7 +860,8 @@ CERTIFICATE_UNAVAILABLE = "certificate_unavailable"
 def _check_certificate_available(item: ShortlistItem) -> None:
     if not selectors.certificate_available(item):
         raise ValidationError(
-            _("“%(name)s”的表彰决定尚未作出，还不能颁发证书。") % {"name": item.recipient},
+            _("“%(name)s”的表彰决定尚未发布（须经领导小组批准、公示期满后发布），还不能颁发证书。")
+            % {"name": item.recipient},
             code=CERTIFICATE_UNAVAILABLE,
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import application_views, views
+from . import application_views, approval_views, views
 
 app_name = "awards"
 urlpatterns = [
@@ -42,6 +42,32 @@ urlpatterns = [
     path("shortlist/<int:pk>/decide/", views.shortlist_decide, name="shortlist_decide"),
     path("shortlist/<int:pk>/remove/", views.shortlist_remove, name="shortlist_remove"),
     path("shortlist/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("runs/<int:pk>/decision/", approval_views.decision, name="decision"),
+    path("runs/<int:pk>/decision/submit/", approval_views.decision_submit, name="decision_submit"),
+    path(
+        "runs/<int:pk>/decision/approve/", approval_views.decision_approve, name="decision_approve"
+    ),
+    path("runs/<int:pk>/decision/return/", approval_views.decision_return, name="decision_return"),
+    path(
+        "runs/<int:pk>/decision/publicity/", approval_views.publicity_start, name="publicity_start"
+    ),
+    path(
+        "runs/<int:pk>/decision/publicity/close/",
+        approval_views.publicity_close,
+        name="publicity_close",
+    ),
+    path(
+        "runs/<int:pk>/decision/publish/", approval_views.decision_publish, name="decision_publish"
+    ),
+    path("publicity/", approval_views.publicity_list, name="publicity_list"),
+    path("publicity/<int:pk>/", approval_views.publicity, name="publicity"),
+    path(
+        "publicity/<int:pk>/objections/new/",
+        approval_views.objection_create,
+        name="objection_create",
+    ),
+    path("publicity/<int:pk>/objections/", approval_views.objection_list, name="objection_list"),
+    path("objections/<int:pk>/answer/", approval_views.objection_answer, name="objection_answer"),
     path(
         "runs/<int:pk>/certificates/",
         views.certificate_batch_start,

@@ -16,12 +16,12 @@ from common.pdf import FontMissing
 from common.uploads import file_response
 from common.xlsx import xlsx_response
 from competition import selectors as competition_selectors
-from competition.permissions import require, unit_id_of
+from competition.permissions import may, require, unit_id_of
 
 from . import export, selectors, services
 from .certificates import batch_filename, certificate_filename
 from .eligibility import assess_nomination
-from .enums import Category, RunStatus, ShortlistCategory
+from .enums import EDITABLE_STAGES, Category, DecisionStage, RunStatus, ShortlistCategory
 from .forms import (
     AttachmentForm,
     AwardLimitForm,
@@ -384,9 +384,16 @@ def shortlist(request, pk):
         )
         for value, label in ShortlistCategory.choices
     ]
+    decision = selectors.decision_of(run)
+    editable = decision is None or decision.stage in EDITABLE_STAGES
     context = {
         "run": run,
         "groups": groups,
+        "decision": decision,
+        "editable": editable,
+        # The forms only while the decisions are the office's proposal (frozen from submission).
+        "can_manage": editable and may(request.user, "awards.manage_shortlist", run),
+        "published": decision is not None and decision.stage == DecisionStage.PUBLISHED,
         "build_form": ShortlistBuildForm(),
         "batches": selectors.certificate_batches(run)[:5],
     }

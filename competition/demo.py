@@ -60,6 +60,8 @@ ACCOUNTS = [
     ("xiangshan", "王丽", Role.UNIT_STAFF, "相山区总工会"),
     ("suixi", "刘洋", Role.UNIT_STAFF, "濉溪县总工会"),
     ("jiaoyu", "陈静", Role.UNIT_STAFF, "市教育工会"),
+    # Applied for the 奖状 in 2019 (awards/demo.py): its unit met every condition.
+    ("duji", "赵敏", Role.UNIT_STAFF, "杜集区总工会"),
 ]
 
 

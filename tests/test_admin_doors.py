@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from awards import services as awards
-from awards.models import ShortlistItem, UnitAwardLimit
+from awards.models import AwardDecision, Objection, ShortlistItem, UnitAwardLimit
 from common.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from competition import services as competition
 from competition.enums import Role, SpotCheckRating, YearStatus
@@ -49,6 +49,8 @@ pytestmark = pytest.mark.django_db
 SEALED = "该竞赛年度已结束并封存，记录不能再修改。"
 
 READ_ONLY = {
+    "awards.AwardDecision",
+    "awards.Objection",
     "awards.DisciplinaryFinding",
     "awards.YearAward",
     "competition.UnitKind",
@@ -190,6 +192,9 @@ def world(year, unit_a, unit_b, staff_a, office_user, admin_user):
     awards.shortlist_build(actor=admin_user, run=run, category="unit", top_n=5)
     factories.unit_quota(unit_a, year, 5)
     UnitAwardLimit.objects.create(year=year, unit=unit_b, max_awards=2)
+    # A draft decision (the shortlist stays editable) with an objection, to be shown only.
+    decision = AwardDecision.objects.create(run=run)
+    Objection.objects.create(decision=decision, text="异议")
     return SimpleNamespace(year=year, run=run, entry=entry)
 
 

@@ -55,3 +55,71 @@ def accepted_application(unit, year):
             "submitted_at": timezone.now(),
         },
     )[0]
+
+
+def leading_group_member(username="leader"):
+    """The leading group is the admin role (awards/permissions.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+
+    existing = get_user_model().objects.filter(username=username).first()
+    return existing or factories.user_with_role("admin", username=username)
+
+
+def office_member(username="proposer"):
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+
+    existing = get_user_model().objects.filter(username=username).first()
+    return existing or factories.user_with_role("office", username=username)
+
+
+STAGES = ("submitted", "approved", "publicity", "final", "published")
+
+
+def staged(run, until="published", *, admin=None, office=None, objection=None, **publish):
+    """Walk the run's decisions through the procedure with the services up to the stage
+    `until`: the office submits, the leading group approves, the 公示 (running from today
+    when `until` is "publicity", else one that began three weeks ago, by `today=`, with the
+    year's working days), `objection` (a text) lodged and answered in it, the 公示 closed
+    and the 表彰决定 published today. Returns the decision."""
+    import datetime
+
+    from django.utils import timezone
+
+    from awards import approval
+
+    admin = admin or leading_group_member()
+    office = office or office_member()
+    today = timezone.localdate()
+    began = today if until == "publicity" else today - datetime.timedelta(days=21)
+    steps = {
+        "submitted": lambda: approval.decision_submit(actor=office, run=run),
+        "approved": lambda: approval.decision_approve(actor=admin, run=run),
+        "publicity": lambda: approval.publicity_start(
+            actor=office, run=run, start=began, today=began
+        ),
+        "final": lambda: approval.publicity_close(actor=office, run=run, today=today),
+        "published": lambda: approval.decision_publish(
+            actor=admin,
+            run=run,
+            number=publish.get("number", "淮工字〔2020〕1号"),
+            text=publish.get("text", "表彰决定正文。"),
+        ),
+    }
+    decision = None
+    for stage in STAGES[: STAGES.index(until) + 1]:
+        decision = steps[stage]()
+        if stage == "publicity" and objection:
+            lodged = approval.objection_lodge(
+                actor=office, decision=decision, text=objection, today=began
+            )
+            approval.objection_answer(actor=office, objection=lodged, answer="经核实，情况属实。")
+    return decision
+
+
+def published(run, **kwargs):
+    """The run's decisions published (see `staged`)."""
+    return staged(run, "published", **kwargs)

@@ -3,7 +3,13 @@ import datetime
 from django.core.files.base import ContentFile
 
 from awards import services
-from awards.models import DisciplinaryFinding, NominationAttachment, UnitApplication
+from awards.models import (
+    AwardDecision,
+    DisciplinaryFinding,
+    NominationAttachment,
+    Objection,
+    UnitApplication,
+)
 from competition.selectors import current_year
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -70,20 +76,48 @@ def _item(w, award=""):
     return {"pk": item.pk}
 
 
-def _batch(w):
+def _staged(w, until):
+    """A run of unit A's award at the stage `until` of the procedure (af.STAGES; "" for a
+    draft). Only one decision of a year goes beyond a draft: the earlier cases' are put back
+    to "returned" straight in the database."""
+    AwardDecision.objects.filter(run__year=w.year).update(
+        stage="returned", publicity_start=None, publicity_end=None
+    )
     run = _run(w)
     item = services.shortlist_build(actor=w.admin, run=run, category="collective", top_n=1)[0]
     services.shortlist_decide(actor=w.admin, item=item, award="certificate")
+    decision = af.staged(run, until) if until else None
+    return run, item, decision
+
+
+def _published_item(w):
+    return {"pk": _staged(w, "published")[1].pk}
+
+
+def _batch(w):
+    run = _staged(w, "published")[0]
     batch = services.certificate_batch_start(actor=w.admin, run=run)
     services.certificate_batch_build(batch=batch)
     return {"pk": batch.pk}
 
 
 def _decided_run(w):
-    run = _run(w)
-    item = services.shortlist_build(actor=w.admin, run=run, category="collective", top_n=1)[0]
-    services.shortlist_decide(actor=w.admin, item=item, award="certificate")
-    return {"pk": run.pk}
+    return {"pk": _staged(w, "published")[0].pk}
+
+
+def _run_at(until):
+    return lambda w: {"pk": _staged(w, until)[0].pk}
+
+
+def _publicity_at(until):
+    return lambda w: {"pk": _staged(w, until)[2].pk}
+
+
+def _objection(w):
+    """An objection to unit A's award under 公示 (written straight to the database)."""
+    _run, item, decision = _staged(w, "publicity")
+    objection = Objection.objects.create(decision=decision, item=item, text="事迹不实。")
+    return {"pk": objection.pk}
 
 
 def _nomination_data(w, kwargs):
@@ -103,6 +137,8 @@ def cases(world):
     staff_edit = {"staff_a": 200, "staff_b": 404, "office": 403, "admin": 403}
     runs = {"staff_a": 404, "staff_b": 404, "office": 200, "admin": 200}
     runs_admin = {"staff_a": 404, "staff_b": 404, "office": 403, "admin": 302}
+    runs_office = {"staff_a": 404, "staff_b": 404, "office": 302, "admin": 302}
+    proposal = {"staff_a": 404, "staff_b": 404, "office": 302, "admin": 403}
     return [
         Case("awards:nomination_list", everyone(200)),
         Case("awards:nomination_create", staff_only),
@@ -188,23 +224,59 @@ def cases(world):
         Case("awards:shortlist", runs, kwargs=_run_pk),
         Case(
             "awards:shortlist_build",
-            runs_admin,
+            runs_office,
             kwargs=_run_pk,
             method="post",
             data=lambda w, k: {"category": "collective", "top_n": 3},
         ),
+        # The office proposes the decisions, never on a unit it has a conflict with.
         Case(
             "awards:shortlist_decide",
-            runs_admin,
+            conflicted(runs_office),
             kwargs=_item,
             method="post",
             data=lambda w, k: {"award": "certificate"},
         ),
-        Case("awards:shortlist_remove", runs_admin, kwargs=_item, method="post"),
+        Case("awards:shortlist_remove", conflicted(runs_office), kwargs=_item, method="post"),
+        Case("awards:certificate", own_unit_and_office(200, 404), kwargs=_published_item),
+        # The procedure: the office submits, the leading group (admin) approves, returns and
+        # publishes; the office runs the 公示 and answers objections; everyone sees the 公示
+        # and may object.
+        Case("awards:decision", runs, kwargs=_run_at("")),
+        Case("awards:decision_submit", proposal, kwargs=_run_at(""), method="post"),
+        Case("awards:decision_approve", runs_admin, kwargs=_run_at("submitted"), method="post"),
         Case(
-            "awards:certificate",
-            own_unit_and_office(200, 404),
-            kwargs=lambda w: _item(w, "certificate"),
+            "awards:decision_return",
+            runs_admin,
+            kwargs=_run_at("submitted"),
+            method="post",
+            data=lambda w, k: {"comment": "请补充材料。"},
+        ),
+        Case("awards:publicity_start", runs_office, kwargs=_run_at("approved"), method="post"),
+        Case("awards:publicity_close", runs_office, kwargs=_run_at("publicity"), method="post"),
+        Case(
+            "awards:decision_publish",
+            runs_admin,
+            kwargs=_run_at("final"),
+            method="post",
+            data=lambda w, k: {"number": "淮工字〔2020〕9号"},
+        ),
+        Case("awards:publicity_list", everyone(200)),
+        Case("awards:publicity", everyone(200), kwargs=_publicity_at("publicity")),
+        Case(
+            "awards:objection_create",
+            everyone(302),
+            kwargs=_publicity_at("publicity"),
+            method="post",
+            data=lambda w, k: {"text": "有异议。"},
+        ),
+        Case("awards:objection_list", office_only(200, 403), kwargs=_publicity_at("publicity")),
+        Case(
+            "awards:objection_answer",
+            conflicted({"staff_a": 404, "staff_b": 404, "office": 302, "admin": 302}),
+            kwargs=_objection,
+            method="post",
+            data=lambda w, k: {f"o{k['pk']}-answer": "已核实。"},
         ),
         Case(
             "awards:certificate_batch_start",

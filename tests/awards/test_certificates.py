@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from awards import selectors, services, tasks
-from awards.models import Certificate, CertificateBatch, ShortlistItem
+from awards.models import AwardDecision, Certificate, CertificateBatch, ShortlistItem
 from common import pdf
 from competition.models import CompetitionYear
 from tests.awards import factories as af
@@ -63,16 +63,27 @@ def item_of(run, category) -> ShortlistItem:
     return selectors.shortlist_items_for_user(run.created_by).get(run=run, category=category)
 
 
-def decide(run, category, admin_user) -> ShortlistItem:
+def decide(run, category, admin_user, *, publish=True) -> ShortlistItem:
+    """The award of the category's item, published (approved, 公示, decision) unless not."""
     item = item_of(run, category)
     award = selectors.year_awards(run.year)[category].code
     services.shortlist_decide(actor=admin_user, item=item, award=award)
+    if publish:
+        af.published(run)
     return item_of(run, category)
 
 
 @pytest.fixture
 def decided(run, admin_user):
-    return {c: decide(run, c, admin_user) for c in ("collective", "individual", "unit")}
+    categories = ("collective", "individual", "unit")
+    for category in categories:
+        decide(run, category, admin_user, publish=False)
+    af.published(run)
+    return {c: item_of(run, c) for c in categories}
+
+
+def run_decision(item):
+    return AwardDecision.objects.get(run=item.run_id)
 
 
 def download(client, item):
@@ -97,7 +108,9 @@ def test_collective_certificate_reads_as_a_vanguard_collective(client_for, staff
     assert f"在{year.title}中成绩突出，被评为{project}先锋集体，特授予" in page
     assert "淮北市五一劳动奖状" in page
     assert "淮北市总工会脱贫攻坚竞赛办公室" in page
-    day = timezone.localdate(item.decided_at)
+    # The date of the published decision, not of the office's proposal.
+    day = run_decision(item).published_on
+    assert day == timezone.localdate()
     assert f"{day.year}年{day.month}月{day.day}日" in page
 
 
@@ -179,9 +192,10 @@ def test_the_database_refuses_a_number_twice(admin_user, decided):
 def test_an_issued_award_cannot_be_withdrawn_or_removed(admin_user, decided):
     item = decided["collective"]
     services.certificate_issue(actor=admin_user, item=item)
-    with pytest.raises(ValidationError, match="已颁发证书（〔2019〕第1号）"):
+    # A published decision is frozen for good (the leading group cannot return it).
+    with pytest.raises(ValidationError, match="当前为“已发布”，入围名单和表彰决定已冻结"):
         services.shortlist_decide(actor=admin_user, item=item, award="")
-    with pytest.raises(ValidationError, match="已颁发证书"):
+    with pytest.raises(ValidationError, match="已冻结"):
         services.shortlist_remove(actor=admin_user, item=item)
     assert ShortlistItem.objects.filter(pk=item.pk).exclude(award="").exists()
 
@@ -189,22 +203,47 @@ def test_an_issued_award_cannot_be_withdrawn_or_removed(admin_user, decided):
 # --- before the decision ---------------------------------------------------------------------
 
 
+REFUSED = "表彰决定尚未发布（须经领导小组批准、公示期满后发布），还不能颁发证书。"
+
+
 def test_no_certificate_before_the_decision(client_for, admin_user, office_user, run):
     item = item_of(run, "collective")
     assert not selectors.certificate_available(item)
-    with pytest.raises(ValidationError, match="表彰决定尚未作出，还不能颁发证书"):
+    with pytest.raises(ValidationError, match="表彰决定尚未发布"):
         services.certificate_issue(actor=admin_user, item=item)
     response = download(client_for(office_user), item)
     assert response.status_code == 409
-    assert "表彰决定尚未作出，还不能颁发证书。" in response.content.decode()
+    assert REFUSED in response.content.decode()
     assert not Certificate.objects.exists()
 
 
-def test_certificate_available_follows_the_decision(admin_user, run):
-    item = decide(run, "collective", admin_user)
-    assert selectors.certificate_available(item)
-    services.shortlist_decide(actor=admin_user, item=item, award="")
-    assert not selectors.certificate_available(item_of(run, "collective"))
+def test_no_certificate_before_publication(client_for, admin_user, office_user, run):
+    """Decided, approved, even under 公示 or with the 公示 over: still no certificate."""
+    from awards import approval
+
+    item = decide(run, "collective", admin_user, publish=False)
+    leader, proposer = af.leading_group_member(), af.office_member()
+    steps = [
+        lambda: approval.decision_submit(actor=proposer, run=run),
+        lambda: approval.decision_approve(actor=leader, run=run),
+        lambda: approval.publicity_start(actor=proposer, run=run),
+    ]
+    for step in [lambda: None, *steps]:
+        step()
+        assert not selectors.certificate_available(item_of(run, "collective"))
+        with pytest.raises(ValidationError, match="表彰决定尚未发布"):
+            services.certificate_issue(actor=admin_user, item=item_of(run, "collective"))
+    response = download(client_for(office_user), item)
+    assert response.status_code == 409 and REFUSED in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_available_follows_the_published_decision(admin_user, run):
+    item = decide(run, "collective", admin_user, publish=False)
+    assert not selectors.certificate_available(item)
+    af.published(run)
+    assert selectors.certificate_available(item_of(run, "collective"))
+    assert selectors.certificate_date(item_of(run, "collective")) == timezone.localdate()
 
 
 # --- permissions -----------------------------------------------------------------------------

@@ -3,7 +3,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from awards import eligibility
-from awards.models import EvaluationRun, Nomination, ShortlistItem
+from awards.models import (
+    AwardDecision,
+    Certificate,
+    EvaluationRun,
+    Nomination,
+    Objection,
+    ShortlistItem,
+    UnitApplication,
+)
 from competition.models import CompetitionYear
 from tests.competition import factories as scoring
 
@@ -23,14 +31,34 @@ def test_demo_nominations_run_and_awards():
     run = EvaluationRun.objects.get()
     assert run.status == "done" and run.entry_rankings.count() == 6
     assert (run.year.year, run.year.status) == (2019, "closed")
-    awarded = ShortlistItem.objects.exclude(award="").order_by("award")
+    awarded = ShortlistItem.objects.exclude(award="").order_by("award", "recipient")
     assert [(item.award, item.recipient) for item in awarded] == [
         ("certificate", "大企业工会"),
+        ("certificate", "杜集区总工会"),
         ("medal", "刘建国"),
     ]
+    # The past year's whole procedure: the accepted application, the decision approved,
+    # publicly shown with an objection answered, published, and its certificates.
+    assert list(UnitApplication.objects.values_list("unit__name", "status")) == [
+        ("杜集区总工会", "accepted")
+    ]
+    decision = AwardDecision.objects.get()
+    assert (decision.run, decision.stage, decision.number) == (run, "published", "淮工〔2020〕15号")
+    assert list(decision.steps.values_list("action", flat=True)) == [
+        "submit",
+        "approve",
+        "publicity_start",
+        "publicity_close",
+        "publish",
+    ]
+    [objection] = decision.objections.all()
+    assert objection.is_answered and objection.item.recipient == "杜集区总工会"
+    assert sorted(Certificate.objects.values_list("number", flat=True)) == [1, 2, 3]
     assert "杨医生" not in set(ShortlistItem.objects.values_list("recipient", flat=True))
     call_command("seed_demo")
     assert EvaluationRun.objects.count() == 1 and Nomination.objects.count() == 6
+    assert (AwardDecision.objects.count(), Objection.objects.count()) == (1, 1)
+    assert Certificate.objects.count() == 3 and UnitApplication.objects.count() == 1
 
 
 def test_scale_adds_nominations_over_existing_entries_idempotently():

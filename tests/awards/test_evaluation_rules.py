@@ -169,6 +169,7 @@ def test_award_names_are_the_years(client_for, admin_user, staff_a, year, finish
     client = client_for(admin_user)
     shortlist = client.get(reverse("awards:shortlist", args=[finished_run.pk])).content.decode()
     assert '<option value="certificate" selected>工人先锋号</option>' in shortlist
+    af.published(finished_run)
     response = client.get(reverse("awards:certificate", args=[item.pk]))
     reader = PdfReader(BytesIO(b"".join(response.streaming_content)))
     certificate = "".join(page.extract_text() for page in reader.pages)

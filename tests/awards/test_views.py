@@ -165,6 +165,9 @@ def test_shortlist_build_decide_and_certificate(
         admin_user,
     )
     url = reverse("awards:certificate", args=[items[0].pk])
+    # A unit sees its award only once it is public, and its certificate once published.
+    assert client_for(staff_a).get(url).status_code == 404
+    af.published(finished_run)
     response = client_for(staff_a).get(url)
     page = "".join(
         "".join(p.extract_text().split())
@@ -182,7 +185,7 @@ def test_shortlist_build_decide_and_certificate(
     # Not awarded: no certificate, and the reason.
     response = client_for(admin_user).get(reverse("awards:certificate", args=[items[1].pk]))
     assert response.status_code == 409
-    assert "表彰决定尚未作出，还不能颁发证书。" in response.content.decode()
+    assert "表彰决定尚未发布" in response.content.decode()
 
 
 def test_settings_saved_by_admin(client_for, admin_user, year):
@@ -235,8 +238,11 @@ def test_unit_page_lists_awards(client_for, admin_user, staff_a, unit_a, finishe
         actor=admin_user, run=finished_run, category="collective", top_n=1
     )[0]
     services.shortlist_decide(actor=admin_user, item=item, award="certificate")
-    page = client_for(staff_a).get(reverse("competition:unit_detail", args=[unit_a.pk]))
-    assert "淮北市五一劳动奖状" in page.content.decode()
+    url = reverse("competition:unit_detail", args=[unit_a.pk])
+    # Not before the decision is published.
+    assert "淮北市五一劳动奖状" not in client_for(staff_a).get(url).content.decode()
+    af.published(finished_run)
+    assert "淮北市五一劳动奖状" in client_for(staff_a).get(url).content.decode()
 
 
 def test_year_date_shown(client_for, office_user, year):

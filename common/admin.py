@@ -178,7 +178,7 @@ class ExcelAdminMixin:
     def get_import_form_class(self, request):
         form_class = super().get_import_form_class(request)
 
-        class CappedImportForm(form_class):
+        class CappedImportForm(TextGuardMixin, form_class):
             def clean_import_file(self):
                 # Before import-export copies the file to its temporary storage.
                 upload = self.cleaned_data["import_file"]

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from common import panels
+from common.confirm import confirm_page, confirmed
 from common.paging import page_of
 from common.uploads import file_response
 
@@ -464,6 +465,30 @@ def notice_publish(request, pk):
     else:
         messages.success(request, _("通报已发布。"))
     return redirect("competition:notice_detail", pk=notice.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_delete(request, pk):
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    permissions.require(request.user, "competition.delete_notice", notice)
+    back = reverse("competition:notice_detail", args=[notice.pk])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除通报草稿"),
+            question=_("确定删除通报草稿“%(title)s”吗？") % {"title": notice.title},
+            details=[(_("竞赛年度"), str(notice.year))],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.notice_delete(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("通报草稿已删除。"))
+    return redirect("competition:notice_list")
 
 
 # --- competition years: closing (sealing) and reopening ---------------------------------------

@@ -71,6 +71,7 @@ READ_ONLY = {
     "awards.EvaluationSettings",
     "awards.EvaluationRun",
     "common.OutboxTask",
+    "common.DeletionRecord",
 }
 
 # What the admin may write, and the services it writes with (inlines: their own services).

@@ -50,14 +50,19 @@ def team_join(
     return membership
 
 
-@transaction.atomic
-def team_leave(
-    *, actor, membership: VolunteerMembership, left_on: datetime.date
-) -> VolunteerMembership:
+def team_leave_check(*, membership: VolunteerMembership, left_on: datetime.date) -> None:
+    """What `team_leave` refuses, also asked before its confirmation page is shown."""
     if membership.left_on is not None:
         raise ValidationError(_("该队员已离队。"))
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": _("离队日期不能早于入队日期。")})
+
+
+@transaction.atomic
+def team_leave(
+    *, actor, membership: VolunteerMembership, left_on: datetime.date
+) -> VolunteerMembership:
+    team_leave_check(membership=membership, left_on=left_on)
     membership.left_on = left_on
     membership.full_clean()
     membership.save(update_fields=["left_on"])

@@ -158,6 +158,7 @@ def team_leave(request, pk):
         if not form.is_valid():
             raise ValidationError(error_lines(form))
         if not confirmed(request):
+            services.team_leave_check(membership=membership, **form.cleaned_data)
             return confirm_page(
                 request,
                 title=_("登记离队"),

@@ -115,6 +115,14 @@ def cases(world):
         ),
         Case("awards:nomination_detail", own_unit_and_office(200, 404), kwargs=_pk),
         Case("awards:nomination_edit", staff_edit, kwargs=_pk),
+        Case("awards:nomination_delete", staff_edit, kwargs=_pk, label="asks first"),
+        Case(
+            "awards:nomination_delete",
+            {**staff_edit, "staff_a": 302},
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
         Case(
             "awards:nomination_override",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
@@ -157,6 +165,14 @@ def cases(world):
             data=lambda w, k: {"file": ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf")},
         ),
         Case("awards:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
+        Case("awards:attachment_delete", staff_edit, kwargs=_attachment, label="asks first"),
+        Case(
+            "awards:attachment_delete",
+            {**staff_edit, "staff_a": 302},
+            kwargs=_attachment,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
         Case("awards:evaluation", office_only(200, 403)),
         Case("awards:year_open", admin_only(200)),
         Case(
@@ -200,7 +216,19 @@ def cases(world):
             method="post",
             data=lambda w, k: {"award": "certificate"},
         ),
-        Case("awards:shortlist_remove", runs_admin, kwargs=_item, method="post"),
+        Case(
+            "awards:shortlist_remove",
+            runs_admin,
+            kwargs=_item,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
+        Case(
+            "awards:shortlist_remove",
+            {**runs_admin, "admin": 200},
+            kwargs=_item,
+            label="asks first",
+        ),
         Case(
             "awards:certificate",
             own_unit_and_office(200, 404),

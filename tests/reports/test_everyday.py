@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from common.models import DeletionRecord, Notification
+from common.models import Notification
 from reports import services
 from reports.enums import ReportStatus
 from reports.models import ReportAttachment

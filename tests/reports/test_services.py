@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from kombu.exceptions import OperationalError
 
-from competition.models import NineProject
 from common import tasks as common_tasks
+from competition.models import NineProject
 from reports import services, tasks
 from reports.enums import ReportStatus
 from reports.models import Report, ReportAttachment, ReportTransition, ShowcaseItem

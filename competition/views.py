@@ -586,6 +586,15 @@ def _rule_delete(request, pk, kind, row_pk):
     year = _rule_year(request, pk)
     related, _form, _save, argument, delete = RULE_PAGES[kind]
     row = get_object_or_404(getattr(year, related), pk=row_pk)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除“%(name)s”") % {"name": row.name},
+            question=_("确定删除%(year)s年度的“%(name)s”吗？")
+            % {"year": year.year, "name": row.name},
+            action_label=_("确认删除"),
+            cancel_url=reverse(f"competition:{kind}_list", args=[year.pk]),
+        )
     try:
         delete(actor=request.user, **{argument: row})
     except ValidationError as exc:
@@ -611,7 +620,7 @@ def project_edit(request, pk, project_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_delete(request, pk, project_pk):
     return _rule_delete(request, pk, "project", project_pk)
 
@@ -632,6 +641,6 @@ def activity_type_edit(request, pk, type_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_type_delete(request, pk, type_pk):
     return _rule_delete(request, pk, "activity_type", type_pk)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PANEL_APPS = ("competition", "volunteers", "reports", "awards")
 
@@ -40,6 +41,18 @@ class TodoItem:
     @property
     def days_left(self) -> int | None:
         return None if self.due is None else (self.due - timezone.localdate()).days
+
+    @property
+    def when(self) -> str:
+        """How far the deadline is, in the reminders' words."""
+        days = self.days_left
+        if days is None:
+            return ""
+        if days > 0:
+            return _("距截止还有%(days)s天") % {"days": days}
+        if days == 0:
+            return _("今天截止")
+        return _("已逾期%(days)s天") % {"days": -days}
 
 
 def _modules():

@@ -109,8 +109,8 @@ def report_edit(request, pk):
         else:
             messages.success(request, _saved_message(submit, upload, files))
             return redirect("reports:report_detail" if submit else "reports:report_edit", pk=pk)
-    elif upload and form.is_bound and not form.is_valid():
-        form.add_error(None, _("附件未上传：请先更正下面标出的错误，再重新选择文件上传。"))
+    elif upload:
+        form.add_error(None, _upload_refused(form))
     context = {
         "report": report,
         "form": form,
@@ -119,6 +119,12 @@ def report_edit(request, pk):
         "days_left": selectors.days_left(report.period),
     }
     return render(request, "reports/report_edit.html", context)
+
+
+def _upload_refused(form) -> str:
+    if not form.is_valid():
+        return _("附件未上传：请先更正下面标出的错误，再重新选择文件上传。")
+    return _("附件未上传，您填写的内容也尚未保存：请重新选择文件，或点“保存草稿”。")
 
 
 def _saved_message(submit: bool, upload: bool, files) -> str:

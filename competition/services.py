@@ -1208,8 +1208,10 @@ def notice_create(
 
 
 @transaction.atomic
-def notice_publish(*, actor, notice: Notice) -> Notice:
-    """Publish a draft notice to every logged-in user, freezing its standings table."""
+def notice_publish(*, actor, notice: Notice, notify: bool = True) -> Notice:
+    """Publish a draft notice to every logged-in user, freezing its standings table; with
+    `notify` (not when seeding a demo), every user with a role is told in the portal and by
+    mail."""
     year_require_unsealed(notice.year)
     _require(actor, "competition.publish_notice", notice)
     if notice.published:
@@ -1219,6 +1221,8 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     notice.standings = standings_table(notice.year) if notice.include_standings else []
     notice.full_clean()
     notice.save(update_fields=["published", "published_at", "standings"])
+    if not notify:
+        return notice
     from . import selectors
 
     notification_create(

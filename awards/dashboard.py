@@ -1,10 +1,14 @@
 """The awards app's panels: the evaluation on the office's home page, a unit's awards."""
 
-from common.panels import Panel
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from common.panels import Panel, TodoItem
 from competition import permissions
 from competition import selectors as competition_selectors
 
 from . import selectors
+from .enums import ApplicationStatus
 
 
 def home_panels(request):
@@ -28,3 +32,51 @@ def unit_panels(request, unit):
     if not awards:
         return []
     return [Panel("awards/_panel_unit_awards.html", {"awards": awards}, order=40)]
+
+
+def todo_items(request) -> list[TodoItem]:
+    """Staff: their unit's 奖状 applications returned for changes. Office: applications
+    waiting for review, and the objections slot. Admin: the year's evaluation to start, and
+    the decisions slot."""
+    user = request.user
+    items = []
+    applications = selectors.applications_for_user(user)
+    if permissions.is_unit_staff(user):
+        for application in applications.filter(status=ApplicationStatus.RETURNED)[:10]:
+            items.append(
+                TodoItem(
+                    _("修改已退回的%(year)s年度奖状申报") % {"year": application.year.year},
+                    reverse("awards:application_detail", args=[application.pk]),
+                    detail=_("审核意见：%(comment)s") % {"comment": application.comment},
+                    urgent=True,
+                    order=15,
+                )
+            )
+    if permissions.may(user, "awards.review_application"):
+        waiting = applications.filter(status=ApplicationStatus.SUBMITTED).count()
+        if waiting:
+            label = _("%(count)s份奖状申报等待审核") % {"count": waiting}
+            items.append(TodoItem(label, reverse("awards:application_list"), order=25))
+    items += objection_todo_items(request)
+    if permissions.may(user, "awards.run_evaluation"):
+        items += _runs_to_start(request)
+    items += decision_todo_items(request)
+    return items
+
+
+def _runs_to_start(request) -> list[TodoItem]:
+    year = competition_selectors.current_year_for(request)
+    if year is None or selectors.runs_for_user(request.user).filter(year=year).exists():
+        return []
+    label = _("%(year)s年度评选尚未开始") % {"year": year.year}
+    return [TodoItem(label, reverse("awards:evaluation"), order=60)]
+
+
+def objection_todo_items(request) -> list[TodoItem]:
+    """Slot: the office's 异议 (objections) to answer, filled by the objections work."""
+    return []
+
+
+def decision_todo_items(request) -> list[TodoItem]:
+    """Slot: the admin's award decisions to approve, filled by the approval work."""
+    return []

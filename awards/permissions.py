@@ -31,6 +31,7 @@ rules.add_rule("awards.view_nomination", is_office_or_admin | is_staff_of_unit)
 # obj: the Unit the nomination is for.
 rules.add_rule("awards.create_nomination", is_staff_of_unit)
 rules.add_rule("awards.edit_nomination", is_staff_of_unit & year_is_open)
+rules.add_rule("awards.delete_nomination", is_staff_of_unit & year_is_open)
 rules.add_rule("awards.download_attachment", is_office_or_admin | is_staff_of_unit)
 # Never for a unit the office member has a conflict with (own unit, declared conflict).
 rules.add_rule("awards.override_eligibility", office_acts)

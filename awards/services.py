@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.queue import enqueue_on_commit
-from common.services import notification_create, reminder_claim
+from common.services import deletion_record, notification_create, reminder_claim
 from common.uploads import check_record_room, display_name, stored_size, validate_upload
 from competition import services as competition_services
 from competition.enums import YearStatus
@@ -128,7 +128,52 @@ def nomination_override(*, actor, nomination: Nomination, override: bool, reason
     nomination.save(
         update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"]
     )
+    title = (
+        _("先锋申报“%(name)s”已获竞赛办公室特批")
+        if override
+        else _("先锋申报“%(name)s”的特批已撤销")
+    )
+    notification_create(
+        recipients=unit_staff_by_unit([nomination.unit_id]).get(nomination.unit_id, []),
+        title=title % {"name": nomination.recipient},
+        body=reason,
+        link=reverse("awards:nomination_detail", args=[nomination.pk]),
+        mail=True,
+    )
     return nomination
+
+
+@transaction.atomic
+def nomination_delete(*, actor, nomination: Nomination) -> None:
+    """The unit withdraws its nomination (deleted, recorded) while the year takes nominations;
+    refused once an evaluation has ranked it or a disciplinary finding is on its record."""
+    year_require_unsealed(nomination.year)
+    require(actor, "awards.delete_nomination", nomination)
+    _check_open(nomination.year)
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if NominationRanking.objects.filter(nomination=nomination).exists():
+        raise ValidationError(_("该申报已进入评选排名，不能删除。"), code="ranked")
+    if DisciplinaryFinding.objects.filter(nomination=nomination).exists():
+        raise ValidationError(_("该申报有违纪违法记录，不能删除。"), code="has_finding")
+    files = [attachment.file for attachment in nomination.attachments.all()]
+    for attachment in nomination.attachments.all():
+        deletion_record(actor=actor, obj=attachment)
+    deletion_record(actor=actor, obj=nomination)
+    nomination.delete()
+    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+
+
+@transaction.atomic
+def nomination_attachment_delete(*, actor, attachment: NominationAttachment) -> None:
+    nomination = attachment.nomination
+    year_require_unsealed(nomination.year)
+    require(actor, "awards.edit_nomination", nomination)
+    _check_open(nomination.year)
+    Nomination.objects.select_for_update().filter(pk=nomination.pk).first()
+    stored = attachment.file
+    deletion_record(actor=actor, obj=attachment)
+    attachment.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 # --- applications for the 奖状 (按程序申报) --------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
     path("<int:pk>/override/", views.nomination_override, name="nomination_override"),
+    path("<int:pk>/delete/", views.nomination_delete, name="nomination_delete"),
     path("applications/", application_views.application_list, name="application_list"),
     path("applications/apply/", application_views.application_apply, name="application_apply"),
     path(
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("evaluation/", views.evaluation, name="evaluation"),
     path("years/open/", views.year_open, name="year_open"),
     path("evaluation/settings/", views.settings_save, name="settings_save"),

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from common.confirm import confirm_page, confirmed
 from common.errors import refusal
 from common.forms import error_lines
 from common.pdf import FontMissing
@@ -243,6 +244,56 @@ def attachment_download(request, pk):
     return file_response(attachment.file, attachment.original_name)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def nomination_delete(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.delete_nomination", nomination)
+    back = reverse("awards:nomination_detail", args=[nomination.pk])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除申报"),
+            question=_("确定删除对“%(name)s”的申报吗？其附件一并删除。")
+            % {"name": nomination.recipient},
+            details=[(_("申报类别"), nomination.get_category_display())],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.nomination_delete(actor=request.user, nomination=nomination)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(back)
+    messages.success(request, _("申报已删除。"))
+    return redirect("awards:nomination_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_delete(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "awards.edit_nomination", attachment.nomination)
+    back = reverse("awards:nomination_detail", args=[attachment.nomination_id])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除附件"),
+            question=_("确定删除附件“%(name)s”吗？删除后不能恢复。")
+            % {"name": attachment.original_name},
+            details=[(_("申报"), str(attachment.nomination))],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.nomination_attachment_delete(actor=request.user, attachment=attachment)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("附件已删除。"))
+    return redirect(back)
+
+
 # --- evaluation runs -------------------------------------------------------------------------
 
 
@@ -452,10 +503,19 @@ def shortlist_decide(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def shortlist_remove(request, pk):
     item = _item(request, pk)
     require(request.user, "awards.manage_shortlist", item)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("移出入围名单"),
+            question=_("确定将“%(name)s”移出入围名单吗？") % {"name": item.recipient},
+            details=[(_("入围类别"), item.get_category_display())],
+            action_label=_("确认移出"),
+            cancel_url=reverse("awards:shortlist", args=[item.run_id]),
+        )
     services.shortlist_remove(actor=request.user, item=item)
     messages.success(request, _("已将“%(name)s”移出入围名单。") % {"name": item.recipient})
     return redirect("awards:shortlist", pk=item.run_id)

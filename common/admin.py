@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import TextGuardMixin, add_service_errors
-from .models import Notification, OutboxTask, ReminderLog
+from .models import DeletionRecord, Notification, OutboxTask, ReminderLog
 from .resources import SafeXLSX
 from .xlsx import check_xlsx_upload
 
@@ -266,6 +266,16 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ("kind", "key", "created")
     list_filter = ("kind",)
     search_fields = ("key",)
+
+
+@admin.register(DeletionRecord)
+class DeletionRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who deleted what in the portal; written only by common.services.deletion_record."""
+
+    list_display = ("at", "model", "object_id", "label", "actor")
+    list_filter = ("model",)
+    search_fields = ("label",)
+    date_hierarchy = "at"
 
 
 @admin.register(OutboxTask)

@@ -148,3 +148,31 @@ class OutboxTask(models.Model):
         if self.dispatched_at is not None:
             return _("已派发")
         return _("待派发")
+
+
+class DeletionRecord(models.Model):
+    """The audit row of a deletion in the portal: who removed which record, when, and what it
+    held (its fields as serialised at that moment), since the row itself is gone."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("删除时间"), default=timezone.now)
+    model = models.CharField(_("记录类型"), max_length=100)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    label = models.CharField(_("记录名称"), max_length=255)
+    data = models.JSONField(_("删除时的内容"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("删除记录")
+        verbose_name_plural = _("删除记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["model", "object_id"], name="deletion_object_idx")]
+
+    def __str__(self):
+        return f"{self.model} {self.object_id}: {self.label}"

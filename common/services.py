@@ -1,5 +1,6 @@
 """Writes for notifications and the send-at-most-once ledger."""
 
+import json
 import logging
 import smtplib
 import uuid
@@ -7,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from django.core import serializers
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
 from . import mail, permissions, selectors
-from .models import Notification, ReminderLog
+from .models import DeletionRecord, Notification, ReminderLog
 from .queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,22 @@ def notification_mark_all_read(*, actor) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def deletion_record(*, actor, obj) -> DeletionRecord:
+    """Record that `actor` deletes `obj` (call it in the deleting transaction, before the
+    delete): the calling service has checked the permission and the record's state."""
+    fields = json.loads(serializers.serialize("json", [obj]))[0]["fields"]
+    record = DeletionRecord(
+        actor=actor,
+        model=obj._meta.label_lower,
+        object_id=obj.pk,
+        label=str(obj)[:255],
+        data=fields,
+    )
+    record.full_clean(exclude=["actor"])
+    record.save()
+    return record
 
 
 def reminder_claim(kind: str, key: str) -> bool:

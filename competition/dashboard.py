@@ -1,15 +1,48 @@
 """The competition core's part of the home dashboard."""
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from common.panels import Panel
+from common import panels
+from common.panels import Panel, TodoItem
 
 from . import permissions, selectors
 
 OVERVIEW_UNITS = 10
 
 
+def todo_panel(request) -> Panel:
+    """The 待办 list first on the home page: every app's `todo_items`, in order."""
+    return Panel(
+        "competition/_panel_todo.html", {"items": panels.collect("todo_items", request)}, 5
+    )
+
+
+def todo_items(request) -> list[TodoItem]:
+    """The office reviewer's sheets to score and the spot checks drawn but not recorded."""
+    user = request.user
+    if not permissions.may(user, "competition.review"):
+        return []
+    year = selectors.current_year_for(request)
+    items = []
+    to_score = selectors.entries_to_score_count(user, year)
+    if to_score:
+        label = _("%(count)s个参赛项目待您评分") % {"count": to_score}
+        items.append(TodoItem(label, reverse("competition:entry_list"), order=30))
+    if permissions.may(user, "competition.draw_spot_check"):
+        due = selectors.spot_checks_due_count(year)
+        if due:
+            label = _("%(count)s个抽中单位尚未录入抽查结果") % {"count": due}
+            items.append(TodoItem(label, reverse("competition:spot_check_list"), order=40))
+    return items
+
+
 def home_panels(request):
+    return [todo_panel(request), *_overview_panels(request)]
+
+
+def _overview_panels(request):
     user = request.user
     period = selectors.current_period_for(request)
     today = timezone.localdate()

@@ -203,3 +203,5 @@ rules.add_rule("competition.record_spot_check", office_acts)
 rules.add_rule("competition.draw_spot_check", is_office_or_admin)
 rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
 rules.add_rule("competition.publish_notice", is_office_or_admin)
+# A draft only (services.notice_delete refuses a published one with a message).
+rules.add_rule("competition.delete_notice", is_office_or_admin)

@@ -621,6 +621,11 @@ def progress_entries(user, year: CompetitionYear) -> QuerySet[Entry]:
     )
 
 
+def notice_recipients() -> QuerySet:
+    """Who is told of a published notice (通报): every active user with a role."""
+    return get_user_model().objects.filter(is_active=True, membership__isnull=False)
+
+
 def reviewers() -> QuerySet:
     """Every office reviewer (竞赛办公室), with his own unit."""
     User = get_user_model()
@@ -765,3 +770,35 @@ def report_counts_by_period(year: CompetitionYear) -> dict[int, int]:
         .values_list("pk", "n")
     )
     return dict(rows)
+
+
+# --- the home page's 待办 (to-do) -------------------------------------------------------------
+
+
+def entries_to_score_count(user, year: CompetitionYear | None) -> int:
+    """Entries of `year` the office reviewer may score and has not scored yet (one query):
+    assigned to him, or any if the year lets unassigned reviewers score; never a unit he has
+    a conflict with (his own, or declared)."""
+    if year is None or not year.is_open or not permissions.is_office(user):
+        return 0
+    entries = Entry.objects.filter(year=year).exclude(sheets__reviewer=user)
+    if not year.unassigned_may_score:
+        entries = entries.filter(assignments__reviewer=user)
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is not None:
+        entries = entries.exclude(unit_id=unit_id)
+    conflicts = ConflictDeclaration.objects.filter(reviewer=user).values("unit_id")
+    return entries.exclude(unit_id__in=conflicts).distinct().count()
+
+
+def spot_checks_due_count(year: CompetitionYear | None) -> int:
+    """Units drawn for a spot check in `year` whose check is not recorded yet (two queries)."""
+    if year is None:
+        return 0
+    draws = list(SpotCheckDraw.objects.filter(year=year).values_list("pk", "result"))
+    done = set(
+        SpotCheck.objects.filter(draw_id__in=[pk for pk, _r in draws]).values_list(
+            "draw_id", "unit_id"
+        )
+    )
+    return sum(1 for pk, result in draws for unit_id in result if (pk, unit_id) not in done)

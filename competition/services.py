@@ -10,9 +10,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.services import deletion_record, notification_create
 from common.uploads import IMAGE_EXTENSIONS, check_record_room, display_name, validate_upload
 
 from . import defaults
@@ -976,9 +978,16 @@ def assignment_add(*, actor, entry: Entry, reviewer) -> ReviewerAssignment:
     conflicts = set(ConflictDeclaration.objects.values_list("reviewer_id", "unit_id"))
     if not _eligible(reviewer, entry, conflicts):
         raise ValidationError(_("该评委与此参赛单位存在利益冲突，不能分配。"))
-    assignment, _created = ReviewerAssignment.objects.get_or_create(
+    assignment, created = ReviewerAssignment.objects.get_or_create(
         entry=entry, reviewer=reviewer, defaults={"assigned_by": actor}
     )
+    if created:
+        notification_create(
+            recipients=[reviewer],
+            title=_("您被分配评审参赛项目：%(entry)s") % {"entry": entry.title},
+            link=reverse("competition:entry_detail", args=[entry.pk]),
+            mail=True,
+        )
     return assignment
 
 
@@ -1027,7 +1036,26 @@ def assignments_spread(
             created.append(ReviewerAssignment(entry=entry, reviewer=reviewer, assigned_by=actor))
             load[reviewer.pk] += 1
     ReviewerAssignment.objects.bulk_create(created)
+    _notify_assigned(created)
     return created
+
+
+def _notify_assigned(assignments: list[ReviewerAssignment]) -> None:
+    """One notification per reviewer for a batch of assignments (not one per entry)."""
+    by_reviewer: dict = {}
+    for assignment in assignments:
+        by_reviewer.setdefault(assignment.reviewer, []).append(assignment.entry)
+    for reviewer, entries in by_reviewer.items():
+        link = reverse("competition:entry_list")
+        if len(entries) == 1:
+            link = reverse("competition:entry_detail", args=[entries[0].pk])
+        notification_create(
+            recipients=[reviewer],
+            title=_("您被分配评审%(count)s个参赛项目") % {"count": len(entries)},
+            body="、".join(entry.title for entry in entries[:20]),
+            link=link,
+            mail=True,
+        )
 
 
 @transaction.atomic
@@ -1183,8 +1211,10 @@ def notice_create(
 
 
 @transaction.atomic
-def notice_publish(*, actor, notice: Notice) -> Notice:
-    """Publish a draft notice to every logged-in user, freezing its standings table."""
+def notice_publish(*, actor, notice: Notice, notify: bool = True) -> Notice:
+    """Publish a draft notice to every logged-in user, freezing its standings table; with
+    `notify` (not when seeding a demo), every user with a role is told in the portal and by
+    mail."""
     year_require_unsealed(notice.year)
     _require(actor, "competition.publish_notice", notice)
     if notice.published:
@@ -1194,7 +1224,31 @@ def notice_publish(*, actor, notice: Notice) -> Notice:
     notice.standings = standings_table(notice.year) if notice.include_standings else []
     notice.full_clean()
     _save_with_history(notice, actor, update_fields=["published", "published_at", "standings"])
+    if not notify:
+        return notice
+    from . import selectors
+
+    notification_create(
+        recipients=selectors.notice_recipients().exclude(pk=actor.pk),
+        title=_("竞赛办公室发布通报：%(title)s") % {"title": notice.title},
+        link=reverse("competition:notice_detail", args=[notice.pk]),
+        mail=True,
+    )
     return notice
+
+
+@transaction.atomic
+def notice_delete(*, actor, notice: Notice) -> None:
+    """Delete a draft notice (recorded: its history and a deletion row); a published one is
+    refused, as is one of a closed year."""
+    year_require_unsealed(notice.year)
+    _require(actor, "competition.delete_notice", notice)
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.published:
+        raise ValidationError(_("通报已发布，不能删除。"), code="published")
+    deletion_record(actor=actor, obj=notice)
+    notice._history_user = _user_or_none(actor)
+    notice.delete()
 
 
 # --- opening a year from the last one ----------------------------------------------------------

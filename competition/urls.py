@@ -28,6 +28,7 @@ urlpatterns = [
     path("notices/new/", views.notice_create, name="notice_create"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/publish/", views.notice_publish, name="notice_publish"),
+    path("notices/<int:pk>/delete/", views.notice_delete, name="notice_delete"),
     path("years/", views.year_list, name="year_list"),
     path("years/<int:pk>/close/", views.year_close, name="year_close"),
     path("years/<int:pk>/reopen/", views.year_reopen, name="year_reopen"),

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from common import panels
+from common.confirm import confirm_page, confirmed
 from common.paging import page_of
 from common.uploads import file_response
 
@@ -466,6 +467,30 @@ def notice_publish(request, pk):
     return redirect("competition:notice_detail", pk=notice.pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_delete(request, pk):
+    notice = get_object_or_404(selectors.notices_for_user(request.user), pk=pk)
+    permissions.require(request.user, "competition.delete_notice", notice)
+    back = reverse("competition:notice_detail", args=[notice.pk])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除通报草稿"),
+            question=_("确定删除通报草稿“%(title)s”吗？") % {"title": notice.title},
+            details=[(_("竞赛年度"), str(notice.year))],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.notice_delete(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("通报草稿已删除。"))
+    return redirect("competition:notice_list")
+
+
 # --- competition years: closing (sealing) and reopening ---------------------------------------
 
 
@@ -561,6 +586,15 @@ def _rule_delete(request, pk, kind, row_pk):
     year = _rule_year(request, pk)
     related, _form, _save, argument, delete = RULE_PAGES[kind]
     row = get_object_or_404(getattr(year, related), pk=row_pk)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除“%(name)s”") % {"name": row.name},
+            question=_("确定删除%(year)s年度的“%(name)s”吗？")
+            % {"year": year.year, "name": row.name},
+            action_label=_("确认删除"),
+            cancel_url=reverse(f"competition:{kind}_list", args=[year.pk]),
+        )
     try:
         delete(actor=request.user, **{argument: row})
     except ValidationError as exc:
@@ -586,7 +620,7 @@ def project_edit(request, pk, project_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_delete(request, pk, project_pk):
     return _rule_delete(request, pk, "project", project_pk)
 
@@ -607,6 +641,6 @@ def activity_type_edit(request, pk, type_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def activity_type_delete(request, pk, type_pk):
     return _rule_delete(request, pk, "activity_type", type_pk)

@@ -9,8 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.confirm import confirm_page, confirmed
 
 from . import permissions, selectors, services
 from .forms import (
@@ -116,10 +119,19 @@ def criterion_edit(request, pk, criterion_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def criterion_delete(request, pk, criterion_pk):
     year = _year(request, pk)
     criterion = get_object_or_404(year.criteria, pk=criterion_pk)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除评比标准"),
+            question=_("确定删除%(year)s年度的评比标准“%(name)s”吗？")
+            % {"year": year.year, "name": criterion.name},
+            action_label=_("确认删除"),
+            cancel_url=reverse("competition:year_criteria", args=[year.pk]),
+        )
     try:
         services.criterion_delete(actor=request.user, criterion=criterion)
     except ValidationError as exc:
@@ -263,10 +275,19 @@ def period_edit(request, pk, period_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def period_delete(request, pk, period_pk):
     year = _year(request, pk)
     period = get_object_or_404(selectors.periods_of(year), pk=period_pk)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除报送期"),
+            question=_("确定删除报送期“%(name)s”吗？") % {"name": period},
+            details=[(_("报送截止日"), period.deadline.isoformat())],
+            action_label=_("确认删除"),
+            cancel_url=reverse("competition:year_periods", args=[year.pk]),
+        )
     try:
         services.period_delete(actor=request.user, period=period)
     except ValidationError as exc:

@@ -1,10 +1,15 @@
 """The reports app's panels: the home page, and evidence on a competition entry's page."""
 
-from common.panels import Panel
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.panels import Panel, TodoItem
 from competition import permissions
 from competition import selectors as competition_selectors
 
 from . import selectors
+from .enums import ReportStatus
 
 
 def home_panels(request):
@@ -45,3 +50,38 @@ def unit_panels(request, unit):
     if year is None:
         return []
     return evidence_panels(request, unit, year)
+
+
+def todo_items(request) -> list[TodoItem]:
+    """Staff: each begun period's report to start, finish or correct (with the office's
+    comment), by deadline. Office and admins: the reports waiting for review."""
+    user = request.user
+    if permissions.may(user, "reports.view_queue"):
+        waiting = selectors.count_waiting_review(user)
+        if not waiting:
+            return []
+        label = _("%(count)s份季度报告等待审核") % {"count": waiting}
+        return [TodoItem(label, reverse("reports:review_queue"), order=20)]
+    unit = competition_selectors.units_for_user(user).first()
+    if unit is None or not permissions.may(user, "reports.create_report", unit):
+        return []
+    year = competition_selectors.current_year_for(request)
+    today = timezone.localdate()
+    return [
+        _staff_item(period, report, today)
+        for period, report in selectors.staff_report_todo(unit, year, today)
+    ]
+
+
+def _staff_item(period, report, today) -> TodoItem:
+    urgent = period.deadline < today
+    if report is None:
+        label = _("开始填写%(period)s报告") % {"period": period}
+        return TodoItem(label, reverse("reports:report_list"), due=period.deadline, urgent=urgent)
+    url = reverse("reports:report_edit", args=[report.pk])
+    if report.status == ReportStatus.RETURNED:
+        label = _("修改已退回的%(period)s报告") % {"period": period}
+        detail = _("审核意见：%(comment)s") % {"comment": report.review_comment}
+        return TodoItem(label, url, detail=detail, due=period.deadline, urgent=True, order=10)
+    label = _("完成并提交%(period)s报告（草稿）") % {"period": period}
+    return TodoItem(label, url, due=period.deadline, urgent=urgent)

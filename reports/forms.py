@@ -24,9 +24,13 @@ class ReportForm(PortalModelForm):
             **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_SECTIONS},
         }
 
+    # The version the page was read at (see services.report_save): a stale save is refused.
+    version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     def __init__(self, *args, submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submit = submit
+        self.fields["version"].initial = self.instance.version
         self.fields["projects"].queryset = projects_of(self.instance.period.year)
         for name in NUMBER_FIELDS:
             self.fields[name].widget.attrs["min"] = 0
@@ -37,6 +41,7 @@ class ReportForm(PortalModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            Field("version"),
             Fieldset(_("文字内容"), *TEXT_SECTIONS),
             Fieldset(_("涉及九大工程"), Field("projects")),
             Fieldset(

@@ -50,6 +50,18 @@ class Report(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Raised by every save of the staff's text (report_save): a form carries the version it
+    # was read at, and a save from an older one is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("版本"), default=0, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("最后修改人"),
+    )
 
     class Meta:
         ordering = ["-period__year__year", "-period__number", "unit__name"]

@@ -336,3 +336,23 @@ def report_for_unit_period(unit, period) -> Report | None:
 def days_left(period: ReportingPeriod, today: datetime.date | None = None) -> int:
     """Days until the period's deadline (negative once it has passed)."""
     return (period.deadline - (today or timezone.localdate())).days
+
+
+def staff_report_todo(unit: Unit, year: CompetitionYear | None, today: datetime.date) -> list:
+    """The unit's periods of `year` that have begun and still need its work, each as
+    (period, report or None): not started, a draft, or returned. Two queries."""
+    if year is None:
+        return []
+    periods = ReportingPeriod.objects.filter(year=year, start__lte=today).select_related("year")
+    reports = {
+        report.period_id: report
+        for report in Report.objects.filter(unit=unit, period__year=year).only(
+            "pk", "period_id", "status", "review_comment"
+        )
+    }
+    todo = []
+    for period in periods.order_by("deadline"):
+        report = reports.get(period.pk)
+        if report is None or report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+            todo.append((period, report))
+    return todo

@@ -4,7 +4,9 @@ The workflow lives in `_transition` alone: 草稿 → 已提交 → 已退回 �
 admin's reopening 已通过 → 已退回, which is no review move (`_REOPEN`). Each move checks the
 status of the row it has locked, so of two reviewers acting at once the second is refused with
 the status the first left. Every move is logged (ReportTransition) and, when the unit
-must be told (returned, accepted, reopened), a mail task is queued after commit.
+must be told (returned, accepted, reopened), its staff get an in-portal notification with
+one mail each (`common.services.notification_create(mail=True)`; the older per-transition
+mail task, `report_status_mail_send`, is kept only for messages queued before).
 """
 
 import logging
@@ -20,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.queue import enqueue_on_commit
+from common.services import notification_create
 from common.uploads import check_record_room, display_name, validate_upload
 from competition.enums import Role
 from competition.models import NineProject
 from competition.permissions import require
+from competition.selectors import unit_staff_by_unit
 from competition.services import year_require_unsealed
 
 from .enums import EDITABLE_STATUSES, ReportStatus
@@ -91,8 +94,26 @@ def _transition(
         report=report, actor=actor, at=at, from_status=current, to_status=to, comment=comment
     )
     if notify and to in _NOTIFY:
-        enqueue_on_commit("reports.send_report_status_mail", transition_id=entry.pk)
+        _notify_unit(report, entry, reopened=moves is _REOPEN)
     return report
+
+
+def _notify_unit(report: Report, entry: ReportTransition, *, reopened: bool) -> None:
+    """Tell the unit's staff in the portal and by mail (the notification's one mail task)."""
+    if reopened:
+        title = _("%(period)s报告已由管理员重新开放，请修改后重新提交")
+    elif entry.to_status == ReportStatus.ACCEPTED:
+        title = _("%(period)s报告已通过审核")
+    else:
+        title = _("%(period)s报告已退回，请按审核意见修改")
+    staff = unit_staff_by_unit([report.unit_id]).get(report.unit_id, [])
+    notification_create(
+        recipients=staff,
+        title=title % {"period": report.period},
+        body=entry.comment,
+        link=reverse("reports:report_detail", args=[report.pk]),
+        mail=True,
+    )
 
 
 def _locked_for_review(report: Report, *, actor) -> Report:
@@ -143,15 +164,41 @@ def check_complete(report: Report) -> None:
         raise ValidationError(errors)
 
 
+class EditConflict(ValidationError):
+    """The report was saved by someone else since the form was read: `current` is theirs."""
+
+    def __init__(self, current: Report):
+        editor = current.edited_by
+        who = (editor.get_full_name() or editor.username) if editor else _("他人")
+        message = _("这份报告在您编辑期间已由%(who)s保存，您的修改尚未保存。")
+        super().__init__(message % {"who": who}, code="edit_conflict")
+        self.current = current
+
+
 @transaction.atomic
 def report_save(
-    *, actor, report: Report, data: dict, projects=None, submit: bool = False, at=None
+    *,
+    actor,
+    report: Report,
+    data: dict,
+    projects=None,
+    submit: bool = False,
+    at=None,
+    version: int | None = None,
+    upload=None,
 ) -> Report:
-    """Save the staff's edits (draft or returned report only); with `submit`, submit it too."""
+    """Save the staff's edits (draft or returned report only); with `submit`, submit it too.
+
+    `version` is the report's version the form was read at: if another save came in between,
+    EditConflict is raised and nothing is written. With `upload`, the file is attached in the
+    same transaction, so the typed text and the file are kept (or refused) together.
+    """
     report = _locked(report)
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能修改。"), code="read_only")
+    if version is not None and version != report.version:
+        raise EditConflict(report)
     for name in (*TEXT_SECTIONS, *NUMBER_FIELDS):
         if name in data:
             setattr(report, name, data[name])
@@ -166,10 +213,14 @@ def report_save(
                     % {"year": report.period.year.year, "names": "、".join(foreign)}
                 }
             )
+    report.version += 1
+    report.edited_by = actor
     report.full_clean()
     report.save()
     if projects is not None:
         report.projects.set(projects)
+    if upload is not None:
+        attachment_add(actor=actor, report=report, upload=upload)
     if submit:
         check_complete(report)
         _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)

@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from common import panels
+from common.confirm import confirm_page, confirmed
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
@@ -81,30 +83,71 @@ def report_detail(request, pk):
 
 @login_required
 def report_edit(request, pk):
+    """The staff's report form. Its 上传附件 button saves the typed text with the file, so an
+    upload never loses what was typed; a save from a stale page shows the other's text."""
     report = selectors.report_for_user(request.user, pk)
     require(request.user, "reports.edit_report", report)
-    submit = "submit" in request.POST
+    submit, upload = "submit" in request.POST, "upload" in request.POST
     form = ReportForm(request.POST or None, instance=report, submit=submit)
-    if request.method == "POST" and form.is_valid():
-        data, projects = form.cleaned_data, form.cleaned_data["projects"]
+    files = AttachmentForm(request.POST or None, request.FILES or None, prefix="attachment")
+    theirs = None
+    if request.method == "POST" and form.is_valid() and (not upload or files.is_valid()):
         try:
             services.report_save(
-                actor=request.user, report=report, data=data, projects=projects, submit=submit
+                actor=request.user,
+                report=report,
+                data=form.cleaned_data,
+                projects=form.cleaned_data["projects"],
+                submit=submit,
+                version=form.cleaned_data["version"],
+                upload=files.cleaned_data["file"] if upload else None,
             )
+        except services.EditConflict as exc:
+            theirs = _conflict(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request, _("报告已提交，等待竞赛办公室审核。") if submit else _("草稿已保存。")
-            )
+            messages.success(request, _saved_message(submit, upload, files))
             return redirect("reports:report_detail" if submit else "reports:report_edit", pk=pk)
+    elif upload:
+        form.add_error(None, _upload_refused(form))
     context = {
         "report": report,
         "form": form,
-        "attachment_form": AttachmentForm(),
+        "attachment_form": files if upload else AttachmentForm(prefix="attachment"),
+        "theirs": theirs,
         "days_left": selectors.days_left(report.period),
     }
     return render(request, "reports/report_edit.html", context)
+
+
+def _upload_refused(form) -> str:
+    if not form.is_valid():
+        return _("附件未上传：请先更正下面标出的错误，再重新选择文件上传。")
+    return _("附件未上传，您填写的内容也尚未保存：请重新选择文件，或点“保存草稿”。")
+
+
+def _saved_message(submit: bool, upload: bool, files) -> str:
+    if submit:
+        return _("报告已提交，等待竞赛办公室审核。")
+    if upload:
+        name = files.cleaned_data["file"].name
+        return _("草稿已保存，附件“%(name)s”已上传。") % {"name": name}
+    return _("草稿已保存。")
+
+
+def _conflict(form, exc) -> list[tuple[str, str]]:
+    """Keep the user's typing on the form, now against the other's version (a second save
+    then overwrites knowingly); return the other's text of each section that differs."""
+    current = exc.current
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    form.add_error(None, exc)
+    return [
+        (form.fields[name].label, getattr(current, name))
+        for name in services.TEXT_SECTIONS
+        if getattr(current, name) != form.cleaned_data.get(name)
+    ]
 
 
 @login_required
@@ -187,10 +230,20 @@ def attachment_download(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
     require(request.user, "reports.delete_attachment", attachment)
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除附件"),
+            question=_("确定删除附件“%(name)s”吗？删除后不能恢复。")
+            % {"name": attachment.original_name},
+            details=[(_("报告"), str(attachment.report))],
+            action_label=_("确认删除"),
+            cancel_url=reverse("reports:report_edit", args=[attachment.report_id]),
+        )
     try:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except ValidationError as exc:  # e.g. a colleague submitted the report meanwhile

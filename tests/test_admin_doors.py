@@ -73,6 +73,7 @@ READ_ONLY = {
     "awards.EvaluationSettings",
     "awards.EvaluationRun",
     "common.OutboxTask",
+    "common.DeletionRecord",
 }
 
 # What the admin may write, and the services it writes with (inlines: their own services).
@@ -158,6 +159,8 @@ def world(year, unit_a, unit_b, staff_a, office_user, admin_user):
         recorded_by=admin_user,
     )
     Notice.objects.create(year=year, title="第一期通报", body="正文", author=admin_user)
+    draft = Notice.objects.create(year=year, title="草稿通报", body="正文", author=admin_user)
+    competition.notice_delete(actor=office_user, notice=draft)  # a DeletionRecord
     worker = ModelWorkerFactory(unit=unit_a)
     MembershipFactory(model_worker=worker)
     ActivityFactory(unit=unit_a).model_workers.set([worker])

@@ -410,7 +410,7 @@ def test_attachment_delete_refused_with_message(client_for, year, staff_a, draft
     attachment = reports.attachment_add(actor=staff_a, report=draft_a, upload=png())
     seal(year)
     url = reverse("reports:attachment_delete", args=[attachment.pk])
-    response = client_for(staff_a).post(url)
+    response = client_for(staff_a).post(url, {"confirm": ""})
     assert response["Location"] == reverse("reports:report_detail", args=[draft_a.pk])
     assert [str(m) for m in response.wsgi_request._messages] == [SEALED]
     assert ReportAttachment.objects.filter(pk=attachment.pk).exists()

@@ -11,7 +11,10 @@
 The pages calling these have already checked that the user may see the unit.
 """
 
-from common.panels import Panel
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from common.panels import Panel, TodoItem
 from competition import permissions
 from competition import selectors as competition_selectors
 
@@ -68,3 +71,25 @@ def evidence_panels(request, unit, year):
         "end": end,
     }
     return [Panel("volunteers/_panel_activities.html", context, order=20)]
+
+
+def todo_items(request) -> list[TodoItem]:
+    """Unit staff: this year's “5+1” activities still missing against the quota."""
+    user = request.user
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None or not permissions.is_unit_staff(user):
+        return []
+    year = competition_selectors.current_year_for(request)
+    if year is None:
+        return []
+    progress = selectors.quota_progress(year, types=()).filter(pk=unit_id, behind=True).first()
+    if progress is None:
+        return []
+    label = _("%(year)s年度“5+1”活动还差%(missing)s次（已开展%(count)s次，要求%(quota)s次）") % {
+        "year": year.year,
+        "missing": progress.effective_quota - progress.activity_count,
+        "count": progress.activity_count,
+        "quota": progress.effective_quota,
+    }
+    url = reverse("volunteers:activity_create")
+    return [TodoItem(label, url, due=year.end_date, order=50)]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.services import deletion_record
 from common.uploads import (
     IMAGE_EXTENSIONS,
     check_record_room,
@@ -49,14 +50,19 @@ def team_join(
     return membership
 
 
-@transaction.atomic
-def team_leave(
-    *, actor, membership: VolunteerMembership, left_on: datetime.date
-) -> VolunteerMembership:
+def team_leave_check(*, membership: VolunteerMembership, left_on: datetime.date) -> None:
+    """What `team_leave` refuses, also asked before its confirmation page is shown."""
     if membership.left_on is not None:
         raise ValidationError(_("该队员已离队。"))
     if left_on < membership.joined_on:
         raise ValidationError({"left_on": _("离队日期不能早于入队日期。")})
+
+
+@transaction.atomic
+def team_leave(
+    *, actor, membership: VolunteerMembership, left_on: datetime.date
+) -> VolunteerMembership:
+    team_leave_check(membership=membership, left_on=left_on)
     membership.left_on = left_on
     membership.full_clean()
     membership.save(update_fields=["left_on"])
@@ -142,6 +148,32 @@ def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") 
     photo.full_clean()
     photo.save()
     return photo
+
+
+@transaction.atomic
+def activity_delete(*, actor, activity: Activity) -> None:
+    """Delete an activity with its photos, recorded; refused once its year is closed."""
+    permissions.require(actor, "volunteers.delete_activity", activity)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    date_require_unsealed(activity.date)
+    photos = [photo.file for photo in activity.photos.all()]
+    for photo in activity.photos.all():
+        deletion_record(actor=actor, obj=photo)
+    deletion_record(actor=actor, obj=activity)
+    activity.delete()
+    transaction.on_commit(lambda: [stored.delete(save=False) for stored in photos])
+
+
+@transaction.atomic
+def activity_photo_delete(*, actor, photo: ActivityPhoto) -> None:
+    """Delete one photo of an activity, recorded; refused once the activity's year is closed."""
+    permissions.require(actor, "volunteers.delete_photo", photo)
+    Activity.objects.select_for_update().filter(pk=photo.activity_id).first()
+    date_require_unsealed(photo.activity.date)
+    stored = photo.file
+    deletion_record(actor=actor, obj=photo)
+    photo.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))
 
 
 # Imports ---------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ urlpatterns = [
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
+    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("photos/<int:pk>/", views.photo_download, name="photo_download"),
+    path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
     path("quota/", views.quota, name="quota"),
     path("quota/export/", views.quota_export, name="quota_export"),
 ]

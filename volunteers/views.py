@@ -3,12 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from common.confirm import confirm_page, confirmed
 from common.forms import error_lines
 from common.paging import page_of
 from common.uploads import file_response
@@ -147,18 +149,34 @@ def team_join(request, pk):
 @login_required
 @require_POST
 def team_leave(request, pk):
+    """The date is posted from the worker's page, then confirmed on a page of its own."""
     membership = get_object_or_404(selectors.memberships_for_user(request.user), pk=pk)
     require(request.user, "volunteers.manage_team", membership)
     form = TeamLeaveForm(request.POST)
+    back = reverse("volunteers:model_worker_detail", args=[membership.model_worker_id])
     try:
         if not form.is_valid():
             raise ValidationError(error_lines(form))
+        if not confirmed(request):
+            services.team_leave_check(membership=membership, **form.cleaned_data)
+            return confirm_page(
+                request,
+                title=_("登记离队"),
+                question=_("确定登记该队员离队吗？"),
+                details=[
+                    (_("队员"), membership.model_worker.name),
+                    (_("离队日期"), form.cleaned_data["left_on"].isoformat()),
+                ],
+                action_label=_("确认离队"),
+                cancel_url=back,
+                hidden={"left_on": form.cleaned_data["left_on"].isoformat()},
+            )
         services.team_leave(actor=request.user, membership=membership, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("已登记离队。"))
-    return redirect("volunteers:model_worker_detail", membership.model_worker_id)
+    return redirect(back)
 
 
 @login_required
@@ -278,6 +296,55 @@ def photo_download(request, pk):
     photo = get_object_or_404(selectors.photos_for_user(request.user), pk=pk)
     require(request.user, "volunteers.download_photo", photo)
     return file_response(photo.file, photo.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_delete(request, pk):
+    activity = get_object_or_404(selectors.activities_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.delete_activity", activity)
+    back = reverse("volunteers:activity_detail", args=[activity.pk])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除活动"),
+            question=_("确定删除活动“%(name)s”吗？其照片一并删除，且不再计入年度活动次数。")
+            % {"name": activity},
+            details=[(_("单位"), activity.unit.name), (_("活动日期"), activity.date.isoformat())],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.activity_delete(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(back)
+    messages.success(request, _("活动已删除。"))
+    return redirect("volunteers:activity_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_delete(request, pk):
+    photo = get_object_or_404(selectors.photos_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.delete_photo", photo)
+    back = reverse("volunteers:activity_detail", args=[photo.activity_id])
+    if not confirmed(request):
+        return confirm_page(
+            request,
+            title=_("删除照片"),
+            question=_("确定删除照片“%(name)s”吗？删除后不能恢复。") % {"name": photo},
+            details=[(_("活动"), str(photo.activity))],
+            action_label=_("确认删除"),
+            cancel_url=back,
+        )
+    try:
+        services.activity_photo_delete(actor=request.user, photo=photo)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("照片已删除。"))
+    return redirect(back)
 
 
 # Excel: templates, exports, imports ------------------------------------------------------

@@ -151,6 +151,14 @@ def cases(world):
         ),
         Case("awards:nomination_detail", own_unit_and_office(200, 404), kwargs=_pk),
         Case("awards:nomination_edit", staff_edit, kwargs=_pk),
+        Case("awards:nomination_delete", staff_edit, kwargs=_pk, label="asks first"),
+        Case(
+            "awards:nomination_delete",
+            {**staff_edit, "staff_a": 302},
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
         Case(
             "awards:nomination_override",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
@@ -193,6 +201,14 @@ def cases(world):
             data=lambda w, k: {"file": ContentFile(b"%PDF-1.4\n%%EOF\n", name="a.pdf")},
         ),
         Case("awards:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
+        Case("awards:attachment_delete", staff_edit, kwargs=_attachment, label="asks first"),
+        Case(
+            "awards:attachment_delete",
+            {**staff_edit, "staff_a": 302},
+            kwargs=_attachment,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
         Case("awards:evaluation", office_only(200, 403)),
         Case("awards:year_open", admin_only(200)),
         Case(
@@ -237,7 +253,19 @@ def cases(world):
             method="post",
             data=lambda w, k: {"award": "certificate"},
         ),
-        Case("awards:shortlist_remove", conflicted(runs_office), kwargs=_item, method="post"),
+        Case(
+            "awards:shortlist_remove",
+            conflicted(runs_office),
+            kwargs=_item,
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
+        Case(
+            "awards:shortlist_remove",
+            conflicted({**runs_office, "office": 200, "admin": 200}),
+            kwargs=_item,
+            label="asks first",
+        ),
         Case("awards:certificate", own_unit_and_office(200, 404), kwargs=_published_item),
         # The procedure: the office submits, the leading group (admin) approves, returns and
         # publishes; the office runs the 公示 and answers objections; everyone sees the 公示

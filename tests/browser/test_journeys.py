@@ -82,10 +82,10 @@ def test_staff_records_activity_and_submits_report_with_attachment(page, login, 
 
     pdf = tmp_path / "一季度帮扶台账.pdf"
     pdf.write_bytes(PDF_BYTES)
-    page.set_input_files("#id_file", str(pdf))
+    page.set_input_files("#id_attachment-file", str(pdf))
     with page.expect_navigation():
-        page.get_by_role("button", name="上传").click()
-    expect(page.get_by_text("附件“一季度帮扶台账.pdf”已上传。")).to_be_visible()
+        page.get_by_role("button", name="保存草稿并上传附件").click()
+    expect(page.get_by_text("草稿已保存，附件“一季度帮扶台账.pdf”已上传。")).to_be_visible()
     expect(page.get_by_role("link", name="一季度帮扶台账.pdf")).to_be_visible()
 
     for name in ("progress", "results", "practices", "experience"):

@@ -20,10 +20,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from common import queue
-from common.models import OutboxTask
+from common import tasks as common_tasks
+from common.models import Notification, OutboxTask
 from config.celery import app as celery_app
 from reports import services as report_services
-from reports import tasks as report_tasks
 from reports.enums import ReportStatus
 from tests.reports import factories as rf
 
@@ -154,8 +154,9 @@ def test_service_interface_unchanged_report_return_mails_once(
         report_services.report_return(actor=office_user, report=submitted, comment="请补充照片")
     assert [m.to for m in django_mail.outbox] == [["staff_a@example.org"]]
     row = OutboxTask.objects.get()
-    assert row.task == "reports.send_report_status_mail"
-    assert row.kwargs == {"transition_id": submitted.transitions.latest("pk").pk}
+    # The unit is told in the portal; its mail is the notification's (one task per event).
+    assert row.task == "common.send_notification_mail"
+    assert row.kwargs == {"notification_ids": [Notification.objects.get().pk]}
     assert row.done_at is not None
 
 
@@ -166,7 +167,7 @@ def test_broker_down_then_dispatcher_sends_the_mail_once(
     submitted, office_user, django_capture_on_commit_callbacks, caplog, settings
 ):
     with (
-        broker_down(report_tasks.send_report_status_mail),
+        broker_down(common_tasks.send_notification_mail),
         django_capture_on_commit_callbacks(execute=True),
     ):
         report_services.report_return(actor=office_user, report=submitted, comment="请补充照片")
@@ -254,9 +255,9 @@ def test_redelivered_status_mail_is_not_sent_twice(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.report_return(actor=office_user, report=submitted, comment="请补充照片")
-    row = OutboxTask.objects.get(task="reports.send_report_status_mail")
+    row = OutboxTask.objects.get(task="common.send_notification_mail")
     assert len(django_mail.outbox) == 1
-    report_tasks.send_report_status_mail.apply(kwargs=row.kwargs, task_id=row.task_id).get()
+    common_tasks.send_notification_mail.apply(kwargs=row.kwargs, task_id=row.task_id).get()
     assert len(django_mail.outbox) == 1
 
 

@@ -21,7 +21,6 @@ from common import tasks as common_tasks
 from common.models import OutboxTask
 from config.celery import app as celery_app
 from reports import services as report_services
-from reports import tasks as report_tasks
 from reports.enums import ReportStatus
 from tests.awards import factories as af
 from tests.competition import factories as scoring
@@ -103,7 +102,7 @@ def test_broker_down_then_back_one_mail_and_the_run_finishes(
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     rows = {row.task: row for row in OutboxTask.objects.all()}
-    assert set(rows) == {"reports.send_report_status_mail", "awards.build_evaluation_run"}
+    assert set(rows) == {"common.send_notification_mail", "awards.build_evaluation_run"}
     assert rows["awards.build_evaluation_run"].kwargs == {"run_id": run.pk}
     for row in rows.values():
         assert (row.dispatched_at, row.done_at, row.attempts) == (None, None, 1)
@@ -129,8 +128,8 @@ def test_broker_down_then_back_one_mail_and_the_run_finishes(
     assert "请补充照片" in files[0]
 
     # The mail's message again (a redelivery), then the dispatcher again: nothing more.
-    mail_row = OutboxTask.objects.get(task="reports.send_report_status_mail")
-    report_tasks.send_report_status_mail.apply_async(
+    mail_row = OutboxTask.objects.get(task="common.send_notification_mail")
+    common_tasks.send_notification_mail.apply_async(
         kwargs=mail_row.kwargs, task_id=mail_row.task_id
     )
     again = common_tasks.dispatch_outbox.apply_async()  # the solo worker takes them in order

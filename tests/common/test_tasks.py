@@ -108,5 +108,5 @@ def test_services_queue_tasks_by_their_registered_names():
         services = Path(config.path) / "services.py"
         if services.exists():
             names |= set(re.findall(r'enqueue_on_commit\(\s*"([\w.]+)"', services.read_text()))
-    assert {"common.send_notification_mail", "reports.send_report_status_mail"} <= names
+    assert {"common.send_notification_mail", "awards.build_evaluation_run"} <= names
     assert names <= set(celery_app.tasks)

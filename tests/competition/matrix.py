@@ -29,6 +29,10 @@ PNG = (  # a 1×1 PNG that decodes (uploads are decoded in full: common/uploads.
 )
 
 
+def _confirm(world, kwargs):  # the POST of the confirmation page
+    return {"confirm": ""}
+
+
 def _year(w):
     return {"pk": w.year.pk}
 
@@ -213,7 +217,8 @@ def _year_rules_cases():
             },
             label="post",
         ),
-        Case("competition:criterion_delete", post, kwargs=_criterion, method="post"),
+        Case("competition:criterion_delete", post, kwargs=_criterion, method="post", data=_confirm),
+        Case("competition:criterion_delete", get, kwargs=_criterion, label="asks first"),
         Case("competition:year_quotas", get, kwargs=_year_pk),
         Case(
             "competition:year_quotas",
@@ -268,7 +273,8 @@ def _year_rules_cases():
             data=_q4_data,
             label="post",
         ),
-        Case("competition:period_delete", post, kwargs=_period, method="post"),
+        Case("competition:period_delete", post, kwargs=_period, method="post", data=_confirm),
+        Case("competition:period_delete", get, kwargs=_period, label="asks first"),
         Case(
             "competition:periods_replace",
             post,
@@ -407,6 +413,19 @@ def cases(world):
             kwargs=lambda w: _notice(w, False),
             method="post",
         ),
+        Case(
+            "competition:notice_delete",
+            office_only(200, 404),
+            kwargs=lambda w: _notice(w, False),
+            label="asks first",
+        ),
+        Case(
+            "competition:notice_delete",
+            office_only(302, 404),
+            kwargs=lambda w: _notice(w, False),
+            method="post",
+            data=lambda w, k: {"confirm": ""},
+        ),
         *_year_rules_cases(),
         Case("competition:year_list", admin_only(200)),
         Case("competition:project_list", admin_only(200), kwargs=_year),
@@ -420,7 +439,14 @@ def cases(world):
             label="post",
         ),
         Case("competition:project_edit", admin_only(200), kwargs=_project),
-        Case("competition:project_delete", admin_only(302), kwargs=_project, method="post"),
+        Case(
+            "competition:project_delete",
+            admin_only(302),
+            kwargs=_project,
+            method="post",
+            data=_confirm,
+        ),
+        Case("competition:project_delete", admin_only(200), kwargs=_project, label="asks first"),
         Case("competition:activity_type_list", admin_only(200), kwargs=_year),
         Case("competition:activity_type_create", admin_only(200), kwargs=_year),
         Case(
@@ -440,6 +466,13 @@ def cases(world):
             admin_only(302),
             kwargs=_activity_type,
             method="post",
+            data=_confirm,
+        ),
+        Case(
+            "competition:activity_type_delete",
+            admin_only(200),
+            kwargs=_activity_type,
+            label="asks first",
         ),
         Case(
             "competition:year_close",

@@ -236,7 +236,9 @@ def test_admin_edits_a_years_activity_types_and_sees_why_one_stays(client_for, a
     assert _types(year)[-1] == ("culture", "文化扶贫")
     skills = factories.activity_type("skills")
     response = client.post(
-        reverse("competition:activity_type_delete", args=[year.pk, skills.pk]), follow=True
+        reverse("competition:activity_type_delete", args=[year.pk, skills.pk]),
+        {"confirm": ""},
+        follow=True,
     )
     assert "已有活动属于“技能扶贫”，不能删除；可修改其名称。" in response.content.decode()
     assert ActivityType.objects.filter(pk=skills.pk).exists()

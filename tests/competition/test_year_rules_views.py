@@ -24,6 +24,10 @@ READ_ONLY = "该竞赛年度已结束并封存，规则只读。"
 PAGES = ("year_settings", "year_criteria", "year_quotas", "year_units", "year_periods")
 
 
+# Deletions act on the confirmation page's POST (common/confirm.py).
+CONFIRM = {"confirm": ""}
+
+
 def url(name, year, **kwargs):
     return reverse(f"competition:{name}", kwargs={"pk": year.pk, **kwargs})
 
@@ -94,7 +98,9 @@ def test_criteria_added_edited_and_deleted(client_for, admin_user, office_user, 
     assert form.count('class="form-label') >= 5 and "比创新创造（0–10）" in form
 
     admin = client_for(admin_user)
-    response = admin.post(url("criterion_delete", year, criterion_pk=criterion.pk), follow=True)
+    response = admin.post(
+        url("criterion_delete", year, criterion_pk=criterion.pk), CONFIRM, follow=True
+    )
     assert "已删除评比标准“比创新创造”" in text(response)
     assert not year.criteria.filter(code="innovation").exists()
 
@@ -114,7 +120,7 @@ def test_a_scored_criterion_is_not_deleted(admin, unit_a, year):
     entry = scoring.entry(unit_a, year)
     scoring.sheet(entry, scoring.reviewer("judge"), 20, 20, 20, 20)
     work = year.criteria.get(code="work")
-    response = admin.post(url("criterion_delete", year, criterion_pk=work.pk), follow=True)
+    response = admin.post(url("criterion_delete", year, criterion_pk=work.pk), CONFIRM, follow=True)
     assert "已有评委按此标准评分，不能删除；可将权重设为 0。" in text(response)
     assert Criterion.objects.filter(pk=work.pk).exists()
 
@@ -209,7 +215,7 @@ def test_periods_edited_deleted_added_and_replaced(admin, year):
     assert list(year.periods.values_list("name", flat=True)) == [
         "第1季度", "第2季度", "第3季度", "第4季度", "12月"
     ]  # fmt: skip
-    admin.post(url("period_delete", year, period_pk=year.periods.get(number=5).pk))
+    admin.post(url("period_delete", year, period_pk=year.periods.get(number=5).pk), CONFIRM)
     assert year.periods.count() == 4
 
     response = admin.post(
@@ -234,7 +240,7 @@ def test_periods_with_reports_are_kept(admin, unit_a, staff_a, year):
     q1 = year.periods.get(number=1)
     assert url("period_delete", year, period_pk=q1.pk) not in page
     assert url("periods_replace", year) not in page  # a report exists
-    response = admin.post(url("period_delete", year, period_pk=q1.pk), follow=True)
+    response = admin.post(url("period_delete", year, period_pk=q1.pk), CONFIRM, follow=True)
     assert "2019年第1季度已有报告，不能删除。" in text(response)
     response = admin.post(url("periods_replace", year), {"scheme": "monthly"}, follow=True)
     assert year.periods.count() == 4
@@ -253,7 +259,7 @@ def _posts(year, unit, criterion, period):
             url("criterion_edit", year, criterion_pk=criterion.pk),
             {"number": 1, "name": "比工作", "rubric": "-", "max_points": 25, "weight": 2},
         ),
-        (url("criterion_delete", year, criterion_pk=criterion.pk), {}),
+        (url("criterion_delete", year, criterion_pk=criterion.pk), CONFIRM),
         (
             url("year_quotas", year),
             {"quota_county": 5, "quota_system": 3, "quota_direct": 2, "quota_poverty_office": 0},
@@ -281,7 +287,7 @@ def _posts(year, unit, criterion, period):
                 "deadline": "2019-12-10",
             },
         ),
-        (url("period_delete", year, period_pk=period.pk), {}),
+        (url("period_delete", year, period_pk=period.pk), CONFIRM),
         (url("periods_replace", year), {"scheme": "monthly", "deadline_days": 10}),
     ]
 

@@ -81,7 +81,19 @@ def cases(world):
             data=lambda w, kw: {"file": SimpleUploadedFile("a.png", PNG)},
         ),
         Case("reports:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
-        Case("reports:attachment_delete", STAFF_A_ONLY, kwargs=_attachment, method="post"),
+        Case(
+            "reports:attachment_delete",
+            STAFF_A_ONLY,
+            kwargs=_attachment,
+            method="post",
+            data=lambda w, kw: {"confirm": ""},
+        ),
+        Case(
+            "reports:attachment_delete",
+            {**STAFF_A_ONLY, "staff_a": 200},
+            kwargs=_attachment,
+            label="asks first",
+        ),
         Case(
             "reports:showcase_mark",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),

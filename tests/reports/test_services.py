@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from kombu.exceptions import OperationalError
 
+from common import tasks as common_tasks
 from competition.models import NineProject
 from reports import services, tasks
 from reports.enums import ReportStatus
@@ -207,12 +208,12 @@ def test_transition_succeeds_and_logs_when_broker_is_down(
     def broken(*args, **kwargs):
         raise OperationalError("broker down")
 
-    monkeypatch.setattr(tasks.send_report_status_mail, "apply_async", broken)
+    monkeypatch.setattr(common_tasks.send_notification_mail, "apply_async", broken)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_return(actor=office_user, report=submitted_a, comment="请补充")
     submitted_a.refresh_from_db()
     assert submitted_a.status == ReportStatus.RETURNED
-    assert "Could not enqueue reports.send_report_status_mail" in caplog.text
+    assert "Could not enqueue common.send_notification_mail" in caplog.text
     assert mail.outbox == []
 
 

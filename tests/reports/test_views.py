@@ -208,7 +208,7 @@ def test_attachment_delete_after_a_colleague_submitted_answers_a_message(
     _submitted_meanwhile(monkeypatch, colleague, "attachment_delete")
     url = reverse("reports:attachment_delete", args=[attachment.pk])
     client = client_for(staff_a)
-    response = client.post(url)
+    response = client.post(url, {"confirm": ""})
     assert response["Location"] == reverse("reports:report_detail", args=[draft_a.pk])
     page = client.get(response["Location"])
     assert [str(m) for m in page.context["messages"]] == ["报告已提交或已通过，不能删除附件。"]

@@ -124,7 +124,10 @@ def test_join_record_and_leave(client_for, staff_a, worker_a):
     assert client.post(url, data).status_code == 302
     record = ServiceRecord.objects.get()
     assert (record.hours, record.recorded_by) == (3.5, staff_a)
-    client.post(reverse("volunteers:team_leave", args=[membership.pk]), {"left_on": "2019-12-01"})
+    client.post(
+        reverse("volunteers:team_leave", args=[membership.pk]),
+        {"left_on": "2019-12-01", "confirm": ""},
+    )
     membership.refresh_from_db()
     assert membership.left_on == datetime.date(2019, 12, 1)
 

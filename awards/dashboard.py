@@ -2,13 +2,14 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.panels import Panel, TodoItem
 from competition import permissions
 from competition import selectors as competition_selectors
 
 from . import selectors
-from .enums import ApplicationStatus
+from .enums import ApplicationStatus, DecisionStage
 
 
 def home_panels(request):
@@ -73,10 +74,48 @@ def _runs_to_start(request) -> list[TodoItem]:
 
 
 def objection_todo_items(request) -> list[TodoItem]:
-    """Slot: the office's 异议 (objections) to answer, filled by the objections work."""
-    return []
+    """The office: objections (异议) to a 公示 not answered yet, per decision."""
+    if not permissions.may(request.user, "awards.answer_objection"):
+        return []
+    return [
+        TodoItem(
+            _("%(year)s年度表彰名单有%(count)s条异议待答复") % row,
+            reverse("awards:objection_list", args=[row["decision"]]),
+            urgent=True,
+            order=22,
+        )
+        for row in selectors.unanswered_objections()
+    ]
+
+
+# The step of the procedure each stage waits for, and who takes it.
+DECISION_STEPS = {
+    DecisionStage.SUBMITTED: ("awards.approve_decisions", gettext_lazy("审批%(year)s年度表彰决定")),
+    DecisionStage.FINAL: ("awards.approve_decisions", gettext_lazy("发布%(year)s年度表彰决定")),
+    DecisionStage.APPROVED: (
+        "awards.propose_decisions",
+        gettext_lazy("组织%(year)s年度表彰名单公示"),
+    ),
+    DecisionStage.RETURNED: (
+        "awards.propose_decisions",
+        gettext_lazy("修改领导小组退回的%(year)s年度表彰决定"),
+    ),
+}
 
 
 def decision_todo_items(request) -> list[TodoItem]:
-    """Slot: the admin's award decisions to approve, filled by the approval work."""
-    return []
+    """The leading group: decisions to approve and to publish; the office: approved ones to
+    publish for 公示, returned ones to revise."""
+    stages = [
+        s for s, (rule, _label) in DECISION_STEPS.items() if permissions.may(request.user, rule)
+    ]
+    if not stages:
+        return []
+    return [
+        TodoItem(
+            DECISION_STEPS[decision.stage][1] % {"year": decision.run.year.year},
+            reverse("awards:decision", args=[decision.run_id]),
+            order=55,
+        )
+        for decision in selectors.decisions_waiting(stages)
+    ]

@@ -9,6 +9,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -344,6 +345,21 @@ def objections_for_user(user, decision: AwardDecision) -> QuerySet[Objection]:
     if permissions.may(user, "awards.view_objections"):
         return objections
     return objections.filter(lodged_by=user) if user.is_authenticated else objections.none()
+
+
+def unanswered_objections() -> QuerySet:
+    """Per decision with objections still to answer: its pk (`decision`), `year`, `count`."""
+    return (
+        Objection.objects.filter(answered_at__isnull=True)
+        .values("decision")
+        .annotate(year=F("decision__run__year__year"), count=Count("pk"))
+        .order_by("decision")
+    )
+
+
+def decisions_waiting(stages) -> QuerySet[AwardDecision]:
+    """The decisions at one of `stages` (the 待办 of who takes the next step)."""
+    return AwardDecision.objects.filter(stage__in=stages).select_related("run__year")
 
 
 def objection_for_user(user, pk) -> Objection:

@@ -420,3 +420,29 @@ def test_every_user_finds_the_publicity(run, staff_b, client_for):
     decision = af.staged(run, "publicity")
     page = client_for(staff_b).get(reverse("awards:publicity_list")).content.decode()
     assert reverse("awards:publicity", args=[decision.pk]) in page and "公示中" in page
+
+
+def _todo(client, user):
+    response = client(user).get(reverse("home"))
+    return {item.label: item.url for item in response.context["panels"][0].context["items"]}
+
+
+def test_the_next_step_of_the_procedure_is_on_its_takers_todo(
+    run, office_user, admin_user, staff_b, client_for
+):
+    decide = reverse("awards:decision", args=[run.pk])
+    year = run.year.year
+    af.staged(run, "submitted", admin=admin_user, office=office_user)
+    assert _todo(client_for, admin_user)[f"审批{year}年度表彰决定"] == decide
+    assert f"审批{year}年度表彰决定" not in _todo(client_for, office_user)
+    approval.decision_approve(actor=admin_user, run=run)
+    assert _todo(client_for, office_user)[f"组织{year}年度表彰名单公示"] == decide
+    decision = approval.publicity_start(actor=office_user, run=run)
+    approval.objection_lodge(actor=staff_b, decision=decision, text="异议")
+    objections = reverse("awards:objection_list", args=[decision.pk])
+    assert _todo(client_for, office_user)[f"{year}年度表彰名单有1条异议待答复"] == objections
+    assert f"{year}年度表彰名单有1条异议待答复" not in _todo(client_for, staff_b)
+    approval.objection_answer(
+        actor=office_user, objection=decision.objections.get(), answer="已核实"
+    )
+    assert f"{year}年度表彰名单有1条异议待答复" not in _todo(client_for, office_user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common import panels
-from common.uploads import file_response
+from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
@@ -21,6 +21,7 @@ from .forms import (
     AttachmentForm,
     QueueFilterForm,
     ReopenForm,
+    ReportFilterForm,
     ReportForm,
     ReviewForm,
     ShowcaseForm,
@@ -35,18 +36,19 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 def report_list(request):
     reports = selectors.reports_for_user(request.user)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    every_unit = may(request.user, "competition.view_all_units")
+    form = ReportFilterForm(request.GET, many_units=every_unit)
+    page = Paginator(form.filter(reports), 50).get_page(request.GET.get("page"))
     year = competition_selectors.current_year()
-    unit = competition_selectors.units_for_user(request.user).first()
+    # The heading names the unit only for its staff; the office's list holds every unit's.
+    unit = None if every_unit else competition_selectors.units_for_user(request.user).first()
     open_periods = []
     if year is not None and unit is not None and unit.pk == unit_id_of(request.user):
         started = reports.filter(period__year=year).values("period_id")
         open_periods = ReportingPeriod.objects.filter(year=year).exclude(pk__in=started)
-    return render(
-        request,
-        "reports/report_list.html",
-        {"page": page, "open_periods": open_periods, "unit": unit},
-    )
+    context = {"page": page, "open_periods": open_periods, "unit": unit, "form": form}
+    context["every_unit"] = every_unit
+    return render(request, "reports/report_list.html", context)
 
 
 @login_required
@@ -184,6 +186,13 @@ def attachment_download(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
     require(request.user, "reports.download_attachment", attachment)
     return file_response(attachment.file, attachment.original_name)
+
+
+@login_required
+def attachment_thumbnail(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "reports.download_attachment", attachment)
+    return thumbnail_response(attachment.thumbnail)
 
 
 @login_required

@@ -24,6 +24,7 @@ urlpatterns = [
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<int:pk>/photos/", views.photo_upload, name="photo_upload"),
     path("photos/<int:pk>/", views.photo_download, name="photo_download"),
+    path("photos/<int:pk>/thumbnail/", views.photo_thumbnail, name="photo_thumbnail"),
     path("quota/", views.quota, name="quota"),
     path("quota/export/", views.quota_export, name="quota_export"),
 ]

@@ -81,6 +81,7 @@ def cases(world):
             data=lambda w, kw: {"file": SimpleUploadedFile("a.png", PNG)},
         ),
         Case("reports:attachment_download", own_unit_and_office(200, 404), kwargs=_attachment),
+        Case("reports:attachment_thumbnail", own_unit_and_office(200, 404), kwargs=_attachment),
         Case("reports:attachment_delete", STAFF_A_ONLY, kwargs=_attachment, method="post"),
         Case(
             "reports:showcase_mark",

@@ -315,7 +315,7 @@ def dashboard_xlsx(request):
             u.contact_person,
             u.phone,
             str(labels[u.state]),
-            u.submitted_at and u.submitted_at.strftime("%Y-%m-%d %H:%M"),
+            u.submitted_at,  # a date-time cell, in local time (common.xlsx)
         )
         for u in selectors.completeness_units(period)
     )

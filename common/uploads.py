@@ -344,15 +344,19 @@ def file_response(field_file, download_name: str) -> FileResponse:
 
 
 def thumbnail_response(field_file) -> FileResponse:
-    """Send a stored thumbnail (a JPEG we made, see `thumbnail_of`) to be shown in the page,
-    after the caller's view has checked permission; 404 when there is none."""
+    """Send a stored thumbnail (a JPEG we made, see `thumbnail_of`) for the page's <img>,
+    after the caller's view has checked permission; 404 when there is none. Like every
+    download it is an attachment (an <img> shows it all the same; opened by itself, it is
+    saved, never rendered)."""
     if not field_file:
         raise Http404
     try:
         handle = field_file.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = FileResponse(
+        handle, as_attachment=True, filename="thumbnail.jpg", content_type="image/jpeg"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=86400"

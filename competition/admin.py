@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -9,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ExcelAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
+from common.admin import (
+    ExcelAdminMixin,
+    PermissionLabelsMixin,
+    ReadOnlyAdminMixin,
+    ServiceAdminMixin,
+)
 
 from . import services
 from .enums import YearStatus
@@ -370,10 +376,16 @@ class MembershipInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+    pass
 
 
 @admin.register(User)
-class PortalUserAdmin(ExcelAdminMixin, ImportExportModelAdmin, UserAdmin):
+class PortalUserAdmin(PermissionLabelsMixin, ExcelAdminMixin, ImportExportModelAdmin, UserAdmin):
     """Accounts (name, e-mail, password, active) through Django's own user forms; the role and
     unit through `services.membership_set`. Users are deactivated, never deleted: what they
     did keeps naming them. An import adds users and never changes one (`UserResource`)."""

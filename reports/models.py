@@ -135,7 +135,11 @@ class ReportTransition(models.Model):
         verbose_name_plural = _("报告流转记录")
 
     def __str__(self):
-        return f"{self.report_id}: {self.from_status or '—'} → {self.to_status}"
+        # Shown in the report's admin page, where the report is known: the move in words.
+        return _("%(from)s → %(to)s") % {
+            "from": self.get_from_status_display() or "—",
+            "to": self.get_to_status_display(),
+        }
 
 
 class ShowcaseItem(models.Model):

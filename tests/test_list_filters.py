@@ -174,3 +174,11 @@ def test_nominations_by_category_status_and_name(client_for, office_user, unit_a
     body = client.get(url, {"year": "2019", "status": "incomplete"}).content.decode()
     assert "没有符合条件的申报。" in body
     assert 'type="hidden" name="year" value="2019"' in body  # the year is kept
+
+
+def test_the_report_list_is_cards_on_a_phone_and_a_table_from_md(client_for, staff_a, unit_a, year):
+    report = make_report(unit_a, period(year, 1), actor=staff_a)
+    body = client_for(staff_a).get(reverse("reports:report_list")).content.decode()
+    card = body[body.index('<div class="d-md-none">') : body.index("d-none d-md-block")]
+    assert f'href="{reverse("reports:report_detail", args=[report.pk])}"' in card
+    assert "portal-report-card" in card and "草稿" in card

@@ -53,3 +53,18 @@ def test_the_axes_section_has_a_chinese_name(admin_client_):
     body = admin_client_.get(reverse("admin:index")).content.decode()
     assert "登录记录与锁定" in body and ">Axes<" not in body
     assert "通用" in body  # the common app keeps its own
+
+
+def test_a_notices_standings_are_a_table_not_json(admin_client_, admin_user, year):
+    from competition import services
+
+    notice = services.notice_create(
+        actor=admin_user, year=year, title="通报", body="正文", include_standings=True
+    )
+    notice.standings = [{"nine_project": "产业脱贫工程", "unit": "相山区总工会",
+                         "title": "食用菌基地", "sheets": 2, "total": 88.5}]  # fmt: skip
+    notice.save(update_fields=["standings"])
+    body = admin_client_.get(reverse("admin:competition_notice_change", args=[notice.pk]))
+    body = body.content.decode()
+    assert "<td>食用菌基地</td><td>2</td><td>88.5</td>" in body
+    assert "&quot;nine_project&quot;" not in body and '"nine_project"' not in body

@@ -30,6 +30,15 @@ class Eligibility:
         return (self.eligible and self.complete) or self.overridden
 
     @property
+    def status(self) -> str:
+        """The nomination list's badge (awards/_eligibility.html) as a value to filter by."""
+        if self.eligible and self.complete:
+            return "eligible"
+        if self.overridden:
+            return "overridden"
+        return "ineligible" if not self.eligible else "incomplete"
+
+    @property
     def note(self) -> str:
         """One line in Chinese for pages and the Excel export."""
         text = "；".join(self.reasons) if self.reasons else _("符合条件")

@@ -3,9 +3,10 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, UploadField
+from common.forms import FilterForm, PortalForm, PortalModelForm, UploadField
 from volunteers.models import ModelWorker
 
 from .enums import (
@@ -429,3 +430,33 @@ class AnswerForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("保存答复"))
+
+
+class NominationFilterForm(FilterForm):
+    """The nomination list's filters; the status is the eligibility badge the list shows."""
+
+    STATUSES = [
+        ("eligible", _("符合条件")),
+        ("overridden", _("特批")),
+        ("ineligible", _("不符合条件")),
+        ("incomplete", _("材料不全")),
+    ]
+    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    q = forms.CharField(label=_("推荐对象或单位"), max_length=100, required=False)
+    category = forms.ChoiceField(
+        label=_("类别"), choices=[("", _("全部类别")), *Category.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("资格审查"), choices=[("", _("全部")), *STATUSES], required=False
+    )
+
+    def filter(self, nominations):
+        values = self.values()
+        if "q" in values:
+            q = values["q"]
+            nominations = nominations.filter(
+                Q(person_name__icontains=q) | Q(team_name__icontains=q) | Q(unit__name__icontains=q)
+            )
+        if "category" in values:
+            nominations = nominations.filter(category=values["category"])
+        return nominations

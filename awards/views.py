@@ -28,6 +28,7 @@ from .forms import (
     AwardLimitForm,
     DecisionForm,
     FindingForm,
+    NominationFilterForm,
     NominationForm,
     OverrideForm,
     SettingsForm,
@@ -71,11 +72,22 @@ def _own_unit(request):
 @login_required
 def nomination_list(request):
     year = _year(request)
-    nominations = selectors.nominations_for_user(request.user).filter(year=year)
-    page = _page(request, nominations.order_by("category", "unit__name", "pk"))
+    form = NominationFilterForm(request.GET, initial={"year": year.year})
+    nominations = form.filter(selectors.nominations_for_user(request.user).filter(year=year))
+    nominations = nominations.order_by("category", "unit__name", "pk")
     years = services.evaluation_settings_for(year).min_service_years
-    rows = [(n, assess_nomination(n, service_years=years)) for n in page.object_list]
+    status = form.values().get("status")
+    if status:
+        # The status is worked out per nomination (awards.eligibility), so a filter by it
+        # assesses the year's nominations (one query) and pages the matching ones.
+        rows = [(n, assess_nomination(n, service_years=years)) for n in nominations]
+        page = _page(request, [row for row in rows if row[1].status == status])
+        rows = page.object_list
+    else:
+        page = _page(request, nominations)
+        rows = [(n, assess_nomination(n, service_years=years)) for n in page.object_list]
     context = {"year": year, "years": competition_selectors.years(), "page": page, "rows": rows}
+    context["form"] = form
     return render(request, "awards/nomination_list.html", context)
 
 

@@ -26,6 +26,40 @@ from .xlsx import check_xlsx_upload
 
 logger = logging.getLogger(__name__)
 
+_PERMISSION_ACTIONS = {
+    "add": gettext_lazy("可添加"),
+    "change": gettext_lazy("可修改"),
+    "delete": gettext_lazy("可删除"),
+    "view": gettext_lazy("可查看"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission as the admin's selector shows it, in the user's language: Django keeps
+    the English "Can add …" written at migrate time, and simple-history names its models
+    "historical …"."""
+    model = permission.content_type.model_class()
+    action, _sep, _rest = permission.codename.partition("_")
+    if model is None or action not in _PERMISSION_ACTIONS:
+        return str(permission)
+    name = model._meta.verbose_name
+    instance = getattr(model, "instance_type", None)  # a simple-history record model
+    if instance is not None:
+        name = _("%(model)s（历史记录）") % {"model": instance._meta.verbose_name}
+    app = model._meta.app_config.verbose_name
+    return f"{app} | {name} | {_PERMISSION_ACTIONS[action]}"
+
+
+class PermissionLabelsMixin:
+    """For the user and group admins: permissions listed by `permission_label`."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("user_permissions", "permissions") and field is not None:
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
 
 def refusal_text(exc: ValidationError | PermissionDenied) -> str:
     """A service's refusal as one line (its Chinese messages)."""

@@ -12,6 +12,7 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from .text import MULTILINE_CONTROL_RE, SINGLE_LINE_CONTROL_RE
+from .uploads import IMAGE_EXTENSIONS, validate_upload
 
 # More people or households than the city has is a typing error; without a cap SQLite stores
 # it and PostgreSQL fails on it (integer out of range) instead of answering with a form error.
@@ -89,6 +90,55 @@ class UploadField(forms.FileField):
     }
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(UploadField):
+    """Several photos at once (a phone's gallery selection): the cleaned value is a list,
+    each file checked by `validate_upload` (images only, HEIC/HEIF taken)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        files = [super(MultipleImageField, self).clean(upload, initial) for upload in files]
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class CameraImageField(UploadField):
+    """One photo taken there and then: the phone opens its back camera (`capture`), which
+    on Android also means no gallery, hence beside a `MultipleImageField`, not instead."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+        return upload or None
+
+
 def error_lines(form) -> list[str]:
     """The form's errors as lines for a page that redirects: "<label>：<message>"."""
     lines = []
@@ -105,3 +155,29 @@ class PortalForm(TextGuardMixin, forms.Form):
 
 class PortalModelForm(TextGuardMixin, forms.ModelForm):
     pass
+
+
+class FilterForm(PortalForm):
+    """The GET filters of a list, rendered by templates/_filter_form.html. A value that does
+    not clean is left out (the list is not filtered by it), never an error page; `values()`
+    holds what was chosen."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Only a filter chosen binds the form: `?page=3` or a hidden `?year=` alone does not.
+        if data is not None and not any(
+            data.get(name) for name, field in self.base_fields.items() if not field.widget.is_hidden
+        ):
+            data = None
+        super().__init__(data, *args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select form-select-sm" if isinstance(widget, forms.Select) else None
+            widget.attrs.setdefault("class", css or "form-control form-control-sm")
+
+    def values(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", [])}

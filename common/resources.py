@@ -41,6 +41,15 @@ class SafeExportMixin:
 class SafeXLSX(XLSX):
     """The admin's .xlsx format: reads uploads under the portal's caps (see the module)."""
 
+    def _escape_formulae(self, dataset):
+        # import-export's own escape (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT) turns every
+        # cell into text (a number, a date, None as "None") and drops one "="; the portal's
+        # escape keeps numbers and dates as they are and quotes text.
+        rows = [[safe_cell(value) for value in row] for row in dataset]
+        del dataset[:]
+        for row in rows:
+            dataset.append(row)
+
     def create_dataset(self, in_stream):
         stream = BytesIO(in_stream)
         check_xlsx_upload(stream)

@@ -3,7 +3,8 @@
 Every app that takes attachments (reports, activity photos, spot checks, nominations) uses
 `validate_upload`, and stores what it returns: a document as sent, an image decoded in full
 by Pillow and re-encoded (only its pixels are kept: no trailing bytes, no metadata such as
-the GPS position of a phone photo). A PDF must end with its end-of-file marker, so that
+the GPS position of a phone photo). A phone's HEIC/HEIF photo is decoded by pillow-heif and
+stored as a JPEG. `thumbnail_of` makes the small JPEG that pages show, once, on upload. A PDF must end with its end-of-file marker, so that
 nothing (HTML, a script) rides behind it. `check_record_room` caps the number and total size
 of the files of one record (a report, an activity, a nomination, a spot check). Files are
 stored under server-made names (`upload_path`), the user's name is kept shortened with its
@@ -20,10 +21,11 @@ from io import BytesIO
 from pathlib import PurePath
 
 import filetype
+import pillow_heif
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,13 +33,19 @@ from PIL import Image, ImageOps, ImageSequence
 
 from .text import SINGLE_LINE_CONTROL_RE
 
-IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
+pillow_heif.register_heif_opener()
+
+# HEIC/HEIF (the iPhone's default) is taken and stored as a JPEG: few browsers show HEIC.
+HEIF_EXTENSIONS = {"heic", "heif"}
+IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"} | HEIF_EXTENSIONS
 DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "xls", "xlsx", "wps", "et"}
 ALL_EXTENSIONS = IMAGE_EXTENSIONS | DOCUMENT_EXTENSIONS
 
 # Office Open XML files are zips with a known member; old Office/WPS files are OLE2.
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OOXML_MEMBER = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+# The ISO base media file's major brands of still HEIF images (HEVC-coded or generic).
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1"}
 
 
 def _sniff(upload) -> str | None:
@@ -47,6 +55,8 @@ def _sniff(upload) -> str | None:
     upload.seek(0)
     if head.startswith(_OLE2):
         return "ole2"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return "heic"
     kind = filetype.guess(head)
     if kind is None:
         return None
@@ -68,7 +78,9 @@ def _sniff(upload) -> str | None:
 def _content_matches(extension: str, sniffed: str | None) -> bool:
     if extension in IMAGE_EXTENSIONS:
         return sniffed in IMAGE_EXTENSIONS and (
-            sniffed == extension or {sniffed, extension} <= {"jpg", "jpeg"}
+            sniffed == extension
+            or {sniffed, extension} <= {"jpg", "jpeg"}
+            or (sniffed == "heic" and extension in HEIF_EXTENSIONS)
         )
     if extension == "pdf":
         return sniffed == "pdf"
@@ -81,7 +93,18 @@ def _content_matches(extension: str, sniffed: str | None) -> bool:
 
 
 # Pillow's name of each image type we accept: an image is decoded only as what its name says.
-_PILLOW_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+_PILLOW_FORMATS = {
+    "jpg": "JPEG",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "gif": "GIF",
+    "webp": "WEBP",
+    "heic": "HEIF",
+    "heif": "HEIF",
+}
+# What each type is stored as: itself, except HEIC/HEIF, stored as JPEG.
+_STORED_AS = {"heic": "jpg", "heif": "jpg"}
+THUMBNAIL_SIZE = (320, 320)
 # What a PDF may carry after its last end-of-file marker (which must lie in its last 1024
 # bytes): white space and padding, nothing else.
 _PDF_EOF = b"%%EOF"
@@ -98,8 +121,9 @@ def _bad_image(upload) -> ValidationError:
 
 def _save_image(image, extension: str, out) -> None:
     """Write only what is shown: pixels (every frame of an animation), the colour profile,
-    the transparency; phone photos are turned upright first, then their metadata dropped."""
-    kind = _PILLOW_FORMATS[extension]
+    the transparency; phone photos are turned upright first, then their metadata dropped
+    (EXIF with its GPS position, XMP, comments: none is passed to the writer)."""
+    kind = _PILLOW_FORMATS[_STORED_AS.get(extension, extension)]
     if kind == "JPEG":
         image = ImageOps.exif_transpose(image)
         if image.mode not in ("RGB", "L", "CMYK"):
@@ -144,7 +168,43 @@ def _reencoded_image(upload, extension: str) -> ContentFile:
             % {"name": upload.name, "width": size[0], "height": size[1], "limit": limit // 10_000},
             code="too_many_pixels",
         )
-    return ContentFile(out.getvalue(), name=upload.name)
+    return ContentFile(out.getvalue(), name=stored_name(upload.name))
+
+
+def stored_name(name: str) -> str:
+    """The name a file is kept under: a HEIC/HEIF photo becomes a .jpg, others keep theirs."""
+    path = PurePath(name)
+    extension = path.suffix.lower().lstrip(".")
+    if extension in _STORED_AS:
+        return f"{path.stem}.{_STORED_AS[extension]}"
+    return name
+
+
+def is_image_name(name: str) -> bool:
+    return PurePath(name).suffix.lower().lstrip(".") in IMAGE_EXTENSIONS
+
+
+def thumbnail_of(stored: File) -> ContentFile | None:
+    """A small JPEG (at most THUMBNAIL_SIZE) of a stored image, for pages to show; None for
+    a document. Made once, on upload, from what `validate_upload` returned."""
+    if not is_image_name(stored.name):
+        return None
+    stored.seek(0)
+    try:
+        with Image.open(stored) as image:
+            image.thumbnail(THUMBNAIL_SIZE)
+            if image.mode not in ("RGB", "L"):
+                # Transparency over white, as the page shows it.
+                rgba = image.convert("RGBA")
+                image = Image.new("RGB", rgba.size, "white")
+                image.paste(rgba, mask=rgba.getchannel("A"))
+            out = BytesIO()
+            image.save(out, "JPEG", quality=80)
+    except (OSError, ValueError):  # an odd mode Pillow cannot turn into RGB: no thumbnail
+        return None
+    finally:
+        stored.seek(0)
+    return ContentFile(out.getvalue(), name=f"{PurePath(stored.name).stem}-thumb.jpg")
 
 
 def _check_pdf_end(upload) -> None:
@@ -280,4 +340,24 @@ def file_response(field_file, download_name: str) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def thumbnail_response(field_file) -> FileResponse:
+    """Send a stored thumbnail (a JPEG we made, see `thumbnail_of`) for the page's <img>,
+    after the caller's view has checked permission; 404 when there is none. Like every
+    download it is an attachment (an <img> shows it all the same; opened by itself, it is
+    saved, never rendered)."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename="thumbnail.jpg", content_type="image/jpeg"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=86400"
     return response

@@ -1,13 +1,15 @@
 """Excel in and out, safely.
 
 Out: openpyxl's write-only mode (memory does not grow with rows), Chinese headers, frozen
-header row, column widths, every text cell stripped of the characters an .xlsx cannot hold
+header row, column widths, numbers and dates as numbers and dates (a time as the portal's
+local time, Asia/Shanghai: Excel cells hold no time zone), every text cell stripped of the characters an .xlsx cannot hold
 (`common.text`: one stored control character must not fail a city-wide export) and every
 text cell that a spreadsheet would run as a formula escaped. In: an uploaded .xlsx is a zip;
 its unpacked size is capped before openpyxl sees it, and its first sheet is read under caps
 of its own (`import_rows`), whatever the file claims.
 """
 
+import datetime
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -19,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -51,6 +54,9 @@ def clean_cell(value):
         value = str(value)
     if isinstance(value, str):
         return escape_cell(strip_xml_illegal(value))
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # Stored in UTC; written as the clock on the office's wall showed it.
+        return timezone.localtime(value).replace(tzinfo=None)
     return value
 
 

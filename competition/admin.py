@@ -1,15 +1,22 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import ExcelAdminMixin, ReadOnlyAdminMixin, ServiceAdminMixin
+from common.admin import (
+    ExcelAdminMixin,
+    PermissionLabelsMixin,
+    ReadOnlyAdminMixin,
+    ServiceAdminMixin,
+)
 
 from . import services
 from .enums import YearStatus
@@ -370,10 +377,16 @@ class MembershipInline(admin.StackedInline):
 
 User = get_user_model()
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+    pass
 
 
 @admin.register(User)
-class PortalUserAdmin(ExcelAdminMixin, ImportExportModelAdmin, UserAdmin):
+class PortalUserAdmin(PermissionLabelsMixin, ExcelAdminMixin, ImportExportModelAdmin, UserAdmin):
     """Accounts (name, e-mail, password, active) through Django's own user forms; the role and
     unit through `services.membership_set`. Users are deactivated, never deleted: what they
     did keeps naming them. An import adds users and never changes one (`UserResource`)."""
@@ -473,4 +486,27 @@ class SpotCheckDrawAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("title", "year", "published", "published_at")
+    exclude = ("standings",)
+    readonly_fields = ("standings_table",)
+
+    @admin.display(description=_("排名表"))
+    def standings_table(self, notice):
+        """The standings kept with the notice, as a table (not its JSON)."""
+        if not notice.standings:
+            return "—"
+        head = format_html(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+            _("九大工程"), _("单位"), _("参赛项目"), _("评分表数"), _("总分"),
+        )  # fmt: skip
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r.get("nine_project"), r.get("unit"), r.get("title"), r.get("sheets"),
+                 "—" if r.get("total") is None else r.get("total"))
+                for r in notice.standings
+            ),
+        )  # fmt: skip
+        return format_html("<table>{}{}</table>", head, rows)
+
     list_filter = ("published", "year")

@@ -6,8 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
-from common.uploads import IMAGE_EXTENSIONS, validate_upload
+from common.forms import (
+    CameraImageField,
+    FilterForm,
+    MultipleImageField,
+    PortalForm,
+    PortalModelForm,
+    cap_counts,
+)
 
 from . import selectors
 from .enums import PeriodScheme, SpotCheckRating
@@ -20,6 +26,7 @@ from .models import (
     Notice,
     ReportingPeriod,
     Unit,
+    UnitKind,
     default_evaluation_date,
     latest_evaluation_date,
 )
@@ -34,6 +41,24 @@ def _helper(label, *layout):
 
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class UnitFilterForm(FilterForm):
+    q = forms.CharField(label=_("单位名称"), max_length=100, required=False)
+    kind = forms.ModelChoiceField(
+        label=_("单位类别"),
+        queryset=UnitKind.objects.order_by("order"),
+        required=False,
+        empty_label=_("全部类别"),
+    )
+
+    def filter(self, units):
+        values = self.values()
+        if "q" in values:
+            units = units.filter(name__icontains=values["q"])
+        if "kind" in values:
+            units = units.filter(kind=values["kind"])
+        return units
 
 
 class EntryForm(PortalModelForm):
@@ -123,28 +148,6 @@ class DrawForm(PortalForm):
         self.helper = _helper(_("抽签"))
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(UploadField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        errors = []
-        for upload in files:
-            try:
-                validate_upload(upload, allowed=IMAGE_EXTENSIONS)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
 class SpotCheckForm(PortalForm):
     unit = forms.ModelChoiceField(label=_("被抽查单位"), queryset=Unit.objects.none())
     entry = forms.ModelChoiceField(
@@ -154,7 +157,12 @@ class SpotCheckForm(PortalForm):
     inspectors = forms.CharField(label=_("检查人员"), max_length=200)
     findings = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 5}))
     rating = forms.ChoiceField(label=_("评价"), choices=SpotCheckRating.choices)
-    photos = MultipleImageField(label=_("照片"), required=False)
+    photos = MultipleImageField(
+        label=_("照片"),
+        required=False,
+        help_text=_("可一次选择多张；iPhone 的 HEIC 照片会转为 JPEG。"),
+    )
+    camera = CameraImageField(label=_("现场拍照"))
 
     def __init__(self, *args, year, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,7 +173,7 @@ class SpotCheckForm(PortalForm):
         )
         self.helper = _helper(_("保存抽查记录"))
         self.helper.layout = Layout(
-            "unit", "entry", Field("date"), "inspectors", "findings", "rating", "photos"
+            "unit", "entry", Field("date"), "inspectors", "findings", "rating", "photos", "camera"
         )
 
     def clean_date(self):
@@ -184,6 +192,12 @@ class SpotCheckForm(PortalForm):
                 code="outside_year",
             )
         return date
+
+    def clean(self):
+        cleaned = super().clean()
+        camera = cleaned.pop("camera", None)
+        cleaned["photos"] = [*cleaned.get("photos", []), *([camera] if camera else [])]
+        return cleaned
 
 
 class NoticeForm(PortalModelForm):

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.services import deletion_record, notification_create
-from common.uploads import IMAGE_EXTENSIONS, check_record_room, display_name, validate_upload
+from common.uploads import (
+    IMAGE_EXTENSIONS,
+    check_record_room,
+    display_name,
+    thumbnail_of,
+    validate_upload,
+)
 
 from . import defaults
 from .enums import PeriodScheme, Role, UnitKindCode, YearStatus
@@ -1169,9 +1175,12 @@ def spot_check_record(
     check.full_clean()
     _save_with_history(check, actor)
     length = SpotCheckPhoto._meta.get_field("original_name").max_length
-    for upload, content in zip(photos, stored, strict=True):
-        photo = SpotCheckPhoto(spot_check=check, original_name=display_name(upload.name, length))
-        photo.file.save(upload.name, content, save=False)
+    for content in stored:
+        photo = SpotCheckPhoto(spot_check=check, original_name=display_name(content.name, length))
+        photo.file.save(content.name, content, save=False)
+        thumbnail = thumbnail_of(content)
+        if thumbnail is not None:
+            photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
         photo.save()
     return check
 

@@ -22,6 +22,11 @@ urlpatterns = [
     path("spot-checks/new/", views.spot_check_create, name="spot_check_create"),
     path("spot-checks/<int:pk>/", views.spot_check_detail, name="spot_check_detail"),
     path("spot-checks/photos/<int:pk>/", views.spot_check_photo, name="spot_check_photo"),
+    path(
+        "spot-checks/photos/<int:pk>/thumbnail/",
+        views.spot_check_photo_thumbnail,
+        name="spot_check_photo_thumbnail",
+    ),
     path("spot-checks/draw/", views.draw_create, name="draw_create"),
     path("spot-checks/draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("notices/", views.notice_list, name="notice_list"),

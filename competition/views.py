@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common import panels
 from common.confirm import confirm_page, confirmed
 from common.paging import page_of
-from common.uploads import file_response
+from common.uploads import file_response, thumbnail_response
 
 from . import permissions, selectors, services
 from .forms import (
@@ -27,6 +27,7 @@ from .forms import (
     SpotCheckForm,
     SpreadForm,
     StandingsFilterForm,
+    UnitFilterForm,
     YearReopenForm,
 )
 from .models import ReviewerAssignment, Unit
@@ -42,9 +43,10 @@ def home(request):
 @login_required
 def unit_list(request):
     year = selectors.current_year_for(request)
-    units = selectors.units_with_status_for_user(request.user, year)
+    form = UnitFilterForm(request.GET)
+    units = form.filter(selectors.units_with_status_for_user(request.user, year))
     page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(request, "competition/unit_list.html", {"page": page, "year": year})
+    return render(request, "competition/unit_list.html", {"page": page, "year": year, "form": form})
 
 
 @login_required
@@ -395,6 +397,13 @@ def spot_check_photo(request, pk):
     photo = selectors.spot_check_photo_for_user(request.user, pk)
     permissions.require(request.user, "competition.view_spot_check", photo.spot_check)
     return file_response(photo.file, photo.original_name)
+
+
+@login_required
+def spot_check_photo_thumbnail(request, pk):
+    photo = selectors.spot_check_photo_for_user(request.user, pk)
+    permissions.require(request.user, "competition.view_spot_check", photo.spot_check)
+    return thumbnail_response(photo.thumbnail)
 
 
 @login_required

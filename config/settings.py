@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "simple_history",
-    "axes",
+    "common.apps.AxesConfig",  # django-axes, named in Chinese
     "csp",
     "rules",
     "django_celery_beat",

@@ -3,7 +3,7 @@ from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
+from common.forms import FilterForm, PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import validate_upload
 from competition.models import NineProject, ReportingPeriod, UnitKind
 from competition.selectors import projects_of
@@ -60,7 +60,14 @@ class ReportForm(PortalModelForm):
 
 
 class AttachmentForm(PortalForm):
-    file = UploadField(label=_("附件"), help_text=_("图片、PDF、Word、Excel 或 WPS 文档。"))
+    file = UploadField(
+        label=_("附件"),
+        help_text=_("图片（含 iPhone 的 HEIC，转为 JPEG）、PDF、Word、Excel 或 WPS 文档。"),
+        # A phone offers its photos and camera as well as its files.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/*,.pdf,.doc,.docx,.xls,.xlsx,.wps,.et,.heic,.heif"}
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -125,8 +132,12 @@ class ShowcaseForm(PortalForm):
 
 
 class QueueFilterForm(PortalForm):
-    """GET filters of the office's review queue; invalid values are ignored, not shown."""
+    """GET filters of the office's review queue; invalid values are ignored, not shown. The
+    queue lists submitted reports (those waiting for review) unless another status, or all,
+    is chosen, and the status select says so."""
 
+    ALL = "all"
+    q = forms.CharField(label=_("单位名称"), max_length=100, required=False)
     period = forms.ModelChoiceField(
         label=_("报送期"),
         queryset=ReportingPeriod.objects.select_related("year"),
@@ -135,8 +146,9 @@ class QueueFilterForm(PortalForm):
     )
     status = forms.ChoiceField(
         label=_("状态"),
-        choices=[("", _("全部状态")), *ReportStatus.choices],
+        choices=[*ReportStatus.choices, (ALL, _("全部状态"))],
         required=False,
+        initial=ReportStatus.SUBMITTED,
     )
     kind = forms.ModelChoiceField(
         label=_("单位类别"),
@@ -155,23 +167,56 @@ class QueueFilterForm(PortalForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("status"):
+            # Without a status (a first visit, an old link with "?status="), the queue holds
+            # what waits for review, and the status select shows that.
+            data = data.copy()
+            data["status"] = ReportStatus.SUBMITTED
+        super().__init__(data, *args, **kwargs)
         # Rendered by templates/_filter_form.html, not crispy: a filter bar is five selects,
         # and crispy's field templates cost a quarter of the queue page.
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            )
 
     def filters(self) -> dict:
         if not self.is_valid():
             return {"status": ReportStatus.SUBMITTED}
         data = self.cleaned_data
         late = {"1": True, "0": False}.get(data["late"])
-        status = data["status"] if "status" in self.data else ReportStatus.SUBMITTED
+        status = data["status"]
         return {
+            "unit_name": data["q"] or None,
             "period": data["period"],
-            "status": status,
+            "status": None if status == self.ALL else status,
             "kind": data["kind"],
             "late": late,
             "newest_first": data["order"] == "new",
         }
+
+
+class ReportFilterForm(FilterForm):
+    """The report list's filters; the unit name only for those who see every unit's."""
+
+    q = forms.CharField(label=_("单位名称"), max_length=100, required=False)
+    period = forms.ModelChoiceField(
+        label=_("报送期"),
+        queryset=ReportingPeriod.objects.select_related("year"),
+        required=False,
+        empty_label=_("全部报送期"),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部状态")), *ReportStatus.choices], required=False
+    )
+
+    def __init__(self, *args, many_units: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not many_units:
+            del self.fields["q"]
+
+    def filter(self, reports):
+        values = self.values()
+        lookups = {"q": "unit__name__icontains", "period": "period", "status": "status"}
+        return reports.filter(**{lookups[k]: v for k, v in values.items() if k in lookups})

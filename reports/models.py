@@ -93,12 +93,18 @@ def _attachment_path(instance, filename):
     return upload_path("reports", filename)
 
 
+def _thumbnail_path(instance, filename):
+    return upload_path("reports/thumbs", filename)
+
+
 class ReportAttachment(UploadedFile):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("报告")
     )
     file = models.FileField(_("文件"), upload_to=_attachment_path, max_length=200)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
+    # A small JPEG of an image attachment, made on upload; empty for documents.
+    thumbnail = models.FileField(_("缩略图"), upload_to=_thumbnail_path, max_length=200, blank=True)
 
     class Meta(UploadedFile.Meta):
         verbose_name = _("报告附件")
@@ -141,7 +147,11 @@ class ReportTransition(models.Model):
         verbose_name_plural = _("报告流转记录")
 
     def __str__(self):
-        return f"{self.report_id}: {self.from_status or '—'} → {self.to_status}"
+        # Shown in the report's admin page, where the report is known: the move in words.
+        return _("%(from)s → %(to)s") % {
+            "from": self.get_from_status_display() or "—",
+            "to": self.get_to_status_display(),
+        }
 
 
 class ShowcaseItem(models.Model):

@@ -79,10 +79,19 @@ def reports_for_unit_year(unit, year) -> QuerySet[Report]:
 
 
 def review_queue(
-    user, *, period=None, status=ReportStatus.SUBMITTED, kind=None, late=None, newest_first=False
+    user,
+    *,
+    unit_name=None,
+    period=None,
+    status=ReportStatus.SUBMITTED,
+    kind=None,
+    late=None,
+    newest_first=False,
 ) -> QuerySet[Report]:
     """Reports for the office to review, filtered; oldest submission first by default."""
     reports = reports_for_user(user)
+    if unit_name:
+        reports = reports.filter(unit__name__icontains=unit_name)
     if period is not None:
         reports = reports.filter(period=period)
     if status:

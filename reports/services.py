@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from common.services import notification_create
-from common.uploads import check_record_room, display_name, validate_upload
+from common.uploads import check_record_room, display_name, thumbnail_of, validate_upload
 from competition.enums import Role
 from competition.models import NineProject
 from competition.permissions import require
@@ -289,11 +289,14 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
     check_record_room(count=held["count"], total=held["total"] or 0, adding=[stored])
     attachment = ReportAttachment(
         report=report,
-        original_name=display_name(upload.name, _NAME_LENGTH),
+        original_name=display_name(stored.name, _NAME_LENGTH),
         size=stored.size,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name, stored, save=False)
+    attachment.file.save(stored.name, stored, save=False)
+    thumbnail = thumbnail_of(stored)
+    if thumbnail is not None:
+        attachment.thumbnail.save(thumbnail.name, thumbnail, save=False)
     attachment.full_clean()
     attachment.save()
     return attachment
@@ -305,9 +308,11 @@ def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
-    stored = attachment.file
+    stored, thumbnail = attachment.file, attachment.thumbnail
     attachment.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
+    if thumbnail:
+        transaction.on_commit(lambda: thumbnail.delete(save=False))
 
 
 @transaction.atomic

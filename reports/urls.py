@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/showcase/", views.showcase_mark, name="showcase_mark"),
     path("<int:pk>/showcase/remove/", views.showcase_unmark, name="showcase_unmark"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "attachments/<int:pk>/thumbnail/", views.attachment_thumbnail, name="attachment_thumbnail"
+    ),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
     path("review/", views.review_queue, name="review_queue"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common import panels
 from common.confirm import confirm_page, confirmed
-from common.uploads import file_response
+from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
@@ -23,6 +23,7 @@ from .forms import (
     AttachmentForm,
     QueueFilterForm,
     ReopenForm,
+    ReportFilterForm,
     ReportForm,
     ReviewForm,
     ShowcaseForm,
@@ -37,18 +38,19 @@ def _errors(request, exc: ValidationError) -> None:
 @login_required
 def report_list(request):
     reports = selectors.reports_for_user(request.user)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    every_unit = may(request.user, "competition.view_all_units")
+    form = ReportFilterForm(request.GET, many_units=every_unit)
+    page = Paginator(form.filter(reports), 50).get_page(request.GET.get("page"))
     year = competition_selectors.current_year()
-    unit = competition_selectors.units_for_user(request.user).first()
+    # The heading names the unit only for its staff; the office's list holds every unit's.
+    unit = None if every_unit else competition_selectors.units_for_user(request.user).first()
     open_periods = []
     if year is not None and unit is not None and unit.pk == unit_id_of(request.user):
         started = reports.filter(period__year=year).values("period_id")
         open_periods = ReportingPeriod.objects.filter(year=year).exclude(pk__in=started)
-    return render(
-        request,
-        "reports/report_list.html",
-        {"page": page, "open_periods": open_periods, "unit": unit},
-    )
+    context = {"page": page, "open_periods": open_periods, "unit": unit, "form": form}
+    context["every_unit"] = every_unit
+    return render(request, "reports/report_list.html", context)
 
 
 @login_required
@@ -230,6 +232,13 @@ def attachment_download(request, pk):
 
 
 @login_required
+def attachment_thumbnail(request, pk):
+    attachment = selectors.attachment_for_user(request.user, pk)
+    require(request.user, "reports.download_attachment", attachment)
+    return thumbnail_response(attachment.thumbnail)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def attachment_delete(request, pk):
     attachment = selectors.attachment_for_user(request.user, pk)
@@ -359,7 +368,7 @@ def dashboard_xlsx(request):
             u.contact_person,
             u.phone,
             str(labels[u.state]),
-            u.submitted_at and u.submitted_at.strftime("%Y-%m-%d %H:%M"),
+            u.submitted_at,  # a date-time cell, in local time (common.xlsx)
         )
         for u in selectors.completeness_units(period)
     )

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 from import_export.admin import ExportMixin
 
 from common.admin import ExcelAdminMixin, ReadOnlyAdminMixin
@@ -14,10 +15,14 @@ from .resources import ActivityResource, ModelWorkerResource
 @admin.register(ModelWorker)
 class ModelWorkerAdmin(ReadOnlyAdminMixin, ExcelAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [ModelWorkerResource]
-    list_display = ("name", "unit", "honour_level", "expertise", "masked_phone")
+    list_display = ("name", "unit", "honour_level", "expertise", "phone_shown")
     list_filter = ("honour_level", "expertise", "unit__kind")
     list_select_related = ("unit",)
     search_fields = ("name", "unit__name")
+
+    @admin.display(description=gettext_lazy("联系电话（隐去中间四位）"))
+    def phone_shown(self, worker):
+        return worker.masked_phone
 
     def get_export_resource_kwargs(self, request, **kwargs):
         kwargs = super().get_export_resource_kwargs(request, **kwargs)

@@ -3,7 +3,14 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
+from common.forms import (
+    CameraImageField,
+    FilterForm,
+    MultipleImageField,
+    PortalForm,
+    PortalModelForm,
+    cap_counts,
+)
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, projects_of, year_of_date
 
@@ -47,6 +54,47 @@ class ModelWorkerForm(PortalModelForm):
         else:
             del self.fields["unit"]
         self.helper = _helper(_("保存"))
+
+
+class ActivityFilterForm(FilterForm):
+    """The activity list's filters. Type and project are offered as the current year's and
+    matched by code and number in every year (a year has its own rows of both)."""
+
+    q = forms.CharField(label=_("活动名称"), max_length=100, required=False)
+    type = forms.ChoiceField(label=_("活动类型"), required=False)
+    project = forms.TypedChoiceField(label=_("九大工程"), coerce=int, required=False)
+    unit = forms.ModelChoiceField(
+        label=_("组织单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
+    date_from = forms.DateField(label=_("活动日期自"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, year, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [
+            ("", _("全部类型")),
+            *((t.code, t.name) for t in activity_types_of(year)),
+        ]
+        self.fields["project"].choices = [
+            ("", _("全部工程")),
+            *((p.number, p.short_name) for p in projects_of(year)),
+        ]
+        if units is None:  # a unit's staff see their own activities only
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units
+
+    def filter(self, activities):
+        values = self.values()
+        lookups = {
+            "q": "title__icontains",
+            "type": "activity_type__code",
+            "project": "nine_project__number",
+            "unit": "unit",
+            "date_from": "date__gte",
+            "date_to": "date__lte",
+        }
+        return activities.filter(**{lookups[k]: v for k, v in values.items() if k in lookups})
 
 
 class ActivityForm(PortalModelForm):
@@ -170,12 +218,27 @@ class ServiceRecordForm(PortalModelForm):
 
 
 class PhotoForm(PortalForm):
-    file = UploadField(label=_("照片"), help_text=_("JPG、PNG、GIF 或 WebP 图片。"))
+    """Photos from the phone's gallery (several at once) or one taken with its camera."""
+
+    file = MultipleImageField(
+        label=_("照片"),
+        required=False,
+        help_text=_("JPG、PNG、GIF、WebP 或 HEIC 图片，可一次选择多张；HEIC 会转为 JPEG。"),
+    )
+    camera = CameraImageField(label=_("现场拍照"))
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("上传照片"))
+
+    def clean(self):
+        cleaned = super().clean()
+        camera = cleaned.pop("camera", None)
+        cleaned["file"] = [*cleaned.get("file", []), *([camera] if camera else [])]
+        if not self.errors and not cleaned["file"]:
+            self.add_error("file", self.fields["file"].error_messages["required"])
+        return cleaned
 
 
 class ImportForm(PortalForm):

@@ -241,6 +241,10 @@ def activity_photo_path(instance, filename):
     return upload_path("activity_photos", filename)
 
 
+def activity_thumbnail_path(instance, filename):
+    return upload_path("activity_photos/thumbs", filename)
+
+
 class ActivityPhoto(UploadedFile):
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动")
@@ -248,6 +252,9 @@ class ActivityPhoto(UploadedFile):
     file = models.FileField(_("文件"), upload_to=activity_photo_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=200)
     caption = models.CharField(_("说明"), max_length=200, blank=True)
+    thumbnail = models.FileField(
+        _("缩略图"), upload_to=activity_thumbnail_path, max_length=200, blank=True
+    )
 
     class Meta(UploadedFile.Meta):
         verbose_name = _("活动照片")

@@ -309,6 +309,13 @@ class ModelWorkerResource(_ImportResource):
     def dehydrate_gender(self, worker):
         return worker.get_gender_display()
 
+    # Years as numbers, not the base widget's text (see ActivityResource).
+    def dehydrate_birth_year(self, worker):
+        return worker.birth_year
+
+    def dehydrate_honour_year(self, worker):
+        return worker.honour_year
+
     def dehydrate_honour_level(self, worker):
         return worker.get_honour_level_display()
 
@@ -407,8 +414,16 @@ class ActivityResource(_ImportResource):
     def dehydrate_activity_type(self, activity):
         return activity.activity_type.name
 
+    # Exported as their own types (a date cell, number cells), not the base widget's text,
+    # so that a column can be summed or sorted by date.
     def dehydrate_date(self, activity):
-        return activity.date.isoformat()
+        return activity.date
+
+    def dehydrate_households(self, activity):
+        return activity.households
+
+    def dehydrate_people(self, activity):
+        return activity.people
 
     def dehydrate_model_workers(self, activity):
         return "、".join(worker.name for worker in activity.model_workers.all())

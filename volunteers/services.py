@@ -19,6 +19,7 @@ from common.uploads import (
     check_record_room,
     display_name,
     stored_size,
+    thumbnail_of,
     validate_upload,
 )
 from common.xlsx import check_xlsx_upload
@@ -132,22 +133,38 @@ _PHOTO_NAME_LENGTH = ActivityPhoto._meta.get_field("original_name").max_length
 @transaction.atomic
 def activity_photo_add(*, actor, activity: Activity, upload, caption: str = "") -> ActivityPhoto:
     """Attach a photo: images only, checked by size, name and content."""
+    return activity_photos_add(actor=actor, activity=activity, uploads=[upload], caption=caption)[0]
+
+
+@transaction.atomic
+def activity_photos_add(
+    *, actor, activity: Activity, uploads, caption: str = ""
+) -> list[ActivityPhoto]:
+    """Attach several photos at once (a phone's selection), all or none: each checked by
+    size, name and content (HEIC stored as JPEG), together against the activity's caps; each
+    stored with its thumbnail."""
     date_require_unsealed(activity.date)
-    stored = validate_upload(upload, allowed=IMAGE_EXTENSIONS)
+    stored = [validate_upload(upload, allowed=IMAGE_EXTENSIONS) for upload in uploads]
     # The activity's row is locked so that two uploads at once cannot both pass the caps.
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
     held = [stored_size(photo.file) for photo in activity.photos.all()]
-    check_record_room(count=len(held), total=sum(held), adding=[stored])
-    photo = ActivityPhoto(
-        activity=activity,
-        original_name=display_name(upload.name, _PHOTO_NAME_LENGTH),
-        caption=caption,
-        uploaded_by=actor,
-    )
-    photo.file.save(upload.name, stored, save=False)
-    photo.full_clean()
-    photo.save()
-    return photo
+    check_record_room(count=len(held), total=sum(held), adding=stored)
+    photos = []
+    for content in stored:
+        photo = ActivityPhoto(
+            activity=activity,
+            original_name=display_name(content.name, _PHOTO_NAME_LENGTH),
+            caption=caption,
+            uploaded_by=actor,
+        )
+        photo.file.save(content.name, content, save=False)
+        thumbnail = thumbnail_of(content)
+        if thumbnail is not None:
+            photo.thumbnail.save(thumbnail.name, thumbnail, save=False)
+        photo.full_clean()
+        photo.save()
+        photos.append(photo)
+    return photos
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
     path("photos/<int:pk>/", views.photo_download, name="photo_download"),
     path("photos/<int:pk>/delete/", views.photo_delete, name="photo_delete"),
+    path("photos/<int:pk>/thumbnail/", views.photo_thumbnail, name="photo_thumbnail"),
     path("quota/", views.quota, name="quota"),
     path("quota/export/", views.quota_export, name="quota_export"),
 ]

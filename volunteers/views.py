@@ -13,13 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.confirm import confirm_page, confirmed
 from common.forms import error_lines
 from common.paging import page_of
-from common.uploads import file_response
+from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
 from competition import selectors as competition_selectors
 from competition.permissions import may, membership_of, require
 
 from . import selectors, services
 from .forms import (
+    ActivityFilterForm,
     ActivityForm,
     ImportForm,
     ModelWorkerForm,
@@ -205,17 +206,14 @@ def service_record_create(request, pk):
 def activity_list(request):
     """Every year's activities; the type filter offers the current year's types and matches
     the type of the same code in each year."""
-    activities = selectors.activities_for_user(request.user)
-    types = competition_selectors.activity_types_of(competition_selectors.current_year_for(request))
-    types = {t.code: t.name for t in types}
-    activity_type = request.GET.get("type", "")
-    if activity_type in types:
-        activities = activities.filter(activity_type__code=activity_type)
-    context = {
-        "page": _page(request, activities),
-        "types": types.items(),
-        "type": activity_type,
-    }
+    many = may(request.user, "competition.view_all_units")
+    form = ActivityFilterForm(
+        request.GET,
+        year=competition_selectors.current_year_for(request),
+        units=competition_selectors.units_for_user(request.user) if many else None,
+    )
+    activities = form.filter(selectors.activities_for_user(request.user))
+    context = {"page": _page(request, activities), "form": form}
     return render(request, "volunteers/activity_list.html", context)
 
 
@@ -278,16 +276,16 @@ def photo_upload(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError(error_lines(form))
-        services.activity_photo_add(
+        photos = services.activity_photos_add(
             actor=request.user,
             activity=activity,
-            upload=form.cleaned_data["file"],
+            uploads=form.cleaned_data["file"],
             caption=form.cleaned_data["caption"],
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("照片已上传。"))
+        messages.success(request, _("已上传 %(count)s 张照片。") % {"count": len(photos)})
     return redirect("volunteers:activity_detail", activity.pk)
 
 
@@ -296,6 +294,13 @@ def photo_download(request, pk):
     photo = get_object_or_404(selectors.photos_for_user(request.user), pk=pk)
     require(request.user, "volunteers.download_photo", photo)
     return file_response(photo.file, photo.original_name)
+
+
+@login_required
+def photo_thumbnail(request, pk):
+    photo = get_object_or_404(selectors.photos_for_user(request.user), pk=pk)
+    require(request.user, "volunteers.download_photo", photo)
+    return thumbnail_response(photo.thumbnail)
 
 
 @login_required

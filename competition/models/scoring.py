@@ -304,11 +304,18 @@ def spot_check_photo_path(instance, filename):
     return upload_path("spotchecks", filename)
 
 
+def spot_check_thumbnail_path(instance, filename):
+    return upload_path("spotchecks/thumbs", filename)
+
+
 class SpotCheckPhoto(models.Model):
     spot_check = models.ForeignKey(
         SpotCheck, on_delete=models.CASCADE, related_name="photos", verbose_name=_("抽查记录")
     )
     file = models.FileField(_("照片"), upload_to=spot_check_photo_path)
+    thumbnail = models.FileField(
+        _("缩略图"), upload_to=spot_check_thumbnail_path, max_length=200, blank=True
+    )
     original_name = models.CharField(_("原文件名"), max_length=255)
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 

@@ -233,7 +233,7 @@ def test_a_refused_photo_says_why_without_field_names(client_for, staff_a, unit_
         url, {"file": SimpleUploadedFile("现场.png", HTML)}, follow=True
     )
     [message] = messages_of(response)
-    assert message.startswith("文件“现场.png”的内容与扩展名不符（不是真正的 png 文件）")
+    assert message.startswith("照片：文件“现场.png”的内容与扩展名不符（不是真正的 png 文件）")
     assert "file" not in message and "*" not in message
 
 

@@ -1,5 +1,6 @@
 import datetime
 
+from common.uploads import thumbnail_of
 from competition.models import (
     ActivityType,
     Criterion,
@@ -73,7 +74,8 @@ def _photo(w):
     from django.core.files.base import ContentFile
 
     photo = SpotCheckPhoto(spot_check=_spot_check(w), original_name="现场.png")
-    photo.file.save("现场.png", ContentFile(PNG), save=True)
+    photo.file.save("现场.png", ContentFile(PNG), save=False)
+    photo.thumbnail.save("现场.jpg", thumbnail_of(ContentFile(PNG, name="现场.png")), save=True)
     return {"pk": photo.pk}
 
 
@@ -391,6 +393,9 @@ def cases(world):
             kwargs=lambda w: {"pk": _spot_check(w).pk},
         ),
         Case("competition:spot_check_photo", own_unit_and_office(200, 404), kwargs=_photo),
+        Case(
+            "competition:spot_check_photo_thumbnail", own_unit_and_office(200, 404), kwargs=_photo
+        ),
         Case(
             "competition:draw_create",
             office_post,

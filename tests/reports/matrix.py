@@ -94,6 +94,7 @@ def cases(world):
             kwargs=_attachment,
             label="asks first",
         ),
+        Case("reports:attachment_thumbnail", own_unit_and_office(200, 404), kwargs=_attachment),
         Case(
             "reports:showcase_mark",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),

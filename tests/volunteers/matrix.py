@@ -3,6 +3,7 @@
 import base64
 import datetime
 
+from common.uploads import thumbnail_of
 from tests.matrix import Case, everyone, office_only, own_unit_and_office
 from tests.volunteers.factories import ActivityFactory, MembershipFactory, ModelWorkerFactory
 from volunteers.models import ActivityPhoto
@@ -30,6 +31,7 @@ def _photo(world):
 
     photo = ActivityPhoto(activity=ActivityFactory(unit=world.unit_a), original_name="a.png")
     photo.file.save("a.png", ContentFile(png_bytes()), save=False)
+    photo.thumbnail.save("a.jpg", thumbnail_of(ContentFile(png_bytes(), name="a.png")), save=False)
     photo.save()
     return {"pk": photo.pk}
 
@@ -115,6 +117,7 @@ def cases(world):
             method="post",
             data=lambda w, k: {"confirm": ""},
         ),
+        Case("volunteers:photo_thumbnail", own_unit_and_office(), kwargs=_photo),
         Case("volunteers:quota", office_only()),
         Case("volunteers:quota_export", office_only()),
     ]

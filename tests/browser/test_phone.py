@@ -1,0 +1,128 @@
+"""Unit staff on a phone (issue 16.4), in chromium at 390×844: photos chosen several at once
+(one of them an iPhone HEIC) are uploaded from the activity page and their thumbnails appear,
+each linking to the full image; the HEIC is stored as a JPEG; the activity list is cards,
+not a table squeezed to one character a line."""
+
+import io
+
+import pillow_heif
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import ARTIFACTS
+from tests.factories import PASSWORD
+from tests.volunteers.factories import ActivityFactory
+from volunteers.models import ActivityPhoto
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone(browser, request, live_server, reference_data):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, **PHONE)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture
+def staff(reference_data):
+    factories.competition_year(2019)
+    unit = factories.UnitFactory(name="相山区总工会", kind_code="county")
+    factories.user_with_role("unit_staff", unit=unit, username="xiangshan")
+    return unit
+
+
+def log_in(page):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "xiangshan")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_role("heading", name="工作台")).to_be_visible()
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (33.0, 57.0, 0.0)})  # where it was taken
+    Image.new("RGB", (1600, 1200), (30, 140, 60)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def heic() -> bytes:
+    out = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (1200, 1600), (200, 80, 20))).save(out)
+    return out.getvalue()
+
+
+def test_photos_from_a_phone_become_thumbnails_on_the_activity(phone, staff):
+    activity = ActivityFactory(unit=staff, title="入户走访")
+    log_in(phone)
+    phone.goto(f"/volunteers/activities/{activity.pk}/")
+    gallery = phone.locator("input[type=file][name=file]")
+    expect(gallery).to_have_attribute("accept", "image/*")
+    expect(gallery).to_have_attribute("multiple", "")
+    expect(phone.locator("input[name=camera]")).to_have_attribute("capture", "environment")
+    gallery.set_input_files(
+        [
+            {"name": "村口.jpg", "mimeType": "image/jpeg", "buffer": jpeg()},
+            {"name": "IMG_0001.HEIC", "mimeType": "image/heic", "buffer": heic()},
+        ]
+    )
+    phone.fill("#id_caption", "入户走访现场")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="上传照片").click()
+    expect(phone.get_by_text("已上传 2 张照片。")).to_be_visible()
+
+    thumbnails = phone.locator("img.portal-thumb")
+    expect(thumbnails).to_have_count(2)
+    for index in range(2):
+        thumbnail = thumbnails.nth(index)
+        thumbnail.scroll_into_view_if_needed()
+        expect(thumbnail).to_be_visible()
+        # The image really arrived (decoded by the browser), at thumbnail size, and fits.
+        phone.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle()
+        )
+        natural = thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert max(natural) == 320
+        assert thumbnail.bounding_box()["width"] < 390
+    names = [p.original_name for p in ActivityPhoto.objects.order_by("pk")]
+    assert names == ["村口.jpg", "IMG_0001.jpg"]
+
+    # The HEIC is a JPEG now, upright as taken, and each thumbnail links to its full image.
+    heic_photo = ActivityPhoto.objects.get(original_name="IMG_0001.jpg")
+    with heic_photo.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert (stored.format, stored.size) == ("JPEG", (1200, 1600))
+    link = phone.locator(f'a[href="/volunteers/photos/{heic_photo.pk}/"]').first
+    expect(link.locator("img.portal-thumb")).to_be_visible()
+    with phone.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "IMG_0001.jpg"
+
+
+def test_the_activity_list_is_cards_on_a_phone(phone, staff):
+    ActivityFactory(unit=staff, title="劳模进村技能培训，面向全村贫困户的种植养殖实用技术")
+    log_in(phone)
+    phone.goto("/volunteers/activities/")
+    card = phone.locator(".portal-activity-card").first
+    expect(card).to_be_visible()
+    expect(phone.locator("table")).to_be_hidden()
+    title = card.get_by_role("link", name="劳模进村技能培训，面向全村贫困户的种植养殖实用技术")
+    box = title.bounding_box()
+    # Wide enough for words, not one character per line (the 8-column table did that).
+    assert box["width"] > 200
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # The filters are there, one above the other.
+    expect(phone.get_by_label("活动类型")).to_be_visible()
+    expect(phone.get_by_label("活动日期自")).to_be_visible()

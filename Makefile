@@ -47,7 +47,7 @@ test: lint
 # Rebuild the English catalogue (needs GNU gettext: apt-get install gettext); the .mo is committed.
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en -l zh_Hans
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -24,6 +24,8 @@ urlpatterns = [
     path("volunteers/", include("volunteers.urls")),
     path("awards/", include("awards.urls")),
     path("notifications/", include("common.urls")),
+    path("api/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 

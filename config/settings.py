@@ -43,8 +43,9 @@ INSTALLED_APPS = [
     "csp",
     "rules",
     "django_celery_beat",
-    "rest_framework",
-    "django_filters",
+    # Not "rest_framework" nor "django_filters": their zh-Hans catalogues would take the place
+    # of Django's own messages on every portal form ("该字段是必填项" for "这个字段是必填项");
+    # the API needs neither's templates (JSON only) and says its refusals itself (api.errors).
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "common",

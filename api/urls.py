@@ -33,6 +33,12 @@ urlpatterns = [
     path("v1/awards/", _open(views.AwardList), name="award_list"),
     path("v1/recommendations/", _open(views.RecommendationList), name="recommendation_list"),
     path("schema/", _open(SpectacularAPIView), name="schema"),
-    path("docs/", _open(SpectacularSwaggerSplitView, url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        _open(
+            SpectacularSwaggerSplitView, url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     re_path(r"^.*$", login_not_required(views.not_found), name="not_found"),
 ]

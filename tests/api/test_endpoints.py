@@ -322,3 +322,27 @@ def test_recommendations_query_count_constant(
         rows = results(api_get("api:recommendation_list", secret))
     assert len(rows) == 3
     assert {tuple(row["evidence_titles"]) for row in rows} >= {("a.pdf", "b.pdf")}
+
+
+# --- the schema and its page -----------------------------------------------------------------
+
+
+def test_schema_served_open_with_chinese_descriptions(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "淮北市脱贫攻坚劳动竞赛数据接口"
+    operation = schema["paths"]["/api/v1/recommendations/"]["get"]
+    assert operation["summary"] == "推荐参加省级评选名单"
+    assert operation["security"] == [{"apiToken": []}]
+    assert schema["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
+    assert {"year", "page", "page_size"} <= {p["name"] for p in operation["parameters"]}
+    assert all(method == "get" for path in schema["paths"].values() for method in path)
+
+
+def test_docs_page_uses_our_static_files(client):
+    response = client.get("/api/docs/")
+    text = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in text
+    assert "<style>" not in text and "cdn" not in text.lower()
+    assert "script-src 'self'" in response["Content-Security-Policy"]

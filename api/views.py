@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -380,6 +381,17 @@ class RecommendationList(ListView):
 
     def base_queryset(self):
         return awards_selectors.province_recommendations()
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, as a download with an ASCII name (drf-spectacular names it after
+    the title, Chinese here, which Django then sends as an encoded header)."""
+
+    def _get_schema_response(self, request):
+        response = super()._get_schema_response(request)
+        suffix = self.perform_content_negotiation(request, force=True)[0].format
+        response["Content-Disposition"] = f'attachment; filename="huaibei-api.{suffix}"'
+        return response
 
 
 def not_found(request, *args, **kwargs):

@@ -10,7 +10,6 @@ MESSAGES = {
         _("缺少访问令牌：请在 Authorization 请求头中提供“Bearer 令牌”。"),
         "not_authenticated",
     ),
-    exceptions.NotFound: (_("未找到该数据。"), "not_found"),
     Http404: (_("未找到该数据。"), "not_found"),
     exceptions.MethodNotAllowed: (_("本接口只读，不支持该请求方法。"), "method_not_allowed"),
     exceptions.NotAcceptable: (_("不支持所要求的响应格式，本接口只返回 JSON。"), "not_acceptable"),
@@ -27,7 +26,15 @@ def api_exception_handler(exc, context):
         if isinstance(exc, kind):
             response.data = {"detail": str(message), "code": code}
             return response
-    if isinstance(exc, exceptions.Throttled):
+    if isinstance(exc, exceptions.NotFound):
+        # DRF's own "Not found." (an object missing) in our words; a message of ours (an
+        # invalid page) as it is.
+        default = str(exc.detail) == str(exceptions.NotFound.default_detail)
+        response.data = {
+            "detail": str(_("未找到该数据。") if default else exc.detail),
+            "code": "not_found",
+        }
+    elif isinstance(exc, exceptions.Throttled):
         wait = int(exc.wait or 1)
         response.data = {
             "detail": str(_("请求过于频繁，请在 %(wait)s 秒后重试。") % {"wait": wait}),

@@ -42,5 +42,5 @@ class ApiTokenForm(PortalForm):
 
     def expires_at(self) -> datetime.datetime:
         """The end of the chosen day, in the portal's time zone."""
-        day = self.cleaned_data["expires_on"] + datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        day = self.cleaned_data["expires_on"]
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))

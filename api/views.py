@@ -152,10 +152,11 @@ class YearDetail(TokenScoped, APIView):
         ):
             raise Http404
         rules = awards_services.evaluation_rules(found)
-        found.criteria_rows = competition_selectors.criteria_of(found)
         data = {
             **serializers.YearSerializer(found).data,
-            "criteria": serializers.CriterionSerializer(found.criteria_rows, many=True).data,
+            "criteria": serializers.CriterionSerializer(
+                competition_selectors.criteria_of(found), many=True
+            ).data,
             "projects": serializers.ProjectSerializer(
                 competition_selectors.projects_of(found), many=True
             ).data,

@@ -346,3 +346,12 @@ def test_docs_page_uses_our_static_files(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in text
     assert "<style>" not in text and "cdn" not in text.lower()
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_missing_unit_and_bad_page_are_json_404(api_get, secret, unit_a):
+    missing = api_get("api:unit_detail", secret, kwargs={"pk": unit_a.pk + 1000})
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "未找到该数据。", "code": "not_found"}
+    page = api_get("api:unit_list", secret, page=99)
+    assert page.status_code == 404
+    assert page.json() == {"detail": "页码无效。", "code": "not_found"}

@@ -44,7 +44,7 @@ def test_admin_creates_token_secret_shown_once(client_for, admin_user, year):
     assert list(token.years.all()) == [year]
     assert token.created_by == admin_user
     assert timezone.localtime(token.expires_at).date() == timezone.localdate() + datetime.timedelta(
-        days=91
+        days=90
     )
     assert "curl -H" in html.unescape(response.content.decode())
     for page in (

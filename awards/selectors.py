@@ -387,3 +387,91 @@ def every_unit_staff() -> QuerySet:
     return get_user_model().objects.filter(
         membership__role=Role.UNIT_STAFF, membership__unit__isnull=False, is_active=True
     )
+
+
+# --- what is published (the JSON API reads only these) ---------------------------------------
+
+
+def published_runs() -> QuerySet[EvaluationRun]:
+    """The published run of each year: the latest finished (done) run of a year whose results
+    the admin published (`CompetitionYear.results_published`). The one place that says which
+    rankings are public; a year unpublished, or without a done run, has none."""
+    latest = (
+        EvaluationRun.objects.filter(year=OuterRef("year"), status=RunStatus.DONE)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return EvaluationRun.objects.filter(
+        status=RunStatus.DONE, year__results_published=True, pk=Subquery(latest)
+    )
+
+
+def _published_rows(rows: QuerySet) -> QuerySet:
+    return rows.filter(run__in=published_runs()).select_related("run__year")
+
+
+def published_unit_rankings() -> QuerySet[UnitRanking]:
+    """The unit rankings of the published runs (`published_runs`), latest year first."""
+    return _published_rows(UnitRanking.objects).order_by("-run__year__year", "rank", "pk")
+
+
+def published_entry_rankings() -> QuerySet[EntryRanking]:
+    return (
+        _published_rows(EntryRanking.objects)
+        .select_related("nine_project")
+        .order_by("-run__year__year", "rank", "pk")
+    )
+
+
+def published_nomination_rankings() -> QuerySet[NominationRanking]:
+    return (
+        _published_rows(NominationRanking.objects)
+        .select_related("nine_project")
+        .order_by("-run__year__year", "category", "rank", "pk")
+    )
+
+
+def published_decisions(year: CompetitionYear | None = None) -> QuerySet[ShortlistItem]:
+    """The decisions on shortlisted candidates that are public: the one place that says so.
+
+    A decision is public once the leading group published the run's 表彰决定 (after its
+    approval and 公示; `certificate_available` asks the same of an award). The JSON API and
+    everything else that shows decisions outside the office read it, through
+    `published_award_items` and `province_recommendations`. `year`: one year only.
+    """
+    items = ShortlistItem.objects.filter(
+        decided_at__isnull=False, run__award_decision__stage=DecisionStage.PUBLISHED
+    )
+    if year is not None:
+        items = items.filter(run__year=year)
+    return items.annotate(award_name=award_name()).order_by(
+        "-run__year__year", "category", "rank", "pk"
+    )
+
+
+def published_award_items(year: CompetitionYear | None = None) -> QuerySet[ShortlistItem]:
+    """The published award decisions (an award given, `certificate_available`'s notion) of
+    `published_decisions`."""
+    return (
+        published_decisions(year)
+        .exclude(award="")
+        .select_related("run__year", "unit", "nomination_ranking__nine_project")
+    )
+
+
+def province_recommendations(year: CompetitionYear | None = None) -> QuerySet[ShortlistItem]:
+    """The provincial recommendation list (择优推荐参加全省评选): the `published_decisions`
+    recommending the candidate to the province (with or without a city award), with the
+    nominee's ranking, nomination and evidence files."""
+    return (
+        published_decisions(year)
+        .filter(recommend_province=True)
+        .select_related(
+            "run__year",
+            "unit__kind",
+            "nomination_ranking__nine_project",
+            "nomination_ranking__nomination",
+            "unit_ranking",
+        )
+        .prefetch_related("nomination_ranking__nomination__attachments")
+    )

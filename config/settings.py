@@ -43,11 +43,17 @@ INSTALLED_APPS = [
     "csp",
     "rules",
     "django_celery_beat",
+    # Not "rest_framework" nor "django_filters": their zh-Hans catalogues would take the place
+    # of Django's own messages on every portal form ("该字段是必填项" for "这个字段是必填项");
+    # the API needs neither's templates (JSON only) and says its refusals itself (api.errors).
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "common",
     "competition",
     "volunteers",
     "reports",
     "awards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +235,44 @@ OUTBOX_RETRY_SECONDS = 60
 OUTBOX_REDISPATCH_SECONDS = 15 * 60
 OUTBOX_MAX_FAILURES = 5
 OUTBOX_KEEP_DAYS = 30
+
+# The read API (/api/v1/, the api app): API tokens only (no session, no password), GET only,
+# pages of 50 (page_size up to 200), errors as {"detail", "code"} in Chinese, requests per
+# token throttled (in the default cache: per process unless CACHES names a shared one).
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.authentication.HasScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+}
+# The schema (/api/schema/) and its Swagger UI page (/api/docs/) are open: they hold no data.
+# Swagger UI's files come from drf-spectacular-sidecar, served as our static files (no CDN:
+# the portal runs on an intranet), and its start script from the split view: no inline script.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "淮北市脱贫攻坚劳动竞赛数据接口",
+    "DESCRIPTION": (
+        "供安徽省总工会、省扶贫办及市内其他系统读取竞赛数据的只读接口。"
+        "每个请求须带管理员在平台“接口令牌”页面创建的令牌：`Authorization: Bearer <令牌>`。"
+        "令牌限定可访问的接口和年度；只提供已公布的评选结果和表彰决定。"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

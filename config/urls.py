@@ -25,6 +25,8 @@ urlpatterns = [
     path("awards/", include("awards.urls")),
     path("notifications/", include("common.urls")),
     path("history/", include("common.history_urls")),
+    path("api/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 

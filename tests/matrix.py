@@ -41,7 +41,8 @@ class Case:
 
     `expect` maps each role to the status (or set of statuses) it must get; a POST case gives
     `data(world, kwargs)` for the form. 302 for an allowed POST means it succeeded and
-    redirected; anonymous always gets a redirect to the login page.
+    redirected; anonymous gets a redirect to the login page, unless `anonymous` names the
+    status it gets instead (the JSON API, outside the portal's login: 401).
     """
 
     url_name: str
@@ -50,6 +51,7 @@ class Case:
     method: str = "get"
     data: Callable[[World, dict], dict] | None = None
     label: str = ""
+    anonymous: int | None = None
 
     def expected(self, role: str) -> set[int]:
         if role in CONFLICTED and role not in self.expect:

@@ -7,7 +7,7 @@ Sessions, login attempts and the admin log are left out: logging in writes them.
 
 from django.apps import apps
 
-APPS = ("competition", "reports", "volunteers", "awards", "common", "auth")
+APPS = ("competition", "reports", "volunteers", "awards", "common", "api", "auth")
 SKIPPED = {"auth.permission", "auth.group"}
 
 

@@ -29,7 +29,7 @@ from volunteers.models import Activity
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("common", "competition", "reports", "volunteers", "awards")
+APPS = ("common", "competition", "reports", "volunteers", "awards", "api")
 
 PNG = (  # a 1×1 PNG that decodes (uploads are decoded in full: common/uploads.py)
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -193,6 +193,17 @@ def spot_check_data(w, **changes):
 LONG = "长" * 1001
 CONTROL = "不可见的控制字符"
 
+
+def token_data(w, **changes):
+    return {
+        "name": "省总工会评选系统",
+        "scopes": ["units"],
+        "years": [w.year.pk],
+        "expires_on": "2099-01-01",
+        **changes,
+    }
+
+
 CASES = [
     # Quarterly reports ------------------------------------------------------------------
     Bad("report: negative households", "staff", url("reports:report_edit", "draft"),
@@ -337,6 +348,13 @@ CASES = [
         lambda w: spot_check_data(w, findings="台账\x01完整"), CONTROL),
     Bad("notice: \\x85 in the title", "office", url("competition:notice_create"),
         lambda w: {"year": w.year.pk, "title": "通\x85报", "body": "正文"}, CONTROL),
+    # API tokens -------------------------------------------------------------------------
+    Bad("api token: \\x07 in the client's name", "admin", url("api_tokens:token_create"),
+        lambda w: token_data(w, name="省\x07总"), CONTROL),
+    Bad("api token: no scope", "admin", url("api_tokens:token_create"),
+        lambda w: token_data(w, scopes=[]), "这个字段是必填项"),
+    Bad("api token: expired already", "admin", url("api_tokens:token_create"),
+        lambda w: token_data(w, expires_on="2000-01-01"), "有效期须晚于现在"),
 ]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from competition import services as competition_services
 from reports.enums import ReportStatus
 from tests import factories
 from tests.api.conftest import publish
+from tests.awards import factories as af
 from tests.reports import factories as rf
 from tests.volunteers.factories import ActivityFactory
 
@@ -256,7 +257,9 @@ def test_rankings_query_count_constant(
 def test_awards_absent_until_published(api_get, secret, decided_run, admin_user, year):
     assert results(api_get("api:award_list", secret)) == []
     assert results(api_get("api:recommendation_list", secret)) == []
-    publish(admin_user, year)
+    publish(admin_user, year)  # the rankings, but not yet the 表彰决定
+    assert results(api_get("api:award_list", secret)) == []
+    af.published(decided_run, admin=admin_user)
     awards = results(api_get("api:award_list", secret, year=2019))
     assert {(row["category"], row["award_name"]) for row in awards} == {
         ("collective", "淮北市五一劳动奖状"),
@@ -271,12 +274,14 @@ def test_undecided_items_absent(api_get, secret, decided_run, admin_user, year):
     item = decided_run.shortlist.get(category="individual")
     ShortlistItem.objects.filter(pk=item.pk).update(decided_at=None)
     publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
     awards = results(api_get("api:award_list", secret))
     assert {row["category"] for row in awards} == {"collective"}
 
 
 def test_recommendation_list(api_get, secret, decided_run, admin_user, year, unit_a):
     publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
     rows = results(api_get("api:recommendation_list", secret, year=2019))
     by_category = {row["category"]: row for row in rows}
     assert set(by_category) == {"collective", "unit"}
@@ -296,6 +301,7 @@ def test_recommendation_list(api_get, secret, decided_run, admin_user, year, uni
 
 def test_recommendation_scope(api_get, make_token, decided_run, admin_user, year):
     publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
     _t, secret = make_token(scopes=["awards"])
     assert api_get("api:recommendation_list", secret).status_code == 403
     assert api_get("api:award_list", secret).status_code == 200
@@ -309,6 +315,7 @@ def test_recommendations_query_count_constant(
     from awards.models import NominationAttachment
 
     publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
     api_get("api:recommendation_list", secret)
     with django_assert_num_queries(9):
         assert len(results(api_get("api:recommendation_list", secret))) == 2

@@ -4,12 +4,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
-from . import selectors
+from . import quality, selectors
 from .enums import PeriodScheme, SpotCheckRating
 from .models import (
     ActivityType,
@@ -409,3 +410,30 @@ class PeriodsReplaceForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("替换全部报送期"), Row(Column("scheme"), Column("deadline_days")))
         self.helper.form_tag = False
+
+
+# --- data-quality warnings on the forms of reported numbers (reports, volunteers) ------------
+
+
+def quality_warnings_show(form, flags) -> None:
+    """Each flag's message beside its field, in the field's help text (crispy renders it)."""
+    form.quality_flags = quality.described(flags)
+    for name, messages in quality.by_field(flags).items():
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        warnings = format_html_join(
+            "", '<span class="d-block text-warning-emphasis quality-warning">⚠ {}</span>',
+            ((message,) for message in messages),
+        )  # fmt: skip
+        field.help_text = format_html("{}{}", field.help_text or "", warnings)
+
+
+def quality_require_explanation(form, flags, *, required: bool) -> None:
+    """Refusals are errors on their fields; warnings need an explanation when `required`."""
+    for flag in quality.refusals(flags):
+        if flag["field"] in form.fields:
+            form.add_error(flag["field"], quality.describe(flag))
+    explanation = form.cleaned_data.get("quality_explanation", "")
+    if required and quality.warnings(flags) and not explanation.strip():
+        form.add_error("quality_explanation", _("数据有异常提示，提交前请在“异常说明”中说明原因。"))

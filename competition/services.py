@@ -13,6 +13,7 @@ from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.queue import enqueue_on_commit
 from common.uploads import IMAGE_EXTENSIONS, check_record_room, display_name, validate_upload
 
 from . import defaults
@@ -29,6 +30,7 @@ from .models import (
     NineProject,
     Notice,
     Participation,
+    QualityRule,
     ReportingPeriod,
     ReviewerAssignment,
     Score,
@@ -98,6 +100,7 @@ def competition_year_create(
     criteria: list[dict] | None = None,
     projects: list[dict] | None = None,
     activity_types: list[dict] | None = None,
+    quality_rules: list[dict] | None = None,
 ) -> CompetitionYear:
     """Create a competition year with its reporting periods, its quotas and its criteria.
 
@@ -134,6 +137,7 @@ def competition_year_create(
     activity_types_ensure(
         actor=actor, competition_year=competition_year, activity_types=activity_types
     )
+    quality_rules_ensure(competition_year=competition_year, rules=quality_rules)
     return competition_year
 
 
@@ -170,6 +174,89 @@ def competition_year_update(*, actor, year: CompetitionYear, **fields) -> Compet
         )
     _save_with_history(year, actor, update_fields=[*fields])
     return year
+
+
+# --- data-quality rules (数据质量规则) ------------------------------------------------------------
+
+QUALITY_RULE_FIELDS = (
+    "number",
+    "target",
+    "kind",
+    "field",
+    "other_field",
+    "low",
+    "high",
+    "factor",
+    "min_peers",
+    "severity",
+    "active",
+)
+_DEFAULT_RULE_KEYS = ("target", "kind", "field", "other_field", "low", "high", "factor", "severity")
+
+
+def default_quality_rules() -> list[dict]:
+    """The defaults of a new year (`defaults.QUALITY_RULES`), as dicts of the rule's fields."""
+    rules = []
+    for number, row in enumerate(defaults.QUALITY_RULES, start=1):
+        rule = dict(zip(_DEFAULT_RULE_KEYS, row, strict=True))
+        for name in ("low", "high", "factor"):
+            rule[name] = None if rule[name] is None else Decimal(str(rule[name]))
+        rules.append({"number": number, **rule})
+    return rules
+
+
+def quality_rules_ensure(*, competition_year: CompetitionYear, rules=None) -> list[QualityRule]:
+    """Give a year without data-quality rules its rules: `rules` (dicts of
+    `QUALITY_RULE_FIELDS`), by default `default_quality_rules()`. A year with some keeps them."""
+    if competition_year.quality_rules.exists():
+        return list(competition_year.quality_rules.all())
+    created = []
+    for number, fields in enumerate(default_quality_rules() if rules is None else rules, start=1):
+        rule = QualityRule(year=competition_year, number=fields.get("number") or number)
+        for name, value in _pick(fields, QUALITY_RULE_FIELDS).items():
+            if name != "number":
+                setattr(rule, name, value)
+        rule.full_clean()
+        rule.save()
+        created.append(rule)
+    return created
+
+
+def _quality_rules_changed(year: CompetitionYear) -> None:
+    """The year's stored flags follow its rules: each app recomputes its records' flags."""
+    enqueue_on_commit("reports.quality_flags_refresh", year_id=year.pk)
+    enqueue_on_commit("volunteers.quality_flags_refresh", year_id=year.pk)
+
+
+@transaction.atomic
+def quality_rule_save(
+    *, actor, year: CompetitionYear, rule: QualityRule | None = None, **fields
+) -> QualityRule:
+    """Add a data-quality rule to a year, or change one (admins, until the year is closed).
+    The year's reports, activities and service records are checked again after commit."""
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
+    if rule is not None and rule.year_id != year.pk:
+        raise ValidationError(_("该规则不属于此竞赛年度。"))
+    rule = rule or QualityRule(year=year)
+    for name, value in _pick(fields, QUALITY_RULE_FIELDS).items():
+        setattr(rule, name, value)
+    if rule.number is None:
+        last = year.quality_rules.order_by("-number").values_list("number", flat=True).first()
+        rule.number = (last or 0) + 1
+    rule.full_clean()
+    _save_with_history(rule, actor)
+    _quality_rules_changed(year)
+    return rule
+
+
+@transaction.atomic
+def quality_rule_delete(*, actor, rule: QualityRule) -> None:
+    year = rule.year
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
+    rule.delete()
+    _quality_rules_changed(year)
 
 
 # --- sealed years -----------------------------------------------------------------------------
@@ -1236,6 +1323,7 @@ def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
             for t in source.activity_types.order_by("number")
         ],
         "quotas": dict(source.kind_quotas.values_list("kind__code", "quota")),
+        "quality_rules": list(source.quality_rules.order_by("number").values(*QUALITY_RULE_FIELDS)),
         "unit_quotas": dict(source.unit_quotas.values_list("unit_id", "quota")),
         "disagreement_threshold": source.disagreement_threshold,
         "unassigned_may_score": source.unassigned_may_score,
@@ -1263,6 +1351,8 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         criteria=plan["criteria"],
         projects=plan["projects"],
         activity_types=plan["activity_types"],
+        # An empty list is the source's choice (no rules), not "give the defaults".
+        quality_rules=plan.get("quality_rules"),
     )
     year.disagreement_threshold = plan["disagreement_threshold"]
     year.unassigned_may_score = plan["unassigned_may_score"]

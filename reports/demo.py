@@ -205,7 +205,7 @@ def _make(unit, period, state, *, actor, office, projects, times):
     submit = state != "draft"
     data = _texts(unit.name, period)
     if state == "draft":
-        data = {"progress": data["progress"], "households_helped": data["households_helped"]}
+        data = {name: data[name] for name in ("progress", "households_helped", "people_helped")}
     report = services.report_save(
         actor=actor,
         report=report,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from common import panels
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
+from competition import quality
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
 from competition.permissions import may, require, unit_id_of
@@ -75,6 +76,7 @@ def report_detail(request, pk):
             initial={"title": getattr(getattr(report, "showcase", None), "title", "")},
         ),
         "panels": panels.collect("report_panels", request, report),
+        "quality_flags": quality.described(report.quality_flags),
     }
     return render(request, "reports/report_detail.html", context)
 

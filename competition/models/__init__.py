@@ -18,6 +18,7 @@ from .core import (
     overlapping,
     period_label,
 )
+from .quality import QualityRule
 from .scoring import (
     ConflictDeclaration,
     Entry,
@@ -44,6 +45,7 @@ __all__ = [
     "NineProject",
     "Notice",
     "Participation",
+    "QualityRule",
     "ReportingPeriod",
     "ReviewerAssignment",
     "Score",

@@ -156,6 +156,11 @@ class QueueFilterForm(PortalForm):
         choices=[("", _("不限")), ("1", _("逾期")), ("0", _("按时"))],
         required=False,
     )
+    flagged = forms.ChoiceField(
+        label=_("数据异常"),
+        choices=[("", _("不限")), ("1", _("有异常")), ("0", _("无异常"))],
+        required=False,
+    )
     order = forms.ChoiceField(
         label=_("排序"),
         choices=[("old", _("提交时间：早→晚")), ("new", _("提交时间：晚→早"))],
@@ -180,5 +185,6 @@ class QueueFilterForm(PortalForm):
             "status": status,
             "kind": data["kind"],
             "late": late,
+            "flagged": {"1": True, "0": False}.get(data["flagged"]),
             "newest_first": data["order"] == "new",
         }

@@ -81,9 +81,17 @@ def reports_for_unit_year(unit, year) -> QuerySet[Report]:
 
 
 def review_queue(
-    user, *, period=None, status=ReportStatus.SUBMITTED, kind=None, late=None, newest_first=False
+    user,
+    *,
+    period=None,
+    status=ReportStatus.SUBMITTED,
+    kind=None,
+    late=None,
+    flagged=None,
+    newest_first=False,
 ) -> QuerySet[Report]:
-    """Reports for the office to review, filtered; oldest submission first by default."""
+    """Reports for the office to review, filtered; oldest submission first by default.
+    `flagged`: with (True) or without (False) data-quality flags (the indexed `has_flags`)."""
     reports = reports_for_user(user)
     if period is not None:
         reports = reports.filter(period=period)
@@ -93,6 +101,8 @@ def review_queue(
         reports = reports.filter(unit__kind=kind)
     if late is not None:
         reports = reports.filter(is_late=late)
+    if flagged is not None:
+        reports = reports.filter(has_flags=flagged)
     order = F("submitted_at").desc(nulls_last=True) if newest_first else F("submitted_at").asc()
     # The queue lists reports; their four text sections and the comment stay in the database.
     return reports.order_by(order, "unit__name").defer(*TEXT_FIELDS)

@@ -216,6 +216,7 @@ def review_queue(request):
 QUEUE_COLUMNS = (
     "pk", "unit__name", "unit__kind__name", "period__year__year", "period__name",
     "period__deadline", "status", "is_late", "submitted_at",
+    "has_flags", "quality_flags", "quality_explanation",
 )  # fmt: skip
 
 
@@ -230,6 +231,7 @@ def _attach_queue_cells(rows) -> None:
             badges[key] = render_to_string("reports/_status.html", context)
         row["status_badge"] = badges[key]
         row["period"] = period_label(row["period__year__year"], row["period__name"])
+        row["flags"] = quality.described(row["quality_flags"])
 
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).

@@ -11,7 +11,7 @@ from common.forms import PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import IMAGE_EXTENSIONS, validate_upload
 
 from . import quality, selectors
-from .enums import PeriodScheme, SpotCheckRating
+from .enums import QUALITY_FIELDS, PeriodScheme, QualityTarget, SpotCheckRating
 from .models import (
     ActivityType,
     CompetitionYear,
@@ -19,6 +19,7 @@ from .models import (
     Entry,
     NineProject,
     Notice,
+    QualityRule,
     ReportingPeriod,
     Unit,
     default_evaluation_date,
@@ -317,6 +318,45 @@ class CriterionForm(PortalModelForm):
         self.helper.form_tag = False
 
 
+def _quality_field_choices(blank: bool) -> list:
+    groups = [
+        (QualityTarget(target).label, [(code, label) for code, label in fields])
+        for target, fields in QUALITY_FIELDS.items()
+    ]
+    return [("", _("（不用）")), *groups] if blank else groups
+
+
+class QualityRuleForm(PortalModelForm):
+    """A data-quality rule of the year; which fields fit which target and kind is the
+    model's `clean`."""
+
+    field = forms.ChoiceField(label=_("数据项"), choices=())
+    other_field = forms.ChoiceField(label=_("比较数据项"), choices=(), required=False)
+
+    class Meta:
+        model = QualityRule
+        fields = [
+            "number", "target", "kind", "field", "other_field", "low", "high", "factor",
+            "min_peers", "severity", "active",
+        ]  # fmt: skip
+        help_texts = {"number": _("留空排在最后。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = _quality_field_choices(blank=False)
+        self.fields["other_field"].choices = _quality_field_choices(blank=True)
+        self.fields["other_field"].help_text = QualityRule._meta.get_field("other_field").help_text
+        self.fields["number"].required = False
+        self.helper = _helper(
+            _("保存规则"),
+            Row(Column("number"), Column("target"), Column("kind"), Column("severity")),
+            Row(Column("field"), Column("other_field")),
+            Row(Column("low"), Column("high"), Column("factor"), Column("min_peers")),
+            "active",
+        )
+        self.helper.form_tag = False
+
+
 class KindQuotasForm(PortalForm):
     """One quota field per unit kind (`kinds`), filled with the year's quotas (`quotas`,
     kind id → quota)."""
@@ -427,6 +467,8 @@ def quality_warnings_show(form, flags) -> None:
             ((message,) for message in messages),
         )  # fmt: skip
         field.help_text = format_html("{}{}", field.help_text or "", warnings)
+        # The bound field copied the help text when the form cleaned its fields.
+        form[name].help_text = field.help_text
 
 
 def quality_require_explanation(form, flags, *, required: bool) -> None:

@@ -43,6 +43,7 @@ from .models import (
     NineProject,
     Notice,
     Participation,
+    QualityRule,
     ReportingPeriod,
     ReviewerAssignment,
     Score,
@@ -282,6 +283,11 @@ def activity_types_of(year: CompetitionYear | None) -> QuerySet[ActivityType]:
 def criteria_of(year: CompetitionYear) -> list[Criterion]:
     """The year's scoring criteria (四比 by default), in their order."""
     return list(Criterion.objects.filter(year=year).order_by("number"))
+
+
+def quality_rules_of(year: CompetitionYear) -> list[QualityRule]:
+    """The year's data-quality rules, every one (active or not), in their order."""
+    return list(QualityRule.objects.filter(year=year).order_by("number"))
 
 
 def weight_factors(criteria) -> dict[int, float]:

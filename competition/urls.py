@@ -82,4 +82,15 @@ urlpatterns = [
         name="period_delete",
     ),
     path("years/<int:pk>/periods/replace/", year_views.periods_replace, name="periods_replace"),
+    path("years/<int:pk>/quality/", year_views.year_quality, name="year_quality"),
+    path(
+        "years/<int:pk>/quality/<int:rule_pk>/edit/",
+        year_views.quality_rule_edit,
+        name="quality_rule_edit",
+    ),
+    path(
+        "years/<int:pk>/quality/<int:rule_pk>/delete/",
+        year_views.quality_rule_delete,
+        name="quality_rule_delete",
+    ),
 ]

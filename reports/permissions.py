@@ -57,6 +57,7 @@ rules.add_rule("reports.delete_attachment", is_staff_of_unit & is_editable)
 rules.add_rule("reports.view_queue", is_office_or_admin)
 rules.add_rule("reports.view_dashboard", is_office_or_admin)
 rules.add_rule("reports.view_overdue", is_office_or_admin)
+rules.add_rule("reports.view_quality", is_office_or_admin)
 rules.add_rule("reports.view_showcase", rules.is_authenticated)
 # Without an object: may use the showcase tools at all; with a report: it must be accepted.
 rules.add_rule("reports.manage_showcase", office_acts & (no_object | is_accepted))

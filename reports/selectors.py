@@ -111,6 +111,17 @@ def review_queue(
 TEXT_FIELDS = ("progress", "results", "practices", "experience", "review_comment")
 
 
+def flagged_reports(user, period: ReportingPeriod) -> QuerySet[Report]:
+    """The period's reports with data-quality flags, by unit kind and name (the indexed
+    `has_flags`; flags and explanation are columns of the row)."""
+    return (
+        reports_for_user(user)
+        .filter(period=period, has_flags=True)
+        .order_by("unit__kind__order", "unit__name")
+        .defer(*TEXT_FIELDS)
+    )
+
+
 def count_waiting_review(user) -> int:
     return reports_for_user(user).filter(status=ReportStatus.SUBMITTED).count()
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from common import panels
 from common.uploads import file_response
 from common.xlsx import Sheet, xlsx_response
-from competition import quality
+from competition import quality as quality_checks
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
 from competition.permissions import may, require, unit_id_of
@@ -26,6 +26,7 @@ from .forms import (
     ReviewForm,
     ShowcaseForm,
 )
+from .models import Report
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -76,7 +77,7 @@ def report_detail(request, pk):
             initial={"title": getattr(getattr(report, "showcase", None), "title", "")},
         ),
         "panels": panels.collect("report_panels", request, report),
-        "quality_flags": quality.described(report.quality_flags),
+        "quality_flags": quality_checks.described(report.quality_flags),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -231,7 +232,7 @@ def _attach_queue_cells(rows) -> None:
             badges[key] = render_to_string("reports/_status.html", context)
         row["status_badge"] = badges[key]
         row["period"] = period_label(row["period__year__year"], row["period__name"])
-        row["flags"] = quality.described(row["quality_flags"])
+        row["flags"] = quality_checks.described(row["quality_flags"])
 
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).
@@ -293,6 +294,31 @@ def dashboard(request):
         "chart": chart,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+QUALITY_COLUMNS = (
+    "pk", "unit__name", "unit__kind__name", "status", "quality_flags", "quality_explanation",
+)  # fmt: skip
+
+
+@login_required
+def quality(request):
+    """The period's data-quality flags per unit (数据质量): reports here, activities and
+    service records from the volunteers app's panel."""
+    require(request.user, "reports.view_quality")
+    period = _period_from(request)
+    rows = selectors.flagged_reports(request.user, period) if period else Report.objects.none()
+    page = Paginator(rows.values(*QUALITY_COLUMNS), 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["flags"] = quality_checks.described(row["quality_flags"])
+        row["status_label"] = ReportStatus(row["status"]).label
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.select_related("year"),
+        "page": page,
+        "panels": panels.collect("quality_panels", request, period) if period else [],
+    }
+    return render(request, "reports/quality.html", context)
 
 
 @login_required

@@ -5,6 +5,8 @@
 - `unit_panels(request, unit)`: the unit's quota progress, model workers and latest activities.
 - `report_panels(request, report)`: the activities of `report.unit` dated in `report.period`
   (anything with `.start`/`.end`), shown on the quarterly report page.
+- `quality_panels(request, period)`: the activities and service records dated in the period
+  with data-quality flags, on the data-quality page (office and admins).
 - `evidence_panels(request, unit, year)`: the unit's activities in `year` (a CompetitionYear
   or a number), shown on a competition entry as evidence.
 
@@ -12,7 +14,7 @@ The pages calling these have already checked that the user may see the unit.
 """
 
 from common.panels import Panel
-from competition import permissions
+from competition import permissions, quality
 from competition import selectors as competition_selectors
 
 from . import selectors
@@ -68,3 +70,12 @@ def evidence_panels(request, unit, year):
         "end": end,
     }
     return [Panel("volunteers/_panel_activities.html", context, order=20)]
+
+
+def quality_panels(request, period):
+    activities = list(selectors.flagged_activities(request.user, period.start, period.end)[:200])
+    records = list(selectors.flagged_service_records(request.user, period.start, period.end)[:200])
+    for row in (*activities, *records):
+        row.flags = quality.described(row.quality_flags)
+    context = {"activities": activities, "records": records}
+    return [Panel("volunteers/_panel_quality.html", context, order=50)]

@@ -170,6 +170,23 @@ def activity_detail_for_user(user) -> QuerySet[Activity]:
     )
 
 
+def flagged_activities(user, start, end) -> QuerySet[Activity]:
+    """Activities dated in [start, end] with data-quality flags (the indexed `has_flags`)."""
+    return (
+        _unit_filter(user, Activity.objects.select_related("unit__kind"))
+        .filter(has_flags=True, date__gte=start, date__lte=end)
+        .order_by("unit__kind__order", "unit__name", "date")
+    )
+
+
+def flagged_service_records(user, start, end) -> QuerySet[ServiceRecord]:
+    return (
+        service_records_for_user(user)
+        .filter(has_flags=True, date__gte=start, date__lte=end)
+        .order_by("membership__model_worker__unit__name", "date")
+    )
+
+
 def photos_for_user(user) -> QuerySet[ActivityPhoto]:
     return _unit_filter(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
 

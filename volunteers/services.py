@@ -77,7 +77,8 @@ def _check_quality(record) -> None:
         raise ValidationError(
             {
                 "quality_explanation": ValidationError(
-                    _("数据有异常提示，保存前请在“异常说明”中说明原因。"), code="explanation_required"
+                    _("数据有异常提示，保存前请在“异常说明”中说明原因。"),
+                    code="explanation_required",
                 )
             }
         )

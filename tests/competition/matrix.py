@@ -170,9 +170,41 @@ def _criterion_data(w, kwargs):
     return {"number": 7, "name": "比作风", "rubric": "作风", "max_points": 10, "weight": 1}
 
 
+def _quality_rule(w):
+    year = _rules_year(w)
+    rule = year.quality_rules.order_by("-number").first()
+    return {"pk": year.pk, "rule_pk": rule.pk}
+
+
+def _quality_rule_data(w, kwargs):
+    return {
+        "target": "report", "kind": "bound", "field": "jobs_arranged", "high": 900,
+        "min_peers": 4, "severity": "warn", "active": "on",
+    }  # fmt: skip
+
+
 def _year_rules_cases():
     get, post = admin_only(200), admin_only(302)
     return [
+        Case("competition:year_quality", get, kwargs=_year_pk),
+        Case(
+            "competition:year_quality",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=_quality_rule_data,
+            label="post",
+        ),
+        Case("competition:quality_rule_edit", get, kwargs=_quality_rule),
+        Case(
+            "competition:quality_rule_edit",
+            post,
+            kwargs=_quality_rule,
+            method="post",
+            data=_quality_rule_data,
+            label="post",
+        ),
+        Case("competition:quality_rule_delete", post, kwargs=_quality_rule, method="post"),
         Case("competition:year_settings", get, kwargs=_year_pk),
         Case(
             "competition:year_settings",

@@ -39,7 +39,9 @@ def test_bound_flags_a_figure_above_its_upper_bound(year):
             "high": "5000",
         }
     ]
-    assert quality.describe(flags[0]) == "“帮扶贫困户数（户）”为 999999，高于本年度规则的上限 5000。"
+    assert (
+        quality.describe(flags[0]) == "“帮扶贫困户数（户）”为 999999，高于本年度规则的上限 5000。"
+    )
     assert quality.check([rule], {"households_helped": 5000}) == []
 
 
@@ -74,7 +76,9 @@ def test_jump_against_the_previous_period_beyond_the_factor(year):
     assert up[0]["previous"] == "30" and up[0]["factor"] == "3"
     down = quality.check([rule], {"households_helped": 9}, previous={"households_helped": 30})
     assert len(down) == 1
-    assert quality.check([rule], {"households_helped": 90}, previous={"households_helped": 30}) == []
+    assert (
+        quality.check([rule], {"households_helped": 90}, previous={"households_helped": 30}) == []
+    )
     assert quality.check([rule], {"households_helped": 90}, previous=None) == []
 
 
@@ -117,3 +121,25 @@ def test_a_new_year_gets_the_default_rules_and_opening_the_next_copies_them(db):
     copied.save()
     rule.refresh_from_db()
     assert rule.high == 800
+
+
+def test_admin_adds_and_edits_a_rule_in_the_portal(client, db):
+    from django.urls import reverse
+
+    year = factories.competition_year(2019)
+    admin = factories.user_with_role("admin")
+    client.force_login(admin)
+    url = reverse("competition:year_quality", args=[year.pk])
+    data = {"target": "activity", "kind": "bound", "field": "people", "high": 50,
+            "min_peers": 4, "severity": "warn", "active": "on"}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    rule = year.quality_rules.order_by("-number").first()
+    assert (rule.target, rule.field, rule.high) == ("activity", "people", 50)
+    bad = {**data, "field": "hours"}  # a service record's field, not an activity's
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "field" in response.context["form"].errors
+    edit = reverse("competition:quality_rule_edit", args=[year.pk, rule.pk])
+    assert client.post(edit, {**data, "number": rule.number, "high": 60}).status_code == 302
+    rule.refresh_from_db()
+    assert rule.high == 60
+    assert "数据质量规则" in client.get(url).content.decode()

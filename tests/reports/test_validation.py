@@ -187,3 +187,27 @@ def test_queue_query_count_is_constant_in_the_number_of_flagged_reports(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = _queue(client, flagged="1")
     assert len(response.context["page"]) == 6
+
+
+def test_edit_page_warns_beside_the_field_and_submits_with_an_explanation(
+    client, staff_a, draft_a, year
+):
+    client.force_login(staff_a)
+    url = reverse("reports:report_edit", args=[draft_a.pk])
+    project = NineProject.objects.get(year=year, number=1)
+    data = {**rf.COMPLETE, "projects": [project.pk], "households_helped": 6000,
+            "people_helped": 9000, "funds_invested": 6_000_000, "submit": "1"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["quality_explanation"] == [
+        "数据有异常提示，提交前请在“异常说明”中说明原因。"
+    ]
+    assert "高于本年度规则的上限 5000" in str(form["households_helped"].help_text)
+    data["quality_explanation"] = "本季度开展全县集中帮扶行动。"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    draft_a.refresh_from_db()
+    assert draft_a.status == ReportStatus.SUBMITTED
+    detail = client.get(reverse("reports:report_detail", args=[draft_a.pk])).content.decode()
+    assert "本季度开展全县集中帮扶行动。" in detail and "数据异常提示" in detail

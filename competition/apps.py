@@ -7,4 +7,10 @@ class CompetitionConfig(AppConfig):
     verbose_name = _("劳动竞赛")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from common.jobs import reminder_job_register
+
+        from . import permissions, reminders, tasks  # noqa: F401  (registers rules and tasks)
+
+        reminder_job_register(
+            name="self_assessment", order=3, send=reminders.self_assessment_reminders_send
+        )

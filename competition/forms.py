@@ -1,5 +1,7 @@
 """Forms for 四比双争 scoring: they clean and validate; the services decide."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
@@ -268,6 +270,8 @@ class YearSettingsForm(PortalModelForm):
             "start_date",
             "end_date",
             "evaluation_date",
+            "self_assessment_deadline",
+            "self_gap_threshold",
             "disagreement_threshold",
             "unassigned_may_score",
         ]
@@ -275,6 +279,7 @@ class YearSettingsForm(PortalModelForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
             "evaluation_date": DATE_INPUT,
+            "self_assessment_deadline": DATE_INPUT,
         }
 
     def __init__(self, *args, **kwargs):
@@ -290,8 +295,14 @@ class YearSettingsForm(PortalModelForm):
             _("保存年度设置"),
             Row(Column("title"), Column("theme")),
             Row(Column("start_date"), Column("end_date"), Column("evaluation_date")),
+            Row(Column("self_assessment_deadline"), Column("self_gap_threshold")),
             Row(Column("disagreement_threshold"), Column("unassigned_may_score")),
         )
+        self.fields["self_gap_threshold"].required = False
+
+    def clean_self_gap_threshold(self):
+        value = self.cleaned_data.get("self_gap_threshold")
+        return self.instance.self_gap_threshold if value is None else value
 
 
 class CriterionForm(PortalModelForm):
@@ -355,6 +366,68 @@ class QualityRuleForm(PortalModelForm):
             "active",
         )
         self.helper.form_tag = False
+
+
+EVIDENCE_LINE = re.compile(r"^(https?://\S+)?/(reports|volunteers)/\S*$")
+
+
+class SelfAssessmentForm(PortalForm):
+    """A unit's self-assessment: per criterion of the year its points, justification and
+    evidence links (`points_<code>`, `justification_<code>`, `evidence_<code>`)."""
+
+    def __init__(self, *args, criteria, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        stored = {s.criterion_id: s for s in assessment.scores.all()} if assessment else {}
+        for criterion in self.criteria:
+            score = stored.get(criterion.pk)
+            code = criterion.code
+            self.fields[f"points_{code}"] = forms.DecimalField(
+                label=_("%(name)s：自评分（满分%(max)s）")
+                % {"name": criterion.name, "max": criterion.max_points.normalize()},
+                min_value=0,
+                max_value=criterion.max_points,
+                decimal_places=1,
+                required=False,
+                initial=score.points if score else None,
+            )
+            self.fields[f"justification_{code}"] = forms.CharField(
+                label=_("自评理由"),
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=score.justification if score else "",
+            )
+            self.fields[f"evidence_{code}"] = forms.CharField(
+                label=_("证明材料链接"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("每行一个本门户的链接，如本单位的季度报告、劳模扶贫活动或附件的地址。"),
+                initial=score.evidence if score else "",
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            name = f"evidence_{criterion.code}"
+            lines = [line.strip() for line in cleaned.get(name, "").splitlines() if line.strip()]
+            if any(not EVIDENCE_LINE.match(line) for line in lines):
+                self.add_error(name, _("请填写本门户季度报告、活动或附件的链接，每行一个。"))
+            cleaned[name] = "\n".join(lines)
+        return cleaned
+
+    def scores(self) -> dict:
+        data = self.cleaned_data
+        return {
+            c.code: {
+                "points": data.get(f"points_{c.code}"),
+                "justification": data.get(f"justification_{c.code}", ""),
+                "evidence": data.get(f"evidence_{c.code}", ""),
+            }
+            for c in self.criteria
+        }
 
 
 class KindQuotasForm(PortalForm):

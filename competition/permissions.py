@@ -199,3 +199,10 @@ rules.add_rule("competition.record_spot_check", office_acts)
 rules.add_rule("competition.draw_spot_check", is_office_or_admin)
 rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
 rules.add_rule("competition.publish_notice", is_office_or_admin)
+
+
+# --- self-assessment (自查) ------------------------------------------------------------------
+# obj: the unit. Its staff fill it in (the deadline is the service's); the office and admins
+# read every unit's; other units' staff never see it (their selector finds no such unit).
+rules.add_rule("competition.edit_self_assessment", is_staff_of_unit)
+rules.add_rule("competition.view_self_assessment", is_office_or_admin | is_staff_of_unit)

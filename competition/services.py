@@ -35,6 +35,8 @@ from .models import (
     ReviewerAssignment,
     Score,
     ScoreSheet,
+    SelfAssessment,
+    SelfScore,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
@@ -45,6 +47,8 @@ from .models import (
 )
 
 DEADLINE_DAYS_AFTER_PERIOD = 10
+# A new year's self-assessment (自查) is due this many days before its evaluation.
+SELF_ASSESSMENT_DAYS_BEFORE = 15
 
 # Period names are data of the year, stored in Chinese as the office writes them; they are
 # not msgids (a year created under another active language would store that language).
@@ -126,6 +130,9 @@ def competition_year_create(
     )
     if theme:
         competition_year.theme = theme
+    competition_year.self_assessment_deadline = (
+        competition_year.evaluation_date - datetime.timedelta(days=SELF_ASSESSMENT_DAYS_BEFORE)
+    )
     competition_year.full_clean()
     competition_year.save()
     periods_ensure(
@@ -147,6 +154,8 @@ YEAR_FIELDS = (
     "start_date",
     "end_date",
     "evaluation_date",
+    "self_assessment_deadline",
+    "self_gap_threshold",
     "disagreement_threshold",
     "unassigned_may_score",
 )
@@ -257,6 +266,65 @@ def quality_rule_delete(*, actor, rule: QualityRule) -> None:
     _require(actor, "competition.manage_years", year)
     rule.delete()
     _quality_rules_changed(year)
+
+
+# --- self-assessment (自查) ------------------------------------------------------------------
+
+
+def self_assessment_open(year: CompetitionYear, today: datetime.date | None = None) -> bool:
+    """A unit may still change its self-assessment: the year is open and its deadline (if it
+    has one) not past."""
+    today = today or timezone.localdate()
+    deadline = year.self_assessment_deadline
+    return year.is_open and (deadline is None or today <= deadline)
+
+
+@transaction.atomic
+def self_assessment_save(
+    *, actor, year: CompetitionYear, unit: Unit, scores: Mapping, submit: bool = False, at=None
+) -> SelfAssessment:
+    """Save a unit's self-assessment: `scores` maps a criterion's code to a dict of points,
+    justification and evidence (links, one a line). With `submit`, every criterion of the
+    year must be scored and justified. Only the unit's staff, only before the deadline."""
+    year_require_unsealed(year)
+    _require(actor, "competition.edit_self_assessment", unit)
+    if not self_assessment_open(year):
+        raise ValidationError(_("自查已截止或该年度已不在进行中，不能再修改。"), code="closed")
+    assessment, _created = SelfAssessment.objects.select_for_update().get_or_create(
+        year=year, unit=unit
+    )
+    criteria = {c.code: c for c in year.criteria.all()}
+    existing = {s.criterion_id: s for s in assessment.scores.all()}
+    errors = {}
+    for code, criterion in criteria.items():
+        given = scores.get(code) or {}
+        points, text = given.get("points"), (given.get("justification") or "").strip()
+        if points is None:
+            if submit:
+                errors[code] = _("请为“%(name)s”自评打分。") % {"name": criterion.name}
+            continue
+        if points > criterion.max_points:
+            errors[code] = _("“%(name)s”满分为%(max)s分。") % {
+                "name": criterion.name,
+                "max": criterion.max_points,
+            }
+            continue
+        if submit and not text:
+            errors[code] = _("请填写“%(name)s”的自评理由。") % {"name": criterion.name}
+            continue
+        score = existing.get(criterion.pk) or SelfScore(assessment=assessment, criterion=criterion)
+        score.points, score.justification = points, text
+        score.evidence = (given.get("evidence") or "").strip()
+        score.full_clean()
+        _save_with_history(score, actor)
+    if errors:
+        raise ValidationError(errors)
+    if submit:
+        assessment.submitted_at = at or timezone.now()
+        assessment.submitted_by = _user_or_none(actor)
+    assessment.full_clean()
+    _save_with_history(assessment, actor)
+    return assessment
 
 
 # --- sealed years -----------------------------------------------------------------------------
@@ -1327,6 +1395,9 @@ def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
         "unit_quotas": dict(source.unit_quotas.values_list("unit_id", "quota")),
         "disagreement_threshold": source.disagreement_threshold,
         "unassigned_may_score": source.unassigned_may_score,
+        "self_assessment_deadline": source.self_assessment_deadline
+        and shift_year(source.self_assessment_deadline, shift),
+        "self_gap_threshold": source.self_gap_threshold,
     }
 
 
@@ -1354,10 +1425,14 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         # An empty list is the source's choice (no rules), not "give the defaults".
         quality_rules=plan.get("quality_rules"),
     )
-    year.disagreement_threshold = plan["disagreement_threshold"]
-    year.unassigned_may_score = plan["unassigned_may_score"]
+    copied = ["disagreement_threshold", "unassigned_may_score"]
+    copied += [
+        name for name in ("self_assessment_deadline", "self_gap_threshold") if plan.get(name)
+    ]
+    for name in copied:
+        setattr(year, name, plan[name])
     year.full_clean()
-    year.save(update_fields=["disagreement_threshold", "unassigned_may_score"])
+    year.save(update_fields=copied)
     UnitQuota.objects.bulk_create(
         UnitQuota(year=year, unit_id=unit_id, quota=quota)
         for unit_id, quota in plan["unit_quotas"].items()

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views, year_views
+from . import selfcheck_views, views, year_views
 
 app_name = "competition"
 urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path(
+        "units/<int:pk>/self-assessment/",
+        selfcheck_views.self_assessment,
+        name="self_assessment",
+    ),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),

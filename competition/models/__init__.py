@@ -32,6 +32,7 @@ from .scoring import (
     SpotCheckPhoto,
     spot_check_photo_path,
 )
+from .selfcheck import SelfAssessment, SelfScore
 
 __all__ = [
     "ActivityType",
@@ -50,6 +51,8 @@ __all__ = [
     "ReviewerAssignment",
     "Score",
     "ScoreSheet",
+    "SelfAssessment",
+    "SelfScore",
     "SpotCheck",
     "SpotCheckDraw",
     "SpotCheckPhoto",

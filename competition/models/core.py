@@ -145,6 +145,20 @@ class CompetitionYear(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_("同一项目各评委总分（百分制）的标准差超过此值时，标记为“评分分歧”。"),
     )
+    self_assessment_deadline = models.DateField(
+        _("单位自查截止日"),
+        null=True,
+        blank=True,
+        help_text=_("各单位在此日前按本年度评比标准自评打分；默认评比日期前15天。"),
+    )
+    self_gap_threshold = models.DecimalField(
+        _("自评差距提示阈值"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+        validators=[MinValueValidator(0)],
+        help_text=_("单位自评总分与评委加权总分（百分制）相差超过此值时，排名中标记“差距大”。"),
+    )
     unassigned_may_score = models.BooleanField(
         _("未分配的评委也可评分"),
         default=True,

@@ -183,6 +183,33 @@ def _quality_rule_data(w, kwargs):
     }  # fmt: skip
 
 
+def _self_assessment_data(w, kwargs):
+    data = {"save": "1"}
+    for code in ("work", "effect", "income", "satisfaction"):
+        data |= {f"points_{code}": "10", f"justification_{code}": "落实", f"evidence_{code}": ""}
+    return data
+
+
+def _self_assessment_cases():
+    def unit_a(w):
+        w.year.self_assessment_deadline = datetime.date.today() + datetime.timedelta(days=30)
+        w.year.save()
+        return {"pk": w.unit_a.pk}
+
+    return [
+        # Other units' staff never find another unit's self-assessment.
+        Case("competition:self_assessment", own_unit_and_office(200, 404), kwargs=unit_a),
+        Case(
+            "competition:self_assessment",
+            {"staff_a": 302, "staff_b": 404, "office": 403, "admin": 403},
+            kwargs=unit_a,
+            method="post",
+            data=_self_assessment_data,
+            label="only the unit's staff fill it in",
+        ),
+    ]
+
+
 def _year_rules_cases():
     get, post = admin_only(200), admin_only(302)
     return [
@@ -415,6 +442,7 @@ def cases(world):
             method="post",
         ),
         *_year_rules_cases(),
+        *_self_assessment_cases(),
         Case("competition:year_list", admin_only(200)),
         Case("competition:project_list", admin_only(200), kwargs=_year),
         Case("competition:project_create", admin_only(200), kwargs=_year),

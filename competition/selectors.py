@@ -61,14 +61,15 @@ from .models import (
 
 
 def units_for_user(user) -> QuerySet[Unit]:
-    """Every unit for office and admins; unit staff only their own; nobody else anything."""
+    """Every unit for office and admins; unit staff their own and its sub-units (to read);
+    nobody else anything. A page about the user's own unit filters on `unit_id_of(user)`."""
     units = Unit.objects.select_related("kind", "parent")
     if permissions.may(user, "competition.view_all_units"):
         return units
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return units.none()
-    return units.filter(pk=unit_id)
+    return units.filter(pk__in=permissions.scope_unit_ids(user))
 
 
 def unit_for_user(user, pk) -> Unit:

@@ -38,6 +38,12 @@ PLAN = {
     "市直机关工会": ("accepted", "draft", None, None),
     "市供电公司工会": ("accepted", "accepted", "submitted", "accepted"),
     "市扶贫办": ("accepted", "accepted", "accepted", "accepted"),
+    # Sub-units of two county federations (competition.demo.SUB_UNITS): 2019 only.
+    "相山区曲阳街道工会": ("accepted", "accepted", "submitted", None),
+    "相山区南黎街道工会": ("accepted", "submitted", None, None),
+    "濉溪县百善镇工会": ("accepted", "accepted", "accepted", "submitted"),
+    "濉溪县临涣镇工会": ("accepted", "submitted", None, None),
+    "濉溪县五沟镇工会": ("accepted", None, None, None),
 }
 
 PROJECTS = {

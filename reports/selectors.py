@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -37,14 +38,15 @@ def escalation_days() -> int:
 
 
 def reports_for_user(user) -> QuerySet[Report]:
-    """Every report for office and admins; unit staff only their own unit's; else none."""
+    """Every report for office and admins; unit staff their unit's and its sub-units' (to
+    read: changing one is `reports.edit_report`, own unit only); else none."""
     reports = Report.objects.select_related("unit__kind", "period__year")
     if permissions.is_office_or_admin(user):
         return reports
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return reports.none()
-    return reports.filter(unit_id=unit_id)
+    return reports.filter(unit_id__in=permissions.scope_unit_ids(user))
 
 
 def report_for_user(user, pk) -> Report:
@@ -120,6 +122,30 @@ def flagged_reports(user, period: ReportingPeriod) -> QuerySet[Report]:
         .order_by("unit__kind__order", "unit__name")
         .defer(*TEXT_FIELDS)
     )
+
+
+ROLLUP_FIELDS = ("households_helped", "people_helped", "funds_invested", "people_trained",
+                 "jobs_arranged")  # fmt: skip
+
+
+def _reported_in(unit_ids, year):
+    return Report.objects.filter(
+        unit_id__in=list(unit_ids), period__year=year, status__in=REPORTED_STATUSES
+    )
+
+
+def figures_by_unit(unit_ids, year) -> dict[int, dict]:
+    """Each unit's figures summed over its submitted and accepted reports of the year."""
+    sums = {name: Sum(name) for name in ROLLUP_FIELDS}
+    rows = _reported_in(unit_ids, year).values("unit_id").annotate(reports=Count("pk"), **sums)
+    return {row.pop("unit_id"): row for row in rows.order_by()}
+
+
+def figures_rolled_up(unit_ids, year) -> dict:
+    """The same figures summed over all the units (a parent and its sub-units), by the
+    database."""
+    sums = {name: Sum(name) for name in ROLLUP_FIELDS}
+    return _reported_in(unit_ids, year).aggregate(reports=Count("pk"), **sums)
 
 
 def count_waiting_review(user) -> int:

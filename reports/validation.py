@@ -3,8 +3,9 @@ a report's figures, the unit's previous report and the same period's reports of 
 same kind.
 
 Which figures a report is compared with:
-- previous: the unit's latest report of an earlier period (by start date, across years) that
-  was submitted (a draft is no figure yet);
+- previous: the unit's latest report of an earlier period of the same competition year (whose
+  rules apply; a year apart is no "previous period") that was submitted (a draft is no
+  figure yet);
 - peers: the same period's reports, other than this one, of units of the same kind, that were
   submitted (submitted, returned or accepted).
 
@@ -38,7 +39,7 @@ def _submitted(queryset):
 def previous_values(report: Report) -> dict | None:
     earlier = (
         _submitted(Report.objects.filter(unit_id=report.unit_id))
-        .filter(period__start__lt=report.period.start)
+        .filter(period__year_id=report.period.year_id, period__start__lt=report.period.start)
         .exclude(pk=report.pk)
         .order_by("-period__start")
         .values(*FIELDS)
@@ -87,11 +88,14 @@ def flags_refresh(report: Report) -> list[dict]:
     own = compute(report, rules=rules)
     _store(report, own)
     peers = Q(period_id=report.period_id, unit__kind_id=report.unit.kind_id)
-    later = Q(unit_id=report.unit_id, period__start__gt=report.period.start)
+    later = Q(
+        unit_id=report.unit_id,
+        period__year_id=report.period.year_id,
+        period__start__gt=report.period.start,
+    )
     others = Report.objects.filter(peers | later).exclude(pk=report.pk)
     for other in others.select_related("period__year", "unit"):
-        other_rules = rules if other.period.year_id == report.period.year_id else None
-        _store(other, compute(other, rules=other_rules))
+        _store(other, compute(other, rules=rules))
     return own
 
 
@@ -105,6 +109,4 @@ def year_refresh(year_id: int) -> int:
         if rules is None:
             rules = quality.rules_of(report.period.year, QualityTarget.REPORT)
         changed += _store(report, compute(report, rules=rules))
-    # A report of the next year compares with this year's last reports only by figures,
-    # which did not change; nothing else depends on the year's rules.
     return changed

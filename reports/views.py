@@ -39,7 +39,8 @@ def report_list(request):
     reports = selectors.reports_for_user(request.user)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     year = competition_selectors.current_year()
-    unit = competition_selectors.units_for_user(request.user).first()
+    own = competition_selectors.units_for_user(request.user).filter(pk=unit_id_of(request.user))
+    unit = own.first()
     open_periods = []
     if year is not None and unit is not None and unit.pk == unit_id_of(request.user):
         started = reports.filter(period__year=year).values("period_id")

@@ -16,6 +16,7 @@ The pages calling these have already checked that the user may see the unit.
 from common.panels import Panel
 from competition import permissions, quality
 from competition import selectors as competition_selectors
+from competition.models import subtree_ids
 
 from . import selectors
 
@@ -45,7 +46,14 @@ def unit_panels(request, unit):
         "worker_count": unit.model_workers.count(),
         "activities": list(selectors.activities_for_unit_year(unit, year)[:10] if year else []),
     }
-    return [Panel("volunteers/_panel_unit.html", context, order=20)]
+    panels = [Panel("volunteers/_panel_unit.html", context, order=20)]
+    ids = subtree_ids(unit.pk)
+    if year and len(ids) > 1:
+        # Each sub-unit's quota is its own: the parent's is not met by its sub-units.
+        rows = selectors.quota_progress(year, units=ids, types=())
+        context = {"year": year, "rows": rows, "total": selectors.activities_rolled_up(ids, year)}
+        panels.append(Panel("volunteers/_panel_rollup.html", context, order=16))
+    return panels
 
 
 def report_panels(request, report):

@@ -52,7 +52,8 @@ def _unit_filter(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return queryset.none()
-    return queryset.filter(**{f"{unit_path}_id": unit_id})
+    # The unit and its sub-units (read-only there: changes are checked on the own unit).
+    return queryset.filter(**{f"{unit_path}_id__in": permissions.scope_unit_ids(user)})
 
 
 def year_bounds(year) -> tuple[datetime.date, datetime.date]:
@@ -322,6 +323,15 @@ def quota_progress(year, units=None, types=None) -> QuerySet[QuotaUnit]:
         )
         .order_by("kind__order", "name")
     )
+
+
+def activities_rolled_up(unit_ids, year) -> dict:
+    """Activities, households and people over all the units (a parent and its sub-units) in
+    the year, summed by the database."""
+    start, end = year_bounds(year)
+    return Activity.objects.filter(
+        unit_id__in=list(unit_ids), date__gte=start, date__lte=end
+    ).aggregate(activities=Count("pk"), households=Sum("households"), people=Sum("people"))
 
 
 def _counted_units(year) -> QuerySet[QuotaUnit]:

@@ -17,6 +17,7 @@ from .core import (
     latest_evaluation_date,
     overlapping,
     period_label,
+    subtree_ids,
 )
 from .quality import QualityRule
 from .scoring import (
@@ -64,4 +65,5 @@ __all__ = [
     "overlapping",
     "period_label",
     "spot_check_photo_path",
+    "subtree_ids",
 ]

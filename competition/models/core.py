@@ -65,6 +65,24 @@ class Unit(models.Model):
         return self.participations.filter(overlapping(start, end)).exists()
 
 
+SUBTREE_MAX_DEPTH = 5  # a county federation, its towns, their enterprises: fewer in practice
+
+
+def subtree_ids(unit_id: int) -> list[int]:
+    """The unit and its sub-units at any depth (one query per level), the unit first."""
+    ids, frontier = [unit_id], [unit_id]
+    for _level in range(SUBTREE_MAX_DEPTH):
+        frontier = [
+            pk
+            for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            if pk not in ids
+        ]
+        if not frontier:
+            break
+        ids.extend(frontier)
+    return ids
+
+
 def overlapping(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """Participations (at `prefix`, e.g. "participations__") that overlap [start, end]."""
     return Q(**{f"{prefix}start__lte": end}) & (

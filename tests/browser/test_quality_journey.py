@@ -22,9 +22,10 @@ def test_staff_explains_an_outlier_and_office_filters_the_queue(page, login, ref
     unit = factories.UnitFactory(name="杜集区总工会", kind_code="county")
     ordinary = factories.UnitFactory(name="烈山区总工会", kind_code="county")
     staff = factories.user_with_role("unit_staff", unit=unit, username="duji")
+    other = factories.user_with_role("unit_staff", unit=ordinary, username="lieshan")
     factories.user_with_role("office", username="reviewer")
-    make_report(ordinary, period(year, 1), status=ReportStatus.SUBMITTED)
-    report = make_report(unit, period(year, 1))
+    make_report(ordinary, period(year, 1), status=ReportStatus.SUBMITTED, actor=other)
+    report = make_report(unit, period(year, 1), actor=staff)
 
     login(staff.username, PASSWORD)
     page.goto(f"/reports/{report.pk}/edit/")

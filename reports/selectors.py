@@ -226,10 +226,11 @@ def _completeness_state(relation: str) -> Case:
     )
 
 
-def completeness_units(period: ReportingPeriod) -> QuerySet[Unit]:
+def completeness_units(period: ReportingPeriod, *, by_parent: bool = False) -> QuerySet[Unit]:
     """Units expected to report for the period (active in it), each annotated with `state`
-    (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query."""
-    return (
+    (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query.
+    `by_parent`: each parent unit followed by its sub-units (the office's grouping)."""
+    units = (
         _active_in(period)
         .select_related("kind")
         .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))
@@ -241,6 +242,10 @@ def completeness_units(period: ReportingPeriod) -> QuerySet[Unit]:
         )
         .order_by("kind__order", "name")
     )
+    if by_parent:
+        group = Coalesce("parent__name", "name")
+        return units.order_by(group, F("parent").asc(nulls_first=True), "name")
+    return units
 
 
 def _rates(counts: dict) -> dict:

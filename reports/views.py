@@ -238,7 +238,8 @@ def _attach_queue_cells(rows) -> None:
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).
 DASHBOARD_COLUMNS = (
-    "name", "kind__name", "state", "report_id", "submitted_at", "contact_person", "phone"
+    "name", "kind__name", "state", "report_id", "submitted_at", "contact_person", "phone",
+    "parent__name",
 )  # fmt: skip
 COMPLETENESS_CLASSES = {
     Completeness.ON_TIME: "text-bg-success",
@@ -273,7 +274,9 @@ def dashboard(request):
     require(request.user, "reports.view_dashboard")
     period = _period_from(request)
     summary = selectors.period_completeness(period) if period else None
-    units = selectors.completeness_units(period).values(*DASHBOARD_COLUMNS) if period else []
+    by_parent = request.GET.get("group") == "parent"
+    units = selectors.completeness_units(period, by_parent=by_parent) if period else None
+    units = units.values(*DASHBOARD_COLUMNS) if period else []
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     badges = _completeness_badges()
     for unit in page.object_list:
@@ -293,6 +296,7 @@ def dashboard(request):
         "summary": summary,
         "page": page,
         "chart": chart,
+        "by_parent": by_parent,
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -83,3 +83,16 @@ def test_a_sub_units_staff_do_not_see_their_parent(tree, year):
     staff = factories.user_with_role("unit_staff", unit=town, username="baishan")
     visible = set(selectors.units_for_user(staff).values_list("pk", flat=True))
     assert visible == {town.pk, tree["village"].pk}
+
+
+def test_office_dashboard_groups_units_by_parent(tree, year, client_for, office_user):
+    page = client_for(office_user).get(
+        reverse("reports:dashboard"), {"period": rf.period(year, 1).pk, "group": "parent"}
+    )
+    names = [row["name"] for row in page.context["page"]]
+    parent = names.index("濉溪县总工会")
+    assert set(names[parent : parent + 3]) == {"濉溪县总工会", "百善镇工会", "临涣镇工会"}
+    assert names.index("道东村工会") > parent  # a grandchild groups under its own parent
+    assert [row["parent__name"] for row in page.context["page"] if row["name"] == "百善镇工会"] == [
+        "濉溪县总工会"
+    ]

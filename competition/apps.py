@@ -7,6 +7,11 @@ class CompetitionConfig(AppConfig):
     verbose_name = _("劳动竞赛")
 
     def ready(self):
-        from . import histories, permissions  # noqa: F401  (registers the rules)
+        from common.jobs import reminder_job_register
+
+        from . import histories, permissions, reminders, tasks  # noqa: F401  (rules, tasks)
 
         histories.register()
+        reminder_job_register(
+            name="self_assessment", order=3, send=reminders.self_assessment_reminders_send
+        )

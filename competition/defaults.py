@@ -57,3 +57,27 @@ ACTIVITY_TYPES = (
     ("pairing", "结对帮扶"),
     ("volunteer", "志愿服务"),
 )
+
+# Data-quality rules of a new year (数据质量规则): target, kind, field, other field, low, high,
+# factor, severity. Bounds are wide enough for a county federation's quarter; a household has
+# at least one person (refused); 100–200,000 元 per household helped; a figure more than three
+# times (funds: five times) the unit's last period, or more than 3.5 robust standard
+# deviations from the same kind's median, asks for an explanation; a day's service is at most
+# 12 hours before it asks.
+QUALITY_RULES = (
+    ("report", "bound", "households_helped", "", 0, 5000, None, "warn"),
+    ("report", "bound", "people_helped", "", 0, 20000, None, "warn"),
+    ("report", "bound", "funds_invested", "", 0, 50_000_000, None, "warn"),
+    ("report", "bound", "people_trained", "", 0, 10000, None, "warn"),
+    ("report", "bound", "jobs_arranged", "", 0, 5000, None, "warn"),
+    ("report", "at_least", "people_helped", "households_helped", None, None, None, "refuse"),
+    ("report", "ratio", "funds_invested", "households_helped", 100, 200_000, None, "warn"),
+    ("report", "jump", "households_helped", "", None, None, 3, "warn"),
+    ("report", "jump", "funds_invested", "", None, None, 5, "warn"),
+    ("report", "outlier", "households_helped", "", None, None, "3.5", "warn"),
+    ("report", "outlier", "funds_invested", "", None, None, "3.5", "warn"),
+    ("activity", "bound", "households", "", 0, 500, None, "warn"),
+    ("activity", "bound", "people", "", 0, 3000, None, "warn"),
+    ("activity", "at_least", "people", "households", None, None, None, "refuse"),
+    ("service_record", "bound", "hours", "", None, 12, None, "warn"),
+)

@@ -52,6 +52,17 @@ UNITS = [
     ("市扶贫办", "poverty_office", "李祥云", "0561-3014001"),
 ]
 
+# Sub-units (下级单位) of two county federations: name, parent, contact person, phone. The
+# notice names no kind for them; they are of their parent's kind, with its quota (their
+# activities count for themselves, never in their parent's quota).
+SUB_UNITS = [
+    ("相山区曲阳街道工会", "相山区总工会", "高燕", "0561-3011101"),
+    ("相山区南黎街道工会", "相山区总工会", "钱涛", "0561-3011102"),
+    ("濉溪县百善镇工会", "濉溪县总工会", "何静", "0561-3011401"),
+    ("濉溪县临涣镇工会", "濉溪县总工会", "罗军", "0561-3011402"),
+    ("濉溪县五沟镇工会", "濉溪县总工会", "邓芳", "0561-3011403"),
+]
+
 # username, full name, role, unit name
 ACCOUNTS = [
     ("admin", "系统管理员", Role.ADMIN, None),
@@ -73,7 +84,18 @@ def seed(*, stdout=None) -> None:
             name=name,
             defaults={"kind": kinds[kind_code], "contact_person": contact, "phone": phone},
         )
-    _participations(Unit.objects.filter(name__in=[row[0] for row in UNITS]))
+    parents = {unit.name: unit for unit in Unit.objects.filter(name__in=[r[1] for r in SUB_UNITS])}
+    for name, parent_name, contact, phone in SUB_UNITS:
+        parent = parents[parent_name]
+        unit, _created = Unit.objects.get_or_create(
+            name=name,
+            defaults={"kind": parent.kind, "contact_person": contact, "phone": phone},
+        )
+        if unit.parent_id is None:
+            unit.parent = parent
+            unit.save(update_fields=["parent"])
+    names = [row[0] for row in UNITS] + [row[0] for row in SUB_UNITS]
+    _participations(Unit.objects.filter(name__in=names))
     admin_user = _account("admin", "系统管理员", Role.ADMIN, None, actor=None)
     for username, full_name, role, unit_name in ACCOUNTS[1:]:
         _account(username, full_name, role, unit_name, actor=admin_user)

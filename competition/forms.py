@@ -1,9 +1,12 @@
 """Forms for 四比双争 scoring: they clean and validate; the services decide."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import (
@@ -15,8 +18,8 @@ from common.forms import (
     cap_counts,
 )
 
-from . import selectors
-from .enums import PeriodScheme, SpotCheckRating
+from . import quality, selectors
+from .enums import QUALITY_FIELDS, PeriodScheme, QualityTarget, SpotCheckRating
 from .models import (
     ActivityType,
     CompetitionYear,
@@ -24,6 +27,7 @@ from .models import (
     Entry,
     NineProject,
     Notice,
+    QualityRule,
     ReportingPeriod,
     Unit,
     UnitKind,
@@ -280,6 +284,8 @@ class YearSettingsForm(PortalModelForm):
             "start_date",
             "end_date",
             "evaluation_date",
+            "self_assessment_deadline",
+            "self_gap_threshold",
             "disagreement_threshold",
             "unassigned_may_score",
         ]
@@ -287,6 +293,7 @@ class YearSettingsForm(PortalModelForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
             "evaluation_date": DATE_INPUT,
+            "self_assessment_deadline": DATE_INPUT,
         }
 
     def __init__(self, *args, **kwargs):
@@ -302,8 +309,14 @@ class YearSettingsForm(PortalModelForm):
             _("保存年度设置"),
             Row(Column("title"), Column("theme")),
             Row(Column("start_date"), Column("end_date"), Column("evaluation_date")),
+            Row(Column("self_assessment_deadline"), Column("self_gap_threshold")),
             Row(Column("disagreement_threshold"), Column("unassigned_may_score")),
         )
+        self.fields["self_gap_threshold"].required = False
+
+    def clean_self_gap_threshold(self):
+        value = self.cleaned_data.get("self_gap_threshold")
+        return self.instance.self_gap_threshold if value is None else value
 
 
 class CriterionForm(PortalModelForm):
@@ -328,6 +341,107 @@ class CriterionForm(PortalModelForm):
             self.fields["number"].required = False
         self.helper = _helper(_("保存评比标准"))
         self.helper.form_tag = False
+
+
+def _quality_field_choices(blank: bool) -> list:
+    groups = [
+        (QualityTarget(target).label, [(code, label) for code, label in fields])
+        for target, fields in QUALITY_FIELDS.items()
+    ]
+    return [("", _("（不用）")), *groups] if blank else groups
+
+
+class QualityRuleForm(PortalModelForm):
+    """A data-quality rule of the year; which fields fit which target and kind is the
+    model's `clean`."""
+
+    field = forms.ChoiceField(label=_("数据项"), choices=())
+    other_field = forms.ChoiceField(label=_("比较数据项"), choices=(), required=False)
+
+    class Meta:
+        model = QualityRule
+        fields = [
+            "number", "target", "kind", "field", "other_field", "low", "high", "factor",
+            "min_peers", "severity", "active",
+        ]  # fmt: skip
+        help_texts = {"number": _("留空排在最后。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = _quality_field_choices(blank=False)
+        self.fields["other_field"].choices = _quality_field_choices(blank=True)
+        self.fields["other_field"].help_text = QualityRule._meta.get_field("other_field").help_text
+        self.fields["number"].required = False
+        self.helper = _helper(
+            _("保存规则"),
+            Row(Column("number"), Column("target"), Column("kind"), Column("severity")),
+            Row(Column("field"), Column("other_field")),
+            Row(Column("low"), Column("high"), Column("factor"), Column("min_peers")),
+            "active",
+        )
+        self.helper.form_tag = False
+
+
+EVIDENCE_LINE = re.compile(r"^(https?://\S+)?/(reports|volunteers)/\S*$")
+
+
+class SelfAssessmentForm(PortalForm):
+    """A unit's self-assessment: per criterion of the year its points, justification and
+    evidence links (`points_<code>`, `justification_<code>`, `evidence_<code>`)."""
+
+    def __init__(self, *args, criteria, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        stored = {s.criterion_id: s for s in assessment.scores.all()} if assessment else {}
+        for criterion in self.criteria:
+            score = stored.get(criterion.pk)
+            code = criterion.code
+            self.fields[f"points_{code}"] = forms.DecimalField(
+                label=_("%(name)s：自评分（满分%(max)s）")
+                % {"name": criterion.name, "max": criterion.max_points.normalize()},
+                min_value=0,
+                max_value=criterion.max_points,
+                decimal_places=1,
+                required=False,
+                initial=score.points if score else None,
+            )
+            self.fields[f"justification_{code}"] = forms.CharField(
+                label=_("自评理由"),
+                max_length=500,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=score.justification if score else "",
+            )
+            self.fields[f"evidence_{code}"] = forms.CharField(
+                label=_("证明材料链接"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("每行一个本门户的链接，如本单位的季度报告、劳模扶贫活动或附件的地址。"),
+                initial=score.evidence if score else "",
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            name = f"evidence_{criterion.code}"
+            lines = [line.strip() for line in cleaned.get(name, "").splitlines() if line.strip()]
+            if any(not EVIDENCE_LINE.match(line) for line in lines):
+                self.add_error(name, _("请填写本门户季度报告、活动或附件的链接，每行一个。"))
+            cleaned[name] = "\n".join(lines)
+        return cleaned
+
+    def scores(self) -> dict:
+        data = self.cleaned_data
+        return {
+            c.code: {
+                "points": data.get(f"points_{c.code}"),
+                "justification": data.get(f"justification_{c.code}", ""),
+                "evidence": data.get(f"evidence_{c.code}", ""),
+            }
+            for c in self.criteria
+        }
 
 
 class KindQuotasForm(PortalForm):
@@ -423,3 +537,32 @@ class PeriodsReplaceForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("替换全部报送期"), Row(Column("scheme"), Column("deadline_days")))
         self.helper.form_tag = False
+
+
+# --- data-quality warnings on the forms of reported numbers (reports, volunteers) ------------
+
+
+def quality_warnings_show(form, flags) -> None:
+    """Each flag's message beside its field, in the field's help text (crispy renders it)."""
+    form.quality_flags = quality.described(flags)
+    for name, messages in quality.by_field(flags).items():
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        warnings = format_html_join(
+            "", '<span class="d-block text-warning-emphasis quality-warning">⚠ {}</span>',
+            ((message,) for message in messages),
+        )  # fmt: skip
+        field.help_text = format_html("{}{}", field.help_text or "", warnings)
+        # The bound field copied the help text when the form cleaned its fields.
+        form[name].help_text = field.help_text
+
+
+def quality_require_explanation(form, flags, *, required: bool) -> None:
+    """Refusals are errors on their fields; warnings need an explanation when `required`."""
+    for flag in quality.refusals(flags):
+        if flag["field"] in form.fields:
+            form.add_error(flag["field"], quality.describe(flag))
+    explanation = form.cleaned_data.get("quality_explanation", "")
+    if required and quality.warnings(flags) and not explanation.strip():
+        form.add_error("quality_explanation", _("数据有异常提示，提交前请在“异常说明”中说明原因。"))

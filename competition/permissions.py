@@ -84,8 +84,39 @@ def is_own_unit(user, obj):
 
 is_staff_of_unit = is_unit_staff & is_own_unit
 
+
+# --- the unit hierarchy (上级单位 / 下级单位) ----------------------------------------------------
+# A unit's staff read (never change) the records of its sub-units, at any depth: the subtree
+# of their unit. `scope_unit_ids` is the one answer, kept on the user object for the request.
+
+
+def scope_unit_ids(user) -> list[int]:
+    """The user's unit and its sub-units at any depth (for unit staff; [] for others)."""
+    unit_id = unit_id_of(user)
+    if unit_id is None:
+        return []
+    cached = getattr(user, "_unit_scope", None)
+    if cached is not None and cached[0] == unit_id:
+        return cached[1]
+    from .models import subtree_ids
+
+    ids = subtree_ids(unit_id)
+    user._unit_scope = (unit_id, ids)
+    return ids
+
+
+@rules.predicate
+def in_own_subtree(user, obj):
+    """The object belongs to the user's unit or one of its sub-units."""
+    unit_id = _unit_id(obj)
+    return unit_id is not None and unit_id in scope_unit_ids(user)
+
+
+# Read-only rules of unit staff take the subtree; rules that change records keep the own unit.
+is_staff_of_subtree = is_unit_staff & in_own_subtree
+
 rules.add_rule("competition.view_dashboard", rules.is_authenticated)
-rules.add_rule("competition.view_unit", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.view_unit", is_office_or_admin | is_staff_of_subtree)
 rules.add_rule("competition.view_all_units", is_office_or_admin)
 rules.add_rule("competition.edit_unit_data", is_staff_of_unit | is_admin)
 rules.add_rule("competition.review", is_office_or_admin)
@@ -97,7 +128,7 @@ rules.add_rule("competition.manage_periods", is_admin)
 rules.add_rule("competition.export_shortlist", is_admin)
 # Who changed what (common.history): a unit's records to its staff, office and admins;
 # records of no unit (a year's rules, notices) to office and admins.
-rules.add_rule("competition.view_history", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.view_history", is_office_or_admin | is_staff_of_subtree)
 rules.add_rule("competition.view_office_history", is_office_or_admin)
 
 
@@ -205,3 +236,10 @@ rules.add_rule("competition.view_notice", is_published | is_office_or_admin)
 rules.add_rule("competition.publish_notice", is_office_or_admin)
 # A draft only (services.notice_delete refuses a published one with a message).
 rules.add_rule("competition.delete_notice", is_office_or_admin)
+
+
+# --- self-assessment (自查) ------------------------------------------------------------------
+# obj: the unit. Its staff fill it in (the deadline is the service's); the office and admins
+# read every unit's; other units' staff never see it (their selector finds no such unit).
+rules.add_rule("competition.edit_self_assessment", is_staff_of_unit)
+rules.add_rule("competition.view_self_assessment", is_office_or_admin | is_staff_of_unit)

@@ -43,10 +43,13 @@ from .models import (
     NineProject,
     Notice,
     Participation,
+    QualityRule,
     ReportingPeriod,
     ReviewerAssignment,
     Score,
     ScoreSheet,
+    SelfAssessment,
+    SelfScore,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
@@ -57,21 +60,33 @@ from .models import (
 )
 
 
-def visible_to(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
+def visible_to(user, queryset: QuerySet, unit_path: str = "unit", *, subtree=False) -> QuerySet:
     """The one answer to "which of these records may this user see": every one for office
     and admins, unit staff only their own unit's (`unit_path` leads from the record to its
-    unit; "" for units themselves), nobody else any."""
+    unit; "" for units themselves) or, with `subtree`, also its sub-units' (to read: changes
+    stay with the own unit), nobody else any."""
     if permissions.may(user, "competition.view_all_units"):
         return queryset
     unit_id = permissions.unit_id_of(user)
     if unit_id is None or not permissions.is_unit_staff(user):
         return queryset.none()
-    return queryset.filter(**{f"{unit_path}_id" if unit_path else "pk": unit_id})
+    ids = permissions.scope_unit_ids(user) if subtree else [unit_id]
+    return queryset.filter(**{f"{unit_path}_id__in" if unit_path else "pk__in": ids})
 
 
 def units_for_user(user) -> QuerySet[Unit]:
-    """Every unit for office and admins; unit staff only their own; nobody else anything."""
-    return visible_to(user, Unit.objects.select_related("kind", "parent"), "")
+    """Every unit for office and admins; unit staff their own and its sub-units (to read);
+    nobody else anything. A page about the user's own unit filters on `unit_id_of(user)`."""
+    return visible_to(user, Unit.objects.select_related("kind", "parent"), "", subtree=True)
+
+
+def own_unit(user) -> Unit | None:
+    """The user's own unit (unit staff; office members may have one too), or None: the one
+    answer where a page or a write is about "my unit" (never a sub-unit)."""
+    unit_id = permissions.unit_id_of(user)
+    if unit_id is None:
+        return None
+    return Unit.objects.select_related("kind", "parent").filter(pk=unit_id).first()
 
 
 def unit_for_user(user, pk) -> Unit:
@@ -288,6 +303,86 @@ def activity_types_of(year: CompetitionYear | None) -> QuerySet[ActivityType]:
 def criteria_of(year: CompetitionYear) -> list[Criterion]:
     """The year's scoring criteria (四比 by default), in their order."""
     return list(Criterion.objects.filter(year=year).order_by("number"))
+
+
+def quality_rules_of(year: CompetitionYear) -> list[QualityRule]:
+    """The year's data-quality rules, every one (active or not), in their order."""
+    return list(QualityRule.objects.filter(year=year).order_by("number"))
+
+
+def self_assessment_of(unit, year) -> SelfAssessment | None:
+    return (
+        SelfAssessment.objects.filter(unit=unit, year=year)
+        .select_related("submitted_by")
+        .prefetch_related("scores")
+        .first()
+    )
+
+
+def self_points_of(unit, year) -> dict | None:
+    """A unit's submitted self-assessment as points by criterion code (None without one)."""
+    rows = SelfScore.objects.filter(
+        assessment__unit=unit, assessment__year=year, assessment__submitted_at__isnull=False
+    ).values_list("criterion__code", "points")
+    return dict(rows) or None
+
+
+def office_means_of_unit(unit, year) -> dict[str, float]:
+    """The reviewers' mean points per criterion code over the unit's entries of the year (each
+    entry's mean over its sheets, then the mean over the entries that have one)."""
+    sums, counts = defaultdict(float), defaultdict(int)
+    for means in entry_standings(year).filter(unit=unit).values_list("means", flat=True):
+        for code, value in (means or {}).items():
+            if value is not None:
+                sums[code] += float(value)
+                counts[code] += 1
+    return {code: sums[code] / counts[code] for code in sums}
+
+
+def self_assessment_rows(unit, year, assessment=None) -> list[dict]:
+    """One row per criterion of the year: the unit's points, justification and evidence
+    links, and the reviewers' mean (`office`, None without sheets)."""
+    scores = {s.criterion_id: s for s in assessment.scores.all()} if assessment else {}
+    office = office_means_of_unit(unit, year)
+    rows = []
+    for criterion in criteria_of(year):
+        score = scores.get(criterion.pk)
+        rows.append(
+            {
+                "criterion": criterion,
+                "score": score,
+                "links": [line for line in (score.evidence.splitlines() if score else ()) if line],
+                "office": office.get(criterion.code),
+            }
+        )
+    return rows
+
+
+def self_totals(year, unit_ids) -> dict[int, float]:
+    """Submitted self-assessments' weighted totals on the 100 scale, by unit id (the formula
+    of the reviewers' weighted total: 100 × Σ(weight × points ÷ max) ÷ Σweight)."""
+
+    def real(name):  # SQLite divides integral decimals as integers
+        return Cast(name, FloatField())
+
+    weight = real("criterion__weight")
+    rows = (
+        SelfScore.objects.filter(
+            assessment__year=year,
+            assessment__unit_id__in=unit_ids,
+            assessment__submitted_at__isnull=False,
+        )
+        .values("assessment__unit_id")
+        .annotate(
+            part=Sum(weight * real("points") / real("criterion__max_points")),
+            weights=Sum(weight),
+        )
+    )
+    return {
+        row["assessment__unit_id"]: 100 * row["part"] / row["weights"]
+        for row in rows
+        if row["weights"]
+    }
 
 
 def weight_factors(criteria) -> dict[int, float]:

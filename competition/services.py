@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.queue import enqueue_on_commit
 from common.services import deletion_record, notification_create
 from common.uploads import (
     IMAGE_EXTENSIONS,
@@ -37,10 +38,13 @@ from .models import (
     NineProject,
     Notice,
     Participation,
+    QualityRule,
     ReportingPeriod,
     ReviewerAssignment,
     Score,
     ScoreSheet,
+    SelfAssessment,
+    SelfScore,
     SpotCheck,
     SpotCheckDraw,
     SpotCheckPhoto,
@@ -51,6 +55,8 @@ from .models import (
 )
 
 DEADLINE_DAYS_AFTER_PERIOD = 10
+# A new year's self-assessment (自查) is due this many days before its evaluation.
+SELF_ASSESSMENT_DAYS_BEFORE = 15
 
 # Period names are data of the year, stored in Chinese as the office writes them; they are
 # not msgids (a year created under another active language would store that language).
@@ -106,6 +112,7 @@ def competition_year_create(
     criteria: list[dict] | None = None,
     projects: list[dict] | None = None,
     activity_types: list[dict] | None = None,
+    quality_rules: list[dict] | None = None,
 ) -> CompetitionYear:
     """Create a competition year with its reporting periods, its quotas and its criteria.
 
@@ -131,6 +138,9 @@ def competition_year_create(
     )
     if theme:
         competition_year.theme = theme
+    competition_year.self_assessment_deadline = (
+        competition_year.evaluation_date - datetime.timedelta(days=SELF_ASSESSMENT_DAYS_BEFORE)
+    )
     competition_year.full_clean()
     competition_year.save()
     periods_ensure(
@@ -142,6 +152,7 @@ def competition_year_create(
     activity_types_ensure(
         actor=actor, competition_year=competition_year, activity_types=activity_types
     )
+    quality_rules_ensure(competition_year=competition_year, rules=quality_rules)
     return competition_year
 
 
@@ -151,6 +162,8 @@ YEAR_FIELDS = (
     "start_date",
     "end_date",
     "evaluation_date",
+    "self_assessment_deadline",
+    "self_gap_threshold",
     "disagreement_threshold",
     "unassigned_may_score",
 )
@@ -178,6 +191,148 @@ def competition_year_update(*, actor, year: CompetitionYear, **fields) -> Compet
         )
     _save_with_history(year, actor, update_fields=[*fields])
     return year
+
+
+# --- data-quality rules (数据质量规则) ------------------------------------------------------------
+
+QUALITY_RULE_FIELDS = (
+    "number",
+    "target",
+    "kind",
+    "field",
+    "other_field",
+    "low",
+    "high",
+    "factor",
+    "min_peers",
+    "severity",
+    "active",
+)
+_DEFAULT_RULE_KEYS = ("target", "kind", "field", "other_field", "low", "high", "factor", "severity")
+
+
+def default_quality_rules() -> list[dict]:
+    """The defaults of a new year (`defaults.QUALITY_RULES`), as dicts of the rule's fields."""
+    rules = []
+    for number, row in enumerate(defaults.QUALITY_RULES, start=1):
+        rule = dict(zip(_DEFAULT_RULE_KEYS, row, strict=True))
+        for name in ("low", "high", "factor"):
+            rule[name] = None if rule[name] is None else Decimal(str(rule[name]))
+        rules.append({"number": number, **rule})
+    return rules
+
+
+def quality_rules_ensure(*, competition_year: CompetitionYear, rules=None) -> list[QualityRule]:
+    """Give a year without data-quality rules its rules: `rules` (dicts of
+    `QUALITY_RULE_FIELDS`), by default `default_quality_rules()`. A year with some keeps them."""
+    if competition_year.quality_rules.exists():
+        return list(competition_year.quality_rules.all())
+    created = []
+    for number, fields in enumerate(default_quality_rules() if rules is None else rules, start=1):
+        rule = QualityRule(year=competition_year, number=fields.get("number") or number)
+        for name, value in _pick(fields, QUALITY_RULE_FIELDS).items():
+            if name != "number":
+                setattr(rule, name, value)
+        rule.full_clean()
+        rule.save()
+        created.append(rule)
+    return created
+
+
+def _quality_rules_changed(year: CompetitionYear) -> None:
+    """The year's stored flags follow its rules: each app recomputes its records' flags."""
+    enqueue_on_commit("reports.quality_flags_refresh", year_id=year.pk)
+    enqueue_on_commit("volunteers.quality_flags_refresh", year_id=year.pk)
+
+
+@transaction.atomic
+def quality_rule_save(
+    *, actor, year: CompetitionYear, rule: QualityRule | None = None, **fields
+) -> QualityRule:
+    """Add a data-quality rule to a year, or change one (admins, until the year is closed).
+    The year's reports, activities and service records are checked again after commit."""
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
+    if rule is not None and rule.year_id != year.pk:
+        raise ValidationError(_("该规则不属于此竞赛年度。"))
+    rule = rule or QualityRule(year=year)
+    for name, value in _pick(fields, QUALITY_RULE_FIELDS).items():
+        setattr(rule, name, value)
+    if rule.number is None:
+        last = year.quality_rules.order_by("-number").values_list("number", flat=True).first()
+        rule.number = (last or 0) + 1
+    rule.full_clean()
+    _save_with_history(rule, actor)
+    _quality_rules_changed(year)
+    return rule
+
+
+@transaction.atomic
+def quality_rule_delete(*, actor, rule: QualityRule) -> None:
+    year = rule.year
+    year_require_unsealed(year)
+    _require(actor, "competition.manage_years", year)
+    rule.delete()
+    _quality_rules_changed(year)
+
+
+# --- self-assessment (自查) ------------------------------------------------------------------
+
+
+def self_assessment_open(year: CompetitionYear, today: datetime.date | None = None) -> bool:
+    """A unit may still change its self-assessment: the year is open and its deadline (if it
+    has one) not past."""
+    today = today or timezone.localdate()
+    deadline = year.self_assessment_deadline
+    return year.is_open and (deadline is None or today <= deadline)
+
+
+@transaction.atomic
+def self_assessment_save(
+    *, actor, year: CompetitionYear, unit: Unit, scores: Mapping, submit: bool = False, at=None
+) -> SelfAssessment:
+    """Save a unit's self-assessment: `scores` maps a criterion's code to a dict of points,
+    justification and evidence (links, one a line). With `submit`, every criterion of the
+    year must be scored and justified. Only the unit's staff, only before the deadline."""
+    year_require_unsealed(year)
+    _require(actor, "competition.edit_self_assessment", unit)
+    if not self_assessment_open(year):
+        raise ValidationError(_("自查已截止或该年度已不在进行中，不能再修改。"), code="closed")
+    assessment, _created = SelfAssessment.objects.select_for_update().get_or_create(
+        year=year, unit=unit
+    )
+    criteria = {c.code: c for c in year.criteria.all()}
+    existing = {s.criterion_id: s for s in assessment.scores.all()}
+    errors = {}
+    for code, criterion in criteria.items():
+        given = scores.get(code) or {}
+        points, text = given.get("points"), (given.get("justification") or "").strip()
+        if points is None:
+            if submit:
+                errors[code] = _("请为“%(name)s”自评打分。") % {"name": criterion.name}
+            continue
+        if points > criterion.max_points:
+            errors[code] = _("“%(name)s”满分为%(max)s分。") % {
+                "name": criterion.name,
+                "max": criterion.max_points,
+            }
+            continue
+        if submit and not text:
+            errors[code] = _("请填写“%(name)s”的自评理由。") % {"name": criterion.name}
+            continue
+        score = existing.get(criterion.pk) or SelfScore(assessment=assessment, criterion=criterion)
+        score.points, score.justification = points, text
+        score.evidence = (given.get("evidence") or "").strip()
+        score.full_clean()
+        _save_with_history(score, actor)
+    if errors:
+        raise ValidationError(errors)
+    if submit:
+        assessment.submitted_at = at or timezone.now()
+        assessment.submitted_by = _user_or_none(actor)
+    assessment.full_clean()
+    _save_with_history(assessment, actor)
+    return assessment
 
 
 # --- sealed years -----------------------------------------------------------------------------
@@ -1302,9 +1457,13 @@ def year_open_plan(*, source: CompetitionYear, number: int) -> dict:
             for t in source.activity_types.order_by("number")
         ],
         "quotas": dict(source.kind_quotas.values_list("kind__code", "quota")),
+        "quality_rules": list(source.quality_rules.order_by("number").values(*QUALITY_RULE_FIELDS)),
         "unit_quotas": dict(source.unit_quotas.values_list("unit_id", "quota")),
         "disagreement_threshold": source.disagreement_threshold,
         "unassigned_may_score": source.unassigned_may_score,
+        "self_assessment_deadline": source.self_assessment_deadline
+        and shift_year(source.self_assessment_deadline, shift),
+        "self_gap_threshold": source.self_gap_threshold,
     }
 
 
@@ -1329,13 +1488,17 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
         criteria=plan["criteria"],
         projects=plan["projects"],
         activity_types=plan["activity_types"],
+        # An empty list is the source's choice (no rules), not "give the defaults".
+        quality_rules=plan.get("quality_rules"),
     )
-    year.disagreement_threshold = plan["disagreement_threshold"]
-    year.unassigned_may_score = plan["unassigned_may_score"]
+    copied = ["disagreement_threshold", "unassigned_may_score"]
+    copied += [
+        name for name in ("self_assessment_deadline", "self_gap_threshold") if plan.get(name)
+    ]
+    for name in copied:
+        setattr(year, name, plan[name])
     year.full_clean()
-    _save_with_history(
-        year, actor, update_fields=["disagreement_threshold", "unassigned_may_score"]
-    )
+    _save_with_history(year, actor, update_fields=copied)
     UnitQuota.objects.bulk_create(
         UnitQuota(year=year, unit_id=unit_id, quota=quota)
         for unit_id, quota in plan["unit_quotas"].items()

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import views, year_views
+from . import selfcheck_views, views, year_views
 
 app_name = "competition"
 urlpatterns = [
     path("units/", views.unit_list, name="unit_list"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path(
+        "units/<int:pk>/self-assessment/",
+        selfcheck_views.self_assessment,
+        name="self_assessment",
+    ),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/new/", views.entry_create, name="entry_create"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
@@ -88,4 +93,15 @@ urlpatterns = [
         name="period_delete",
     ),
     path("years/<int:pk>/periods/replace/", year_views.periods_replace, name="periods_replace"),
+    path("years/<int:pk>/quality/", year_views.year_quality, name="year_quality"),
+    path(
+        "years/<int:pk>/quality/<int:rule_pk>/edit/",
+        year_views.quality_rule_edit,
+        name="quality_rule_edit",
+    ),
+    path(
+        "years/<int:pk>/quality/<int:rule_pk>/delete/",
+        year_views.quality_rule_delete,
+        name="quality_rule_delete",
+    ),
 ]

@@ -58,6 +58,7 @@ def unit_detail(request, pk):
         "unit": unit,
         "year": year,
         "participations": unit.participations.all(),
+        "children": selectors.units_for_user(request.user).filter(parent=unit).order_by("name"),
         "panels": panels.collect("unit_panels", request, unit),
     }
     return render(request, "competition/unit_detail.html", context)
@@ -145,9 +146,15 @@ def entry_detail(request, pk):
     sheets = None
     if permissions.may(user, "competition.view_sheets", entry):
         sheets = selectors.sheets_with_totals(entry, criteria)
+    self_points = None
+    if standing and (
+        permissions.may(user, "competition.view_all_units") or entry.year.results_published
+    ):
+        self_points = selectors.self_points_of(entry.unit, entry.year)
     context = {
         "entry": entry,
         "standing": standing,
+        "self_points": self_points,
         "sheets": sheets,
         "criteria": criteria,
         "spot_checks": entry.spot_checks.all(),
@@ -195,6 +202,7 @@ STANDINGS_COLUMNS = (
     "pk",
     "title",
     "unit__name",
+    "unit_id",
     "nine_project__short_name",
     "means",
     "weighted_total",
@@ -202,6 +210,20 @@ STANDINGS_COLUMNS = (
     "spread",
     "disputed",
 )
+
+
+def _attach_self_totals(year, page) -> None:
+    """Each row's unit's self-assessed total and whether it is far from the reviewers'."""
+    totals = selectors.self_totals(year, {row["unit_id"] for row in page})
+    for row in page:
+        total = totals.get(row["unit_id"])
+        row["self_total"] = total
+        reviewed = row["weighted_total"]
+        row["self_gap"] = (
+            total is not None
+            and reviewed is not None
+            and abs(total - float(reviewed)) > float(year.self_gap_threshold)
+        )
 
 
 @login_required
@@ -220,6 +242,9 @@ def standings(request):
         totals = selectors.normalised_totals(year, [row["pk"] for row in page])
         for row in page:
             row["normalised_total"] = totals.get(row["pk"])
+    show_self = permissions.may(request.user, "competition.view_all_units")
+    if show_self:  # other units' self-assessments are the office's to read
+        _attach_self_totals(year, page)
     return render(
         request,
         "competition/standings.html",
@@ -229,6 +254,7 @@ def standings(request):
             "form": form,
             "page": page,
             "normalised": normalised,
+            "show_self": show_self,
             "criteria": selectors.criteria_of(year),
         },
     )

@@ -23,6 +23,7 @@ from .forms import (
     ParticipationStartForm,
     PeriodForm,
     PeriodsReplaceForm,
+    QualityRuleForm,
     UnitQuotaForm,
     YearSettingsForm,
 )
@@ -314,3 +315,56 @@ def periods_replace(request, pk):
             _("%(year)s年度的报送期已替换为%(n)s期。") % {"year": year.year, "n": len(periods)},
         )
     return redirect("competition:year_periods", pk=year.pk)
+
+
+# --- data-quality rules ----------------------------------------------------------------------
+
+
+@login_required
+def year_quality(request, pk):
+    year = _year(request, pk)
+    form = QualityRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.quality_rule_save(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            if _failed(request, form, exc):
+                return redirect("competition:year_quality", pk=year.pk)
+        else:
+            messages.success(request, _("已新增数据质量规则（序号 %(n)s）。") % {"n": rule.number})
+            return redirect("competition:year_quality", pk=year.pk)
+    rules = selectors.quality_rules_of(year)
+    return _render(request, "quality_rule_list.html", year, rules=rules, form=form)
+
+
+@login_required
+def quality_rule_edit(request, pk, rule_pk):
+    year = _year(request, pk)
+    rule = get_object_or_404(year.quality_rules, pk=rule_pk)
+    form = QualityRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.quality_rule_save(
+                actor=request.user, year=year, rule=rule, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if _failed(request, form, exc):
+                return redirect("competition:year_quality", pk=year.pk)
+        else:
+            messages.success(request, _("数据质量规则（序号 %(n)s）已保存。") % {"n": rule.number})
+            return redirect("competition:year_quality", pk=year.pk)
+    return _render(request, "quality_rule_form.html", year, rule=rule, form=form)
+
+
+@login_required
+@require_POST
+def quality_rule_delete(request, pk, rule_pk):
+    year = _year(request, pk)
+    rule = get_object_or_404(year.quality_rules, pk=rule_pk)
+    try:
+        services.quality_rule_delete(actor=request.user, rule=rule)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("已删除数据质量规则（序号 %(n)s）。") % {"n": rule.number})
+    return redirect("competition:year_quality", pk=year.pk)

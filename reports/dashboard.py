@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from common.panels import Panel, TodoItem
 from competition import permissions
 from competition import selectors as competition_selectors
+from competition.models import subtree_ids
 
 from . import selectors
 from .enums import ReportStatus
@@ -23,7 +24,8 @@ def home_panels(request):
             "missing": missing,
         }
         return [Panel("reports/_panel_office.html", context, order=20)]
-    unit = competition_selectors.units_for_user(user).first()
+    own = competition_selectors.units_for_user(user).filter(pk=permissions.unit_id_of(user))
+    unit = own.first()
     if unit is None or not permissions.may(user, "reports.create_report", unit):
         return []
     report = selectors.report_for_unit_period(unit, period) if period else None
@@ -45,11 +47,20 @@ def evidence_panels(request, unit, year):
 
 
 def unit_panels(request, unit):
-    """A unit's page lists its reports of the current year."""
+    """A unit's page lists its reports of the current year; a parent unit's, the figures of
+    its sub-units and their total (rolled up over the whole subtree)."""
     year = competition_selectors.current_year_for(request)
     if year is None:
         return []
-    return evidence_panels(request, unit, year)
+    panels = evidence_panels(request, unit, year)
+    ids = subtree_ids(unit.pk)
+    if len(ids) > 1:
+        units = competition_selectors.units_for_user(request.user).filter(pk__in=ids)
+        figures = selectors.figures_by_unit(ids, year)
+        rows = [{"unit": u, **figures.get(u.pk, {})} for u in units.order_by("name")]
+        context = {"year": year, "rows": rows, "total": selectors.figures_rolled_up(ids, year)}
+        panels.append(Panel("reports/_panel_rollup.html", context, order=15))
+    return panels
 
 
 def todo_items(request) -> list[TodoItem]:
@@ -62,7 +73,7 @@ def todo_items(request) -> list[TodoItem]:
             return []
         label = _("%(count)s份季度报告等待审核") % {"count": waiting}
         return [TodoItem(label, reverse("reports:review_queue"), order=20)]
-    unit = competition_selectors.units_for_user(user).first()
+    unit = competition_selectors.own_unit(user)
     if unit is None or not permissions.may(user, "reports.create_report", unit):
         return []
     year = competition_selectors.current_year_for(request)

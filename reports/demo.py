@@ -38,6 +38,12 @@ PLAN = {
     "市直机关工会": ("accepted", "draft", None, None),
     "市供电公司工会": ("accepted", "accepted", "submitted", "accepted"),
     "市扶贫办": ("accepted", "accepted", "accepted", "accepted"),
+    # Sub-units of two county federations (competition.demo.SUB_UNITS): 2019 only.
+    "相山区曲阳街道工会": ("accepted", "accepted", "submitted", None),
+    "相山区南黎街道工会": ("accepted", "submitted", None, None),
+    "濉溪县百善镇工会": ("accepted", "accepted", "accepted", "submitted"),
+    "濉溪县临涣镇工会": ("accepted", "submitted", None, None),
+    "濉溪县五沟镇工会": ("accepted", None, None, None),
 }
 
 PROJECTS = {
@@ -68,6 +74,18 @@ LIVE_PLAN = {
     "市直机关工会": ("accepted", "draft", None),
     "市供电公司工会": ("accepted", "accepted", "submitted"),
     "市扶贫办": ("accepted", "accepted", "accepted"),
+}
+
+# A unit's last report (no later one compares with it) whose figures jump against its previous
+# one: the year's data-quality rules flag it, and it is submitted with the unit's explanation,
+# so the office's queue shows it under 有异常 (2019's fourth quarter; the live period).
+OUTLIER_UNIT = "杜集区总工会"
+OUTLIER_FIGURES = {
+    "households_helped": 268,
+    "people_helped": 730,
+    "funds_invested": 2_680_000,
+    "quality_explanation": "本季度承接全区易地扶贫搬迁安置点的集中帮扶，帮扶户数和资金大幅增加，"
+    "台账已作为附件上传。",
 }
 
 RETURN_COMMENT = "“成果”部分缺少帮扶户数的来源说明，请补充村级台账并附活动照片后重新提交。"
@@ -128,7 +146,11 @@ def seed(*, stdout=None) -> None:
             actor = staff.get(unit.pk) or office
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
             times = _due_times(period, late=state.endswith("_late"), now=timezone.now())
-            _make(unit, period, state, actor=actor, office=office, projects=chosen, times=times)
+            figures = OUTLIER_FIGURES if (name, number) == (OUTLIER_UNIT, 4) else None
+            _make(
+                unit, period, state, actor=actor, office=office, projects=chosen, times=times,
+                figures=figures,
+            )  # fmt: skip
             created += 1
     if stdout:
         stdout.write(f"reports: {created} demo reports created")
@@ -172,7 +194,11 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
             )
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
             actor = staff.get(unit.pk) or office
-            _make(unit, period, state, actor=actor, office=office, projects=chosen, times=times)
+            outlier = name == OUTLIER_UNIT and current is not None and period is current
+            _make(
+                unit, period, state, actor=actor, office=office, projects=chosen, times=times,
+                figures=OUTLIER_FIGURES if outlier else None,
+            )  # fmt: skip
             created += 1
     if scale > 0:
         seed_scale(scale, year=year, today=today, stdout=stdout)
@@ -199,13 +225,13 @@ def _live_times(period, today: datetime.date, now):
     return started, submitted, min(submitted + datetime.timedelta(days=3), now)
 
 
-def _make(unit, period, state, *, actor, office, projects, times):
+def _make(unit, period, state, *, actor, office, projects, times, figures=None):
     started, submitted, reviewed = times
     report = services.report_create(actor=actor, unit=unit, period=period, at=started)
     submit = state != "draft"
-    data = _texts(unit.name, period)
+    data = {**_texts(unit.name, period), **(figures or {})}
     if state == "draft":
-        data = {"progress": data["progress"], "households_helped": data["households_helped"]}
+        data = {name: data[name] for name in ("progress", "households_helped", "people_helped")}
     report = services.report_save(
         actor=actor,
         report=report,

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import FilterForm, PortalForm, PortalModelForm, UploadField, cap_counts
 from common.uploads import validate_upload
+from competition.forms import quality_require_explanation, quality_warnings_show
 from competition.models import NineProject, ReportingPeriod, UnitKind
 from competition.selectors import projects_of
 
+from . import validation
 from .enums import ReportStatus
 from .models import Report
 from .services import NUMBER_FIELDS, TEXT_SECTIONS
@@ -18,9 +20,10 @@ class ReportForm(PortalModelForm):
 
     class Meta:
         model = Report
-        fields = [*TEXT_SECTIONS, "projects", *NUMBER_FIELDS]
+        fields = [*TEXT_SECTIONS, "projects", *NUMBER_FIELDS, "quality_explanation"]
         widgets = {
             "projects": forms.CheckboxSelectMultiple,
+            "quality_explanation": forms.Textarea(attrs={"rows": 2}),
             **{name: forms.Textarea(attrs={"rows": 5}) for name in TEXT_SECTIONS},
         }
 
@@ -47,8 +50,12 @@ class ReportForm(PortalModelForm):
             Fieldset(
                 _("数据"),
                 Div(*[Div(name, css_class="col-md-4") for name in NUMBER_FIELDS], css_class="row"),
+                Field("quality_explanation"),
             ),
         )
+        self.quality_flags = []
+        if not self.is_bound:
+            quality_warnings_show(self, self.instance.quality_flags)
 
     def clean(self):
         cleaned = super().clean()
@@ -56,6 +63,11 @@ class ReportForm(PortalModelForm):
             value = cleaned.get(name)
             if value is not None and value < 0:
                 self.add_error(name, _("不能为负数。"))
+        if not any(name in self.errors for name in NUMBER_FIELDS):
+            figures = {name: cleaned[name] for name in NUMBER_FIELDS if name in cleaned}
+            flags = validation.compute(self.instance, values=figures)
+            quality_warnings_show(self, flags)
+            quality_require_explanation(self, flags, required=self.submit)
         return cleaned
 
 
@@ -161,6 +173,11 @@ class QueueFilterForm(PortalForm):
         choices=[("", _("不限")), ("1", _("逾期")), ("0", _("按时"))],
         required=False,
     )
+    flagged = forms.ChoiceField(
+        label=_("数据异常"),
+        choices=[("", _("不限")), ("1", _("有异常")), ("0", _("无异常"))],
+        required=False,
+    )
     order = forms.ChoiceField(
         label=_("排序"),
         choices=[("old", _("提交时间：早→晚")), ("new", _("提交时间：晚→早"))],
@@ -193,6 +210,7 @@ class QueueFilterForm(PortalForm):
             "status": None if status == self.ALL else status,
             "kind": data["kind"],
             "late": late,
+            "flagged": {"1": True, "0": False}.get(data["flagged"]),
             "newest_first": data["order"] == "new",
         }
 

@@ -41,6 +41,16 @@ class Report(models.Model):
     projects = models.ManyToManyField(
         NineProject, blank=True, related_name="reports", verbose_name=_("涉及九大工程")
     )
+    # The year's data-quality rules' findings on the figures, kept by `reports.validation`
+    # at every save and status change (JSON dicts, see competition.quality), and whether
+    # there is any: the office's queue filters on it.
+    quality_flags = models.JSONField(_("数据异常"), default=list, blank=True)
+    has_flags = models.BooleanField(_("有异常"), default=False)
+    quality_explanation = models.TextField(
+        _("异常说明"),
+        blank=True,
+        help_text=_("数据有异常提示时，提交前请说明原因（如本期集中开展了大型帮扶活动）。"),
+    )
     first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     is_late = models.BooleanField(
@@ -79,7 +89,10 @@ class Report(models.Model):
                 name="report_late_only_if_submitted",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["has_flags", "status"], name="report_flags_status"),
+        ]
 
     def __str__(self):
         return _("%(unit)s · %(period)s") % {"unit": self.unit, "period": self.period}

@@ -11,6 +11,7 @@ import rules
 from competition.permissions import (
     is_admin,
     is_office_or_admin,
+    is_staff_of_subtree,
     is_staff_of_unit,
     office_acts,
 )
@@ -43,7 +44,8 @@ def is_accepted(user, obj):
     return _status(obj) == ReportStatus.ACCEPTED
 
 
-can_see = is_office_or_admin | is_staff_of_unit
+# A parent unit's staff read its sub-units' reports too (competition.permissions).
+can_see = is_office_or_admin | is_staff_of_subtree
 
 rules.add_rule("reports.view_report", can_see)
 # obj: the Unit a report would be started for.
@@ -57,6 +59,7 @@ rules.add_rule("reports.delete_attachment", is_staff_of_unit & is_editable)
 rules.add_rule("reports.view_queue", is_office_or_admin)
 rules.add_rule("reports.view_dashboard", is_office_or_admin)
 rules.add_rule("reports.view_overdue", is_office_or_admin)
+rules.add_rule("reports.view_quality", is_office_or_admin)
 rules.add_rule("reports.view_showcase", rules.is_authenticated)
 # Without an object: may use the showcase tools at all; with a report: it must be accepted.
 rules.add_rule("reports.manage_showcase", office_acts & (no_object | is_accepted))

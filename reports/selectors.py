@@ -16,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -41,8 +42,10 @@ def escalation_days() -> int:
 
 
 def reports_for_user(user) -> QuerySet[Report]:
-    """Every report for office and admins; unit staff only their own unit's; else none."""
-    return visible_to(user, Report.objects.select_related("unit__kind", "period__year"))
+    """Every report for office and admins; unit staff their unit's and its sub-units' (to
+    read: changing one is `reports.edit_report`, own unit only); else none."""
+    reports = Report.objects.select_related("unit__kind", "period__year")
+    return visible_to(user, reports, subtree=True)
 
 
 def report_for_user(user, pk) -> Report:
@@ -86,9 +89,11 @@ def review_queue(
     status=ReportStatus.SUBMITTED,
     kind=None,
     late=None,
+    flagged=None,
     newest_first=False,
 ) -> QuerySet[Report]:
-    """Reports for the office to review, filtered; oldest submission first by default."""
+    """Reports for the office to review, filtered; oldest submission first by default.
+    `flagged`: with (True) or without (False) data-quality flags (the indexed `has_flags`)."""
     reports = reports_for_user(user)
     if unit_name:
         reports = reports.filter(unit__name__icontains=unit_name)
@@ -100,12 +105,49 @@ def review_queue(
         reports = reports.filter(unit__kind=kind)
     if late is not None:
         reports = reports.filter(is_late=late)
+    if flagged is not None:
+        reports = reports.filter(has_flags=flagged)
     order = F("submitted_at").desc(nulls_last=True) if newest_first else F("submitted_at").asc()
     # The queue lists reports; their four text sections and the comment stay in the database.
     return reports.order_by(order, "unit__name").defer(*TEXT_FIELDS)
 
 
 TEXT_FIELDS = ("progress", "results", "practices", "experience", "review_comment")
+
+
+def flagged_reports(user, period: ReportingPeriod) -> QuerySet[Report]:
+    """The period's reports with data-quality flags, by unit kind and name (the indexed
+    `has_flags`; flags and explanation are columns of the row)."""
+    return (
+        reports_for_user(user)
+        .filter(period=period, has_flags=True)
+        .order_by("unit__kind__order", "unit__name")
+        .defer(*TEXT_FIELDS)
+    )
+
+
+ROLLUP_FIELDS = ("households_helped", "people_helped", "funds_invested", "people_trained",
+                 "jobs_arranged")  # fmt: skip
+
+
+def _reported_in(unit_ids, year):
+    return Report.objects.filter(
+        unit_id__in=list(unit_ids), period__year=year, status__in=REPORTED_STATUSES
+    )
+
+
+def figures_by_unit(unit_ids, year) -> dict[int, dict]:
+    """Each unit's figures summed over its submitted and accepted reports of the year."""
+    sums = {name: Sum(name) for name in ROLLUP_FIELDS}
+    rows = _reported_in(unit_ids, year).values("unit_id").annotate(reports=Count("pk"), **sums)
+    return {row.pop("unit_id"): row for row in rows.order_by()}
+
+
+def figures_rolled_up(unit_ids, year) -> dict:
+    """The same figures summed over all the units (a parent and its sub-units), by the
+    database."""
+    sums = {name: Sum(name) for name in ROLLUP_FIELDS}
+    return _reported_in(unit_ids, year).aggregate(reports=Count("pk"), **sums)
 
 
 def count_waiting_review(user) -> int:
@@ -186,10 +228,11 @@ def _completeness_state(relation: str) -> Case:
     )
 
 
-def completeness_units(period: ReportingPeriod) -> QuerySet[Unit]:
+def completeness_units(period: ReportingPeriod, *, by_parent: bool = False) -> QuerySet[Unit]:
     """Units expected to report for the period (active in it), each annotated with `state`
-    (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query."""
-    return (
+    (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query.
+    `by_parent`: each parent unit followed by its sub-units (the office's grouping)."""
+    units = (
         _active_in(period)
         .select_related("kind")
         .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))
@@ -201,6 +244,10 @@ def completeness_units(period: ReportingPeriod) -> QuerySet[Unit]:
         )
         .order_by("kind__order", "name")
     )
+    if by_parent:
+        group = Coalesce("parent__name", "name")
+        return units.order_by(group, F("parent").asc(nulls_first=True), "name")
+    return units
 
 
 def _rates(counts: dict) -> dict:

@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 
 from common.services import notification_create
 from common.uploads import check_record_room, display_name, thumbnail_of, validate_upload
+from competition import quality
 from competition.enums import Role
 from competition.models import NineProject
 from competition.permissions import require
 from competition.selectors import unit_staff_by_unit
 from competition.services import year_require_unsealed
 
+from . import validation
 from .enums import EDITABLE_STATUSES, ReportStatus
 from .models import Report, ReportAttachment, ReportTransition, ShowcaseItem
 
@@ -90,6 +92,9 @@ def _transition(
         fields += ["review_comment", "reviewed_at"]
     report.full_clean()
     report.save(update_fields=fields)
+    if current == ReportStatus.DRAFT:
+        # Submitted, its figures are now the peers' and the next period's to compare with.
+        validation.flags_refresh(report)
     entry = ReportTransition.objects.create(
         report=report, actor=actor, at=at, from_status=current, to_status=to, comment=comment
     )
@@ -175,6 +180,27 @@ class EditConflict(ValidationError):
         self.current = current
 
 
+EXPLANATION_REQUIRED = "explanation_required"
+
+
+def check_quality(report: Report, flags: list[dict], *, submit: bool) -> None:
+    """The year's data-quality rules: a refusal is never saved; a warning may be submitted
+    only with an explanation (异常说明)."""
+    errors = {}
+    for flag in quality.refusals(flags):
+        errors.setdefault(flag["field"], []).append(quality.describe(flag))
+    if errors:
+        raise ValidationError(errors, code="quality_refused")
+    if submit and quality.warnings(flags) and not report.quality_explanation.strip():
+        raise ValidationError(
+            {
+                "quality_explanation": ValidationError(
+                    _("数据有异常提示，提交前请在“异常说明”中说明原因。"), code=EXPLANATION_REQUIRED
+                )
+            }
+        )
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -199,7 +225,7 @@ def report_save(
         raise ValidationError(_("报告已提交或已通过，不能修改。"), code="read_only")
     if version is not None and version != report.version:
         raise EditConflict(report)
-    for name in (*TEXT_SECTIONS, *NUMBER_FIELDS):
+    for name in (*TEXT_SECTIONS, *NUMBER_FIELDS, "quality_explanation"):
         if name in data:
             setattr(report, name, data[name])
     if projects is not None:
@@ -219,10 +245,13 @@ def report_save(
     report.save()
     if projects is not None:
         report.projects.set(projects)
+    flags = validation.flags_refresh(report)
+    check_quality(report, flags, submit=False)
     if upload is not None:
         attachment_add(actor=actor, report=report, upload=upload)
     if submit:
         check_complete(report)
+        check_quality(report, flags, submit=True)
         _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
     return report
 
@@ -232,6 +261,7 @@ def report_submit(*, actor, report: Report, at=None) -> Report:
     report = _locked(report)
     year_require_unsealed(report.period.year)
     check_complete(report)
+    check_quality(report, validation.compute(report), submit=True)
     return _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
 
 
@@ -349,6 +379,11 @@ def _recipients(report: Report) -> list[str]:
         membership__role=Role.UNIT_STAFF,
     )
     return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def quality_flags_refresh(*, year_id: int) -> int:
+    """The year's data-quality rules changed: recompute every report's stored flags."""
+    return validation.year_refresh(year_id)
 
 
 def report_status_mail_send(*, transition_id: int) -> int:

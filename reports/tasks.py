@@ -31,3 +31,9 @@ def send_deadline_reminders(*, today: str | None = None) -> list[str]:
     """
     day = datetime.date.fromisoformat(today) if today else None
     return [delivery.key for delivery in reminders.deadline_reminders_send(today=day)]
+
+
+@shared_task(name="reports.quality_flags_refresh", soft_time_limit=300, time_limit=360)
+def quality_flags_refresh(*, year_id: int) -> int:
+    """A year's data-quality rules changed: its reports' stored flags follow (idempotent)."""
+    return services.quality_flags_refresh(year_id=year_id)

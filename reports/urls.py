@@ -22,5 +22,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/xlsx/", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("overdue/", views.overdue, name="overdue"),
+    path("quality/", views.quality, name="quality"),
     path("showcase/", views.showcase, name="showcase"),
 ]

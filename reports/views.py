@@ -13,6 +13,7 @@ from common import panels
 from common.confirm import confirm_page, confirmed
 from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
+from competition import quality as quality_checks
 from competition import selectors as competition_selectors
 from competition.models import CompetitionYear, ReportingPeriod, period_label
 from competition.permissions import may, require, unit_id_of
@@ -28,6 +29,7 @@ from .forms import (
     ReviewForm,
     ShowcaseForm,
 )
+from .models import Report
 
 
 def _errors(request, exc: ValidationError) -> None:
@@ -43,10 +45,10 @@ def report_list(request):
     page = Paginator(form.filter(reports), 50).get_page(request.GET.get("page"))
     year = competition_selectors.current_year()
     # The heading names the unit only for its staff; the office's list holds every unit's.
-    unit = None if every_unit else competition_selectors.units_for_user(request.user).first()
+    unit = None if every_unit else competition_selectors.own_unit(request.user)
     open_periods = []
     if year is not None and unit is not None and unit.pk == unit_id_of(request.user):
-        started = reports.filter(period__year=year).values("period_id")
+        started = reports.filter(unit=unit, period__year=year).values("period_id")
         open_periods = ReportingPeriod.objects.filter(year=year).exclude(pk__in=started)
     context = {"page": page, "open_periods": open_periods, "unit": unit, "form": form}
     context["every_unit"] = every_unit
@@ -79,6 +81,7 @@ def report_detail(request, pk):
             initial={"title": getattr(getattr(report, "showcase", None), "title", "")},
         ),
         "panels": panels.collect("report_panels", request, report),
+        "quality_flags": quality_checks.described(report.quality_flags),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -276,6 +279,7 @@ def review_queue(request):
 QUEUE_COLUMNS = (
     "pk", "unit__name", "unit__kind__name", "period__year__year", "period__name",
     "period__deadline", "status", "is_late", "submitted_at",
+    "has_flags", "quality_flags", "quality_explanation",
 )  # fmt: skip
 
 
@@ -290,11 +294,13 @@ def _attach_queue_cells(rows) -> None:
             badges[key] = render_to_string("reports/_status.html", context)
         row["status_badge"] = badges[key]
         row["period"] = period_label(row["period__year__year"], row["period__name"])
+        row["flags"] = quality_checks.described(row["quality_flags"])
 
 
 # A unit row of the dashboard: dicts, not Unit instances (a page is 50 plain rows).
 DASHBOARD_COLUMNS = (
-    "name", "kind__name", "state", "report_id", "submitted_at", "contact_person", "phone"
+    "name", "kind__name", "state", "report_id", "submitted_at", "contact_person", "phone",
+    "parent__name",
 )  # fmt: skip
 COMPLETENESS_CLASSES = {
     Completeness.ON_TIME: "text-bg-success",
@@ -329,7 +335,9 @@ def dashboard(request):
     require(request.user, "reports.view_dashboard")
     period = _period_from(request)
     summary = selectors.period_completeness(period) if period else None
-    units = selectors.completeness_units(period).values(*DASHBOARD_COLUMNS) if period else []
+    by_parent = request.GET.get("group") == "parent"
+    units = selectors.completeness_units(period, by_parent=by_parent) if period else None
+    units = units.values(*DASHBOARD_COLUMNS) if period else []
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     badges = _completeness_badges()
     for unit in page.object_list:
@@ -349,8 +357,34 @@ def dashboard(request):
         "summary": summary,
         "page": page,
         "chart": chart,
+        "by_parent": by_parent,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+QUALITY_COLUMNS = (
+    "pk", "unit__name", "unit__kind__name", "status", "quality_flags", "quality_explanation",
+)  # fmt: skip
+
+
+@login_required
+def quality(request):
+    """The period's data-quality flags per unit (数据质量): reports here, activities and
+    service records from the volunteers app's panel."""
+    require(request.user, "reports.view_quality")
+    period = _period_from(request)
+    rows = selectors.flagged_reports(request.user, period) if period else Report.objects.none()
+    page = Paginator(rows.values(*QUALITY_COLUMNS), 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["flags"] = quality_checks.described(row["quality_flags"])
+        row["status_label"] = ReportStatus(row["status"]).label
+    context = {
+        "period": period,
+        "periods": ReportingPeriod.objects.select_related("year"),
+        "page": page,
+        "panels": panels.collect("quality_panels", request, period) if period else [],
+    }
+    return render(request, "reports/quality.html", context)
 
 
 @login_required

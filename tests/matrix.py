@@ -5,6 +5,7 @@ Each app lists its URLs in `tests/<app>/matrix.py` as a function `cases(world) -
 has no case, so a new view cannot be forgotten. Anonymous users are always sent to login.
 
 Roles in the matrix: staff_a (unit staff of unit A), staff_b (unit staff of unit B),
+staff_parent (unit staff of unit A's parent unit: reads unit A's records, changes none),
 office (office reviewer of no unit), admin, and two office reviewers with a conflict with
 unit A (the conflict rule, `competition.permissions.office_acts`): office_own (a member of
 unit A) and office_declared (declared a conflict with unit A). Objects are always unit A's.
@@ -16,6 +17,36 @@ from dataclasses import dataclass, field
 ROLES = ("staff_a", "staff_b", "office", "admin")
 # Where a case does not name them, a conflict changes nothing: they get what `office` gets.
 CONFLICTED = ("office_own", "office_declared")
+# The staff of unit A's parent unit (the hierarchy): they read unit A's records, never change
+# them. Where a case does not name them, they get what staff_b (another unit) gets.
+PARENT = ("staff_parent",)
+# Unit A's records the parent's staff find (their selectors take the subtree): the pages that
+# read them answer 200, those that would change them 403 (visible, not theirs to use). Every
+# other page answers them what it answers another unit's staff.
+PARENT_READS = {
+    "competition:unit_detail",
+    "reports:report_detail",
+    "reports:attachment_download",
+    "volunteers:model_worker_detail",
+    "volunteers:activity_detail",
+    "volunteers:photo_download",
+}
+PARENT_REFUSED = {
+    "competition:self_assessment",
+    "reports:report_edit",
+    "reports:report_review",
+    "reports:report_reopen",
+    "reports:attachment_upload",
+    "reports:attachment_delete",
+    "reports:showcase_mark",
+    "reports:showcase_unmark",
+    "volunteers:model_worker_edit",
+    "volunteers:team_join",
+    "volunteers:team_leave",
+    "volunteers:service_record_create",
+    "volunteers:activity_edit",
+    "volunteers:photo_upload",
+}
 
 
 @dataclass
@@ -32,6 +63,7 @@ class World:
     year: object
     office_own: object = None
     office_declared: object = None
+    staff_parent: object = None
     extra: dict = field(default_factory=dict)
 
 
@@ -56,6 +88,12 @@ class Case:
     def expected(self, role: str) -> set[int]:
         if role in CONFLICTED and role not in self.expect:
             role = "office"
+        if role in PARENT and role not in self.expect:
+            if self.expect["staff_b"] == 404 and self.url_name in PARENT_READS:
+                return {200} if self.method == "get" else {403}
+            if self.expect["staff_b"] == 404 and self.url_name in PARENT_REFUSED:
+                return {403}
+            role = "staff_b"
         value = self.expect[role]
         return set(value) if isinstance(value, (set, list, tuple)) else {value}
 

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from competition import services
 from tests import factories
-from tests.matrix import CONFLICTED, ROLES, World
+from tests.matrix import CONFLICTED, PARENT, ROLES, World
 
 APPS = ("competition", "reports", "volunteers", "awards", "common", "api")
 # URLs that are not ours to police here: Django admin (has its own login), auth and i18n views.
@@ -48,6 +48,10 @@ def world(db, unit_a, unit_b, staff_a, staff_b, office_user, admin_user, year):
     office_own = factories.user_with_role("office", unit=unit_a, username="office_own")
     office_declared = factories.user_with_role("office", username="office_declared")
     services.conflict_declare(actor=office_declared, unit=unit_a, reason="亲属任职")
+    parent = factories.UnitFactory(name="上级总工会", kind_code="county")
+    unit_a.parent = parent
+    unit_a.save(update_fields=["parent"])
+    staff_parent = factories.user_with_role("unit_staff", unit=parent, username="staff_parent")
     return World(
         unit_a,
         unit_b,
@@ -58,6 +62,7 @@ def world(db, unit_a, unit_b, staff_a, staff_b, office_user, admin_user, year):
         year,
         office_own=office_own,
         office_declared=office_declared,
+        staff_parent=staff_parent,
     )
 
 
@@ -76,7 +81,7 @@ def _request(client, case, world):
     return url, client.get(url)
 
 
-@pytest.mark.parametrize("role", ROLES + CONFLICTED)
+@pytest.mark.parametrize("role", ROLES + CONFLICTED + PARENT)
 def test_matrix_role(role, world, client_for):
     client = client_for(getattr(world, role))
     failures = []

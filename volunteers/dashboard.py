@@ -5,6 +5,8 @@
 - `unit_panels(request, unit)`: the unit's quota progress, model workers and latest activities.
 - `report_panels(request, report)`: the activities of `report.unit` dated in `report.period`
   (anything with `.start`/`.end`), shown on the quarterly report page.
+- `quality_panels(request, period)`: the activities and service records dated in the period
+  with data-quality flags, on the data-quality page (office and admins).
 - `evidence_panels(request, unit, year)`: the unit's activities in `year` (a CompetitionYear
   or a number), shown on a competition entry as evidence.
 
@@ -15,8 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from common.panels import Panel, TodoItem
-from competition import permissions
+from competition import permissions, quality
 from competition import selectors as competition_selectors
+from competition.models import subtree_ids
 
 from . import selectors
 
@@ -46,7 +49,14 @@ def unit_panels(request, unit):
         "worker_count": unit.model_workers.count(),
         "activities": list(selectors.activities_for_unit_year(unit, year)[:10] if year else []),
     }
-    return [Panel("volunteers/_panel_unit.html", context, order=20)]
+    panels = [Panel("volunteers/_panel_unit.html", context, order=20)]
+    ids = subtree_ids(unit.pk)
+    if year and len(ids) > 1:
+        # Each sub-unit's quota is its own: the parent's is not met by its sub-units.
+        rows = selectors.quota_progress(year, units=ids, types=())
+        context = {"year": year, "rows": rows, "total": selectors.activities_rolled_up(ids, year)}
+        panels.append(Panel("volunteers/_panel_rollup.html", context, order=16))
+    return panels
 
 
 def report_panels(request, report):
@@ -93,3 +103,12 @@ def todo_items(request) -> list[TodoItem]:
     }
     url = reverse("volunteers:activity_create")
     return [TodoItem(label, url, due=year.end_date, order=50)]
+
+
+def quality_panels(request, period):
+    activities = list(selectors.flagged_activities(request.user, period.start, period.end)[:200])
+    records = list(selectors.flagged_service_records(request.user, period.start, period.end)[:200])
+    for row in (*activities, *records):
+        row.flags = quality.described(row.quality_flags)
+    context = {"activities": activities, "records": records}
+    return [Panel("volunteers/_panel_quality.html", context, order=50)]

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from competition import demo
 from competition.models import CompetitionYear, Unit
 
-from . import services
+from . import services, validation
 from .enums import ActivityType as T
 from .enums import Expertise as E
 from .enums import Gender as G
@@ -428,6 +428,56 @@ ACTIVITIES = [
         300,
         [],
     ),
+    # Sub-units of two county federations (competition.demo.SUB_UNITS)
+    (
+        "相山区曲阳街道工会",
+        "劳模进社区技能培训",
+        T.SKILLS,
+        2,
+        "2019-04-18",
+        "曲阳街道",
+        "",
+        12,
+        30,
+        [],
+    ),
+    (
+        "相山区南黎街道工会",
+        "劳模结对帮扶困难家庭",
+        T.PAIRING,
+        9,
+        "2019-06-06",
+        "南黎街道",
+        "",
+        8,
+        21,
+        [],
+    ),
+    (
+        "濉溪县百善镇工会",
+        "劳模种植示范基地观摩",
+        T.INDUSTRY,
+        1,
+        "2019-05-22",
+        "百善镇",
+        "道东村",
+        25,
+        64,
+        [],
+    ),
+    ("濉溪县临涣镇工会", "劳模义诊进村", T.HEALTH, 6, "2019-07-11", "临涣镇", "临涣村", 40, 95, []),
+    (
+        "濉溪县五沟镇工会",
+        "劳模送教进村小",
+        T.EDUCATION,
+        4,
+        "2019-09-05",
+        "五沟镇",
+        "五沟村",
+        18,
+        52,
+        [],
+    ),
 ]
 
 # worker name, joined on, [(date, hours, place, content)]
@@ -510,6 +560,9 @@ def seed(*, stdout=None) -> None:
         )
         if created:
             activity.model_workers.set([workers[name] for name in names])
+            # Written directly, as imports do: the year's data-quality flags stored too.
+            validation.store(activity, validation.compute(activity))
+            activity.save(update_fields=["quality_flags", "has_flags"])
     for name, joined, records in TEAM:
         membership, _created = VolunteerMembership.objects.get_or_create(
             model_worker=workers[name], joined_on=datetime.date.fromisoformat(joined)

@@ -11,9 +11,11 @@ from common.forms import (
     PortalModelForm,
     cap_counts,
 )
+from competition.forms import quality_require_explanation, quality_warnings_show
 from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, projects_of, year_of_date
 
+from . import validation
 from .models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -122,11 +124,13 @@ class ActivityForm(PortalModelForm):
             "model_workers",
             "households",
             "people",
+            "quality_explanation",
             "description",
         ]
         widgets = {
             "date": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 5}),
+            "quality_explanation": forms.Textarea(attrs={"rows": 2}),
             "model_workers": forms.CheckboxSelectMultiple,
         }
 
@@ -154,8 +158,11 @@ class ActivityForm(PortalModelForm):
             Row(Column("town"), Column("village")),
             "model_workers",
             Row(Column("households"), Column("people")),
+            "quality_explanation",
             "description",
         )
+        if not self.is_bound:
+            quality_warnings_show(self, self.instance.quality_flags)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -169,6 +176,7 @@ class ActivityForm(PortalModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        _check_quality(self, cleaned, ("date", "households", "people"))
         year = year_of_date(cleaned.get("date"))
         if year is None or self.year is None or year.pk == self.year.pk:
             return cleaned
@@ -209,12 +217,31 @@ class TeamLeaveForm(PortalForm):
 class ServiceRecordForm(PortalModelForm):
     class Meta:
         model = ServiceRecord
-        fields = ["date", "hours", "place", "content"]
-        widgets = {"date": DATE_INPUT, "content": forms.Textarea(attrs={"rows": 3})}
+        fields = ["date", "hours", "place", "content", "quality_explanation"]
+        widgets = {
+            "date": DATE_INPUT,
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "quality_explanation": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("记录服务"))
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_quality(self, cleaned, ("date", "hours"))
+        return cleaned
+
+
+def _check_quality(form, cleaned, names) -> None:
+    """The year's data-quality rules on the figures entered: refusals on their fields,
+    warnings beside them, an explanation required for a warning."""
+    if any(name in form.errors or cleaned.get(name) is None for name in names):
+        return
+    flags = validation.compute(form.instance, values={name: cleaned[name] for name in names})
+    quality_warnings_show(form, flags)
+    quality_require_explanation(form, flags, required=True)
 
 
 class PhotoForm(PortalForm):

@@ -140,6 +140,12 @@ class ServiceRecord(models.Model):
         related_name="+",
         verbose_name=_("记录人"),
     )
+    # The year's data-quality findings (competition.quality), kept by the service at save.
+    quality_flags = models.JSONField(_("数据异常"), default=list, blank=True)
+    has_flags = models.BooleanField(_("有异常"), default=False, db_index=True)
+    quality_explanation = models.TextField(
+        _("异常说明"), blank=True, help_text=_("数据有异常提示时，保存前请说明原因。")
+    )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
     class Meta:
@@ -189,6 +195,12 @@ class Activity(models.Model):
     households = models.PositiveIntegerField(_("受益贫困户（户）"), default=0)
     people = models.PositiveIntegerField(_("受益人数（人）"), default=0)
     description = models.TextField(_("活动说明"), blank=True)
+    # The year's data-quality findings (competition.quality), kept by the service at save.
+    quality_flags = models.JSONField(_("数据异常"), default=list, blank=True)
+    has_flags = models.BooleanField(_("有异常"), default=False, db_index=True)
+    quality_explanation = models.TextField(
+        _("异常说明"), blank=True, help_text=_("数据有异常提示时，保存前请说明原因。")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -7,9 +7,16 @@ a `unit_id` (ModelWorker, Activity, VolunteerMembership, ServiceRecord, Activity
 
 import rules
 
-from competition.permissions import is_admin, is_office_or_admin, is_staff_of_unit, is_unit_staff
+from competition.permissions import (
+    is_admin,
+    is_office_or_admin,
+    is_staff_of_subtree,
+    is_staff_of_unit,
+    is_unit_staff,
+)
 
-can_see = is_office_or_admin | is_staff_of_unit
+# A parent unit's staff read its sub-units' records too (competition.permissions).
+can_see = is_office_or_admin | is_staff_of_subtree
 can_change = is_staff_of_unit | is_admin
 has_role = is_unit_staff | is_office_or_admin
 

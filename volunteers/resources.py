@@ -20,8 +20,9 @@ from tablib import Dataset
 
 from common.resources import SafeExportMixin
 from common.xlsx import import_rows, open_xlsx
-from competition.enums import YearStatus
-from competition.models import ActivityType, CompetitionYear, NineProject, Unit
+from competition import quality
+from competition.enums import QualityTarget, YearStatus
+from competition.models import ActivityType, CompetitionYear, NineProject, QualityRule, Unit
 from competition.selectors import activity_types_of, current_year, projects_of
 
 from .enums import Expertise, Gender, HonourLevel
@@ -453,6 +454,12 @@ class ActivityResource(_ImportResource):
         self.sealed = set(
             CompetitionYear.objects.filter(status=YearStatus.CLOSED).values_list("year", flat=True)
         )
+        # Each year's data-quality rules: a refusal is the row's error, a warning is stored
+        # with the activity (an import carries no explanation; the office sees it unexplained).
+        self.quality_rules = {}
+        rules = QualityRule.objects.filter(target=QualityTarget.ACTIVITY, active=True)
+        for rule in rules.order_by("number"):
+            self.quality_rules.setdefault(rule.year_id, []).append(rule)
 
     def parse_row(self, parser: RowParser, row_number: int) -> dict:
         col = {name: field.column_name for name, field in self.fields.items()}
@@ -517,6 +524,10 @@ class ActivityResource(_ImportResource):
             "model_workers": workers,
             "created_by": self.actor,
         }
+        flags = quality.check(self.quality_rules.get(year_id, ()), values)
+        for flag in quality.refusals(flags):
+            parser.error(col[flag["field"]], quality.describe(flag))
+        values.update(quality_flags=flags, has_flags=bool(flags))
         if unit is not None and title and date:
             key = (unit.pk, date, title)
             if key in self.existing:

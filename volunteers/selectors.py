@@ -47,6 +47,12 @@ from .models import (
 )
 
 
+def _visible(user, queryset: QuerySet, unit_path: str = "unit") -> QuerySet:
+    """The records of the user's unit and its sub-units (read-only there: changes are checked
+    on the own unit), all for office and admins."""
+    return visible_to(user, queryset, unit_path, subtree=True)
+
+
 def year_bounds(year) -> tuple[datetime.date, datetime.date]:
     """First and last day of a competition year (a CompetitionYear or a plain number)."""
     if isinstance(year, CompetitionYear):
@@ -59,7 +65,7 @@ def year_bounds(year) -> tuple[datetime.date, datetime.date]:
 
 
 def model_workers_for_user(user) -> QuerySet[ModelWorker]:
-    return visible_to(user, ModelWorker.objects.select_related("unit", "unit__kind"))
+    return _visible(user, ModelWorker.objects.select_related("unit", "unit__kind"))
 
 
 def model_worker_detail_for_user(user) -> QuerySet[ModelWorker]:
@@ -88,7 +94,7 @@ def memberships_for_user(user, *, year=None, current_only: bool = False):
     if year is not None:
         start, end = year_bounds(year)
         record_filter = Q(service_records__date__gte=start, service_records__date__lte=end)
-    memberships = visible_to(
+    memberships = _visible(
         user,
         VolunteerMembership.objects.select_related("model_worker__unit"),
         "model_worker__unit",
@@ -134,7 +140,7 @@ def service_totals_by_unit(user, *, year=None) -> QuerySet[Unit]:
 
 
 def service_records_for_user(user) -> QuerySet[ServiceRecord]:
-    return visible_to(
+    return _visible(
         user,
         ServiceRecord.objects.select_related("membership__model_worker__unit"),
         "membership__model_worker__unit",
@@ -145,7 +151,7 @@ def service_records_for_user(user) -> QuerySet[ServiceRecord]:
 
 
 def activities_for_user(user) -> QuerySet[Activity]:
-    return visible_to(
+    return _visible(
         user,
         Activity.objects.select_related("unit", "nine_project", "activity_type").annotate(
             worker_count=Count("model_workers", distinct=True)
@@ -154,7 +160,7 @@ def activities_for_user(user) -> QuerySet[Activity]:
 
 
 def activity_detail_for_user(user) -> QuerySet[Activity]:
-    return visible_to(
+    return _visible(
         user,
         Activity.objects.select_related(
             "unit", "nine_project", "activity_type", "created_by"
@@ -162,8 +168,25 @@ def activity_detail_for_user(user) -> QuerySet[Activity]:
     )
 
 
+def flagged_activities(user, start, end) -> QuerySet[Activity]:
+    """Activities dated in [start, end] with data-quality flags (the indexed `has_flags`)."""
+    return (
+        _visible(user, Activity.objects.select_related("unit__kind"))
+        .filter(has_flags=True, date__gte=start, date__lte=end)
+        .order_by("unit__kind__order", "unit__name", "date")
+    )
+
+
+def flagged_service_records(user, start, end) -> QuerySet[ServiceRecord]:
+    return (
+        service_records_for_user(user)
+        .filter(has_flags=True, date__gte=start, date__lte=end)
+        .order_by("membership__model_worker__unit__name", "date")
+    )
+
+
 def photos_for_user(user) -> QuerySet[ActivityPhoto]:
-    return visible_to(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
+    return _visible(user, ActivityPhoto.objects.select_related("activity"), "activity__unit")
 
 
 def _activities_between(unit, start, end) -> QuerySet[Activity]:
@@ -297,6 +320,15 @@ def quota_progress(year, units=None, types=None) -> QuerySet[QuotaUnit]:
         )
         .order_by("kind__order", "name")
     )
+
+
+def activities_rolled_up(unit_ids, year) -> dict:
+    """Activities, households and people over all the units (a parent and its sub-units) in
+    the year, summed by the database."""
+    start, end = year_bounds(year)
+    return Activity.objects.filter(
+        unit_id__in=list(unit_ids), date__gte=start, date__lte=end
+    ).aggregate(activities=Count("pk"), households=Sum("households"), people=Sum("people"))
 
 
 def _counted_units(year) -> QuerySet[QuotaUnit]:

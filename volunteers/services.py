@@ -23,10 +23,11 @@ from common.uploads import (
     validate_upload,
 )
 from common.xlsx import check_xlsx_upload
-from competition import permissions
+from competition import permissions, quality
 from competition.selectors import year_of_date
 from competition.services import date_require_unsealed, require_of_year
 
+from . import validation
 from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
 from .resources import ActivityResource, ModelWorkerResource, RowError, read_xlsx
 
@@ -70,6 +71,32 @@ def team_leave(
     return membership
 
 
+def _check_quality(record) -> None:
+    """Flag the record by its year's rules (stored with it); refuse what must hold, and a
+    warning without an explanation."""
+    flags = validation.compute(record)
+    errors = {}
+    for flag in quality.refusals(flags):
+        errors.setdefault(flag["field"], []).append(quality.describe(flag))
+    if errors:
+        raise ValidationError(errors, code="quality_refused")
+    if quality.warnings(flags) and not record.quality_explanation.strip():
+        raise ValidationError(
+            {
+                "quality_explanation": ValidationError(
+                    _("数据有异常提示，保存前请在“异常说明”中说明原因。"),
+                    code="explanation_required",
+                )
+            }
+        )
+    validation.store(record, flags)
+
+
+def quality_flags_refresh(*, year_id: int) -> int:
+    """The year's data-quality rules changed: recompute its records' stored flags."""
+    return validation.year_refresh(year_id)
+
+
 @transaction.atomic
 def service_record_add(
     *,
@@ -79,8 +106,10 @@ def service_record_add(
     hours: Decimal,
     place: str,
     content: str,
+    quality_explanation: str = "",
 ) -> ServiceRecord:
-    """Record service by a team member, on a day they were in the team."""
+    """Record service by a team member, on a day they were in the team. The year's
+    data-quality rules: a refusal is not saved, a warning only with an explanation."""
     date_require_unsealed(date)
     if date < membership.joined_on or (membership.left_on and date > membership.left_on):
         raise ValidationError({"date": _("服务日期不在该队员的在队期间内。")})
@@ -91,7 +120,9 @@ def service_record_add(
         place=place,
         content=content,
         recorded_by=actor,
+        quality_explanation=quality_explanation,
     )
+    _check_quality(record)
     record.full_clean()
     record.save()
     return record
@@ -121,6 +152,7 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
         )
     if activity.pk is None:
         activity.created_by = actor
+    _check_quality(activity)
     activity.full_clean()
     activity.save()
     activity.model_workers.set(model_workers)

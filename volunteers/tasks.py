@@ -6,7 +6,7 @@ from celery import shared_task
 
 from common import mail
 
-from . import reminders
+from . import reminders, services
 
 
 @shared_task(name="volunteers.send_quota_reminders", acks_late=True, **mail.RETRY_OPTIONS)
@@ -17,3 +17,10 @@ def send_quota_reminders(*, today: str | None = None) -> list[str]:
     """
     day = datetime.date.fromisoformat(today) if today else None
     return [delivery.key for delivery in reminders.quota_reminders_send(today=day)]
+
+
+@shared_task(name="volunteers.quality_flags_refresh", soft_time_limit=300, time_limit=360)
+def quality_flags_refresh(*, year_id: int) -> int:
+    """A year's data-quality rules changed: its activities' and service records' stored flags
+    follow (idempotent)."""
+    return services.quality_flags_refresh(year_id=year_id)

@@ -15,6 +15,7 @@ from common.forms import error_lines
 from common.paging import page_of
 from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
+from competition import quality
 from competition import selectors as competition_selectors
 from competition.permissions import may, membership_of, require
 
@@ -221,7 +222,11 @@ def activity_list(request):
 def activity_detail(request, pk):
     activity = get_object_or_404(selectors.activity_detail_for_user(request.user), pk=pk)
     require(request.user, "volunteers.view_activity", activity)
-    context = {"activity": activity, "photo_form": PhotoForm()}
+    context = {
+        "activity": activity,
+        "photo_form": PhotoForm(),
+        "quality_flags": quality.described(activity.quality_flags),
+    }
     return render(request, "volunteers/activity_detail.html", context)
 
 

@@ -17,7 +17,9 @@ from .core import (
     latest_evaluation_date,
     overlapping,
     period_label,
+    subtree_ids,
 )
+from .quality import QualityRule
 from .scoring import (
     ConflictDeclaration,
     Entry,
@@ -31,6 +33,7 @@ from .scoring import (
     SpotCheckPhoto,
     spot_check_photo_path,
 )
+from .selfcheck import SelfAssessment, SelfScore
 
 __all__ = [
     "ActivityType",
@@ -44,10 +47,13 @@ __all__ = [
     "NineProject",
     "Notice",
     "Participation",
+    "QualityRule",
     "ReportingPeriod",
     "ReviewerAssignment",
     "Score",
     "ScoreSheet",
+    "SelfAssessment",
+    "SelfScore",
     "SpotCheck",
     "SpotCheckDraw",
     "SpotCheckPhoto",
@@ -59,4 +65,5 @@ __all__ = [
     "overlapping",
     "period_label",
     "spot_check_photo_path",
+    "subtree_ids",
 ]

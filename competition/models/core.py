@@ -65,6 +65,24 @@ class Unit(models.Model):
         return self.participations.filter(overlapping(start, end)).exists()
 
 
+SUBTREE_MAX_DEPTH = 5  # a county federation, its towns, their enterprises: fewer in practice
+
+
+def subtree_ids(unit_id: int) -> list[int]:
+    """The unit and its sub-units at any depth (one query per level), the unit first."""
+    ids, frontier = [unit_id], [unit_id]
+    for _level in range(SUBTREE_MAX_DEPTH):
+        frontier = [
+            pk
+            for pk in Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            if pk not in ids
+        ]
+        if not frontier:
+            break
+        ids.extend(frontier)
+    return ids
+
+
 def overlapping(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """Participations (at `prefix`, e.g. "participations__") that overlap [start, end]."""
     return Q(**{f"{prefix}start__lte": end}) & (
@@ -144,6 +162,20 @@ class CompetitionYear(models.Model):
         default=10,
         validators=[MinValueValidator(0)],
         help_text=_("同一项目各评委总分（百分制）的标准差超过此值时，标记为“评分分歧”。"),
+    )
+    self_assessment_deadline = models.DateField(
+        _("单位自查截止日"),
+        null=True,
+        blank=True,
+        help_text=_("各单位在此日前按本年度评比标准自评打分；默认评比日期前15天。"),
+    )
+    self_gap_threshold = models.DecimalField(
+        _("自评差距提示阈值"),
+        max_digits=5,
+        decimal_places=2,
+        default=15,
+        validators=[MinValueValidator(0)],
+        help_text=_("单位自评总分与评委加权总分（百分制）相差超过此值时，排名中标记“差距大”。"),
     )
     unassigned_may_score = models.BooleanField(
         _("未分配的评委也可评分"),

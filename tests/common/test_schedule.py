@@ -68,6 +68,16 @@ def test_default_schedule_from_migration():
             "*",
             "Asia/Shanghai",
         ),
+        "competition.send_self_assessment_reminders": (
+            "单位自查提醒",
+            True,
+            "15",
+            "8",
+            "*",
+            "*",
+            "*",
+            "Asia/Shanghai",
+        ),
     }
 
 
@@ -77,7 +87,7 @@ def test_schedule_migration_is_idempotent_and_keeps_admin_edits():
     edited.save()
     schedule.create_schedule(global_apps, None)
     rows = _rows()
-    assert PeriodicTask.objects.count() == 4
+    assert PeriodicTask.objects.count() == 5
     assert rows["reports.send_deadline_reminders"][1] is False
 
 
@@ -85,11 +95,11 @@ def test_schedule_migration_recreates_a_deleted_entry():
     PeriodicTask.objects.filter(task="awards.run_due_evaluations").delete()
     schedule.create_schedule(global_apps, None)
     assert _rows()["awards.run_due_evaluations"][3] == "2"
-    assert PeriodicTask.objects.count() == 4
+    assert PeriodicTask.objects.count() == 5
 
 
 def test_outbox_schedule_migration_recreates_the_dispatcher_only():
     PeriodicTask.objects.filter(task="common.dispatch_outbox").delete()
     outbox_schedule.create_schedule(global_apps, None)
     assert _rows()["common.dispatch_outbox"][2:4] == ("*", "*")
-    assert PeriodicTask.objects.count() == 4
+    assert PeriodicTask.objects.count() == 5

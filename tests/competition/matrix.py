@@ -176,9 +176,68 @@ def _criterion_data(w, kwargs):
     return {"number": 7, "name": "比作风", "rubric": "作风", "max_points": 10, "weight": 1}
 
 
+def _quality_rule(w):
+    year = _rules_year(w)
+    rule = year.quality_rules.order_by("-number").first()
+    return {"pk": year.pk, "rule_pk": rule.pk}
+
+
+def _quality_rule_data(w, kwargs):
+    return {
+        "target": "report", "kind": "bound", "field": "jobs_arranged", "high": 900,
+        "min_peers": 4, "severity": "warn", "active": "on",
+    }  # fmt: skip
+
+
+def _self_assessment_data(w, kwargs):
+    data = {"save": "1"}
+    for code in ("work", "effect", "income", "satisfaction"):
+        data |= {f"points_{code}": "10", f"justification_{code}": "落实", f"evidence_{code}": ""}
+    return data
+
+
+def _self_assessment_cases():
+    def unit_a(w):
+        w.year.self_assessment_deadline = datetime.date.today() + datetime.timedelta(days=30)
+        w.year.save()
+        return {"pk": w.unit_a.pk}
+
+    return [
+        # Other units' staff never find another unit's self-assessment.
+        Case("competition:self_assessment", own_unit_and_office(200, 404), kwargs=unit_a),
+        Case(
+            "competition:self_assessment",
+            {"staff_a": 302, "staff_b": 404, "office": 403, "admin": 403},
+            kwargs=unit_a,
+            method="post",
+            data=_self_assessment_data,
+            label="only the unit's staff fill it in",
+        ),
+    ]
+
+
 def _year_rules_cases():
     get, post = admin_only(200), admin_only(302)
     return [
+        Case("competition:year_quality", get, kwargs=_year_pk),
+        Case(
+            "competition:year_quality",
+            post,
+            kwargs=_rules_pk,
+            method="post",
+            data=_quality_rule_data,
+            label="post",
+        ),
+        Case("competition:quality_rule_edit", get, kwargs=_quality_rule),
+        Case(
+            "competition:quality_rule_edit",
+            post,
+            kwargs=_quality_rule,
+            method="post",
+            data=_quality_rule_data,
+            label="post",
+        ),
+        Case("competition:quality_rule_delete", post, kwargs=_quality_rule, method="post"),
         Case("competition:year_settings", get, kwargs=_year_pk),
         Case(
             "competition:year_settings",
@@ -313,13 +372,13 @@ def cases(world):
         # The one history page (common.history), for each kind the competition registers.
         Case(
             "history:object_history",
-            own_unit_and_office(200, 404),
+            {**own_unit_and_office(200, 404), "staff_parent": 404},  # entries: own unit only
             kwargs=lambda w: {"key": "competition.entry", **_entry(w)},
             label="entry",
         ),
         Case(
             "history:object_history",
-            own_unit_and_office(200, 404),
+            {**own_unit_and_office(200, 404), "staff_parent": 200},  # a parent reads its units
             kwargs=lambda w: {"key": "competition.unit", "pk": w.unit_a.pk},
             label="unit",
         ),
@@ -331,7 +390,7 @@ def cases(world):
         ),
         Case(
             "history:object_history",
-            own_unit_and_office(200, 404),
+            {**own_unit_and_office(200, 404), "staff_parent": 404},
             kwargs=lambda w: {"key": "competition.spotcheck", "pk": _spot_check(w).pk},
             label="spot check",
         ),
@@ -432,6 +491,7 @@ def cases(world):
             data=lambda w, k: {"confirm": ""},
         ),
         *_year_rules_cases(),
+        *_self_assessment_cases(),
         Case("competition:year_list", admin_only(200)),
         Case("competition:project_list", admin_only(200), kwargs=_year),
         Case("competition:project_create", admin_only(200), kwargs=_year),

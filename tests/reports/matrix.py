@@ -115,6 +115,7 @@ def cases(world):
         Case("reports:dashboard", office_only(200)),
         Case("reports:dashboard_xlsx", office_only(200)),
         Case("reports:overdue", office_only(200)),
+        Case("reports:quality", office_only(200)),
         Case("reports:showcase", everyone(200)),
         Case(
             "reports:report_start",

@@ -7,4 +7,6 @@ class AwardsConfig(AppConfig):
     verbose_name = _("评比表彰")
 
     def ready(self):
-        from . import permissions, tasks  # noqa: F401  (registers the rules and the tasks)
+        from . import histories, permissions, tasks  # noqa: F401  (registers rules and tasks)
+
+        histories.register()

@@ -107,6 +107,8 @@ class Nomination(models.Model):
     created_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["year", "category", "unit__name", "pk"]
         verbose_name = _("先锋申报")
@@ -388,6 +390,8 @@ class EvaluationSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("经领导小组批准的表彰名单公示的工作日数（不含法定节假日，含调休上班日）。"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("评选设置")
@@ -710,6 +714,8 @@ class ShortlistItem(models.Model):
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("入围时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["run", "category", "rank", "pk"]

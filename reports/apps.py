@@ -9,6 +9,8 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from common.jobs import reminder_job_register
 
-        from . import permissions, reminders, tasks  # noqa: F401  (registers rules and tasks)
+        from . import histories, permissions, reminders, tasks  # noqa: F401  (rules, tasks)
+
+        histories.register()
 
         reminder_job_register(name="deadline", order=1, send=reminders.deadline_reminders_send)

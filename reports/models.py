@@ -3,6 +3,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import UploadedFile
 from common.uploads import upload_path
@@ -72,6 +73,9 @@ class Report(models.Model):
         editable=False,
         verbose_name=_("最后修改人"),
     )
+
+    # The data-quality flags are derived (recomputed from the rules), not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["quality_flags", "has_flags"])
 
     class Meta:
         ordering = ["-period__year__year", "-period__number", "unit__name"]

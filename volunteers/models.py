@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from common.models import UploadedFile
 from common.uploads import upload_path
@@ -54,6 +55,8 @@ class ModelWorker(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[phone_validator])
     remarks = models.TextField(_("备注"), blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit__name", "name", "id"]
@@ -210,6 +213,9 @@ class Activity(models.Model):
         verbose_name=_("录入人"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    # The data-quality flags are derived (recomputed from the rules), not a change anyone made.
+    history = HistoricalRecords(excluded_fields=["quality_flags", "has_flags"])
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -173,6 +173,24 @@ def cases(world):
         ),
         Case("awards:application_detail", own_unit_and_office(200, 404), kwargs=_application),
         Case(
+            "history:object_history",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"key": "awards.nomination", **_pk(w)},
+            label="nomination",
+        ),
+        Case(
+            "history:object_history",
+            own_unit_and_office(200, 404),
+            kwargs=lambda w: {"key": "awards.unitapplication", **_application(w)},
+            label="application",
+        ),
+        Case(
+            "history:object_history",
+            own_unit_and_office(200, 404) | {"staff_a": 404},  # the office's record
+            kwargs=lambda w: {"key": "awards.shortlistitem", **_item(w)},
+            label="shortlist item",
+        ),
+        Case(
             "awards:application_review",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_application,

@@ -120,3 +120,33 @@ def test_only_an_admin_gives_roles(staff_a, office_user, admin_user):
             services.membership_set(actor=actor, user=target, role=Role.ADMIN)
     services.membership_set(actor=admin_user, user=target, role=Role.OFFICE)
     assert target.membership.role == Role.OFFICE
+
+
+def test_a_model_worker_changed_in_the_portal_shows_who_and_what(
+    client_for, staff_a, staff_b, unit_a
+):
+    from tests.test_bad_input import worker_data
+    from volunteers.models import ModelWorker
+
+    client = client_for(staff_a)
+    response = client.post(reverse("volunteers:model_worker_create"), worker_data(None))
+    assert response.status_code == 302
+    worker = ModelWorker.objects.get(name="李劳模")
+    edit = reverse("volunteers:model_worker_edit", args=[worker.pk])
+    assert client.post(edit, worker_data(None, position="村支书")).status_code == 302
+    events = list(client.get(history_url(worker)).context["page"])
+    change = next(e for e in events if not e.created)
+    assert ("职务", "主任", "村支书") in [(c.field, c.old, c.new) for c in change.changes]
+    assert change.who == staff_a
+    assert client_for(staff_b).get(history_url(worker)).status_code == 404
+
+
+def test_the_years_history_shows_its_evaluation_settings(client_for, year, admin_user):
+    from awards import services as awards_services
+
+    settings_ = awards_services.evaluation_settings_for(year)
+    settings_.weight_spot_checks = Decimal(1)
+    settings_._history_user = admin_user
+    settings_.save()
+    events = list(client_for(admin_user).get(history_url(year)).context["page"])
+    assert [e for e in events if e.label == "评选规则"]

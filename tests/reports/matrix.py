@@ -52,6 +52,12 @@ def cases(world):
             label="staff start their own unit's report",
         ),
         Case("reports:report_detail", own_unit_and_office(200, 404), kwargs=_pk()),
+        Case(
+            "history:object_history",
+            {**own_unit_and_office(200, 404), "staff_parent": 200},  # a parent reads it too
+            kwargs=lambda w: {"key": "reports.report", **_pk()(w)},
+            label="report",
+        ),
         Case("reports:report_edit", {**STAFF_A_ONLY, "staff_a": 200}, kwargs=_pk()),
         Case(
             "reports:report_edit",

@@ -92,6 +92,18 @@ def cases(world):
         Case("volunteers:activity_template", ADD),
         Case("volunteers:activity_import", ADD),
         Case("volunteers:activity_detail", own_unit_and_office(), kwargs=_activity),
+        Case(
+            "history:object_history",
+            {**own_unit_and_office(), "staff_parent": 200},  # a parent reads its units' records
+            kwargs=lambda w: {"key": "volunteers.activity", **_activity(w)},
+            label="activity",
+        ),
+        Case(
+            "history:object_history",
+            {**own_unit_and_office(), "staff_parent": 200},
+            kwargs=lambda w: {"key": "volunteers.modelworker", **_worker(w)},
+            label="model worker",
+        ),
         Case("volunteers:activity_edit", CHANGE, kwargs=_activity),
         Case(
             "volunteers:photo_upload",

@@ -9,8 +9,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -22,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.conftest import publish
+from tests.awards import factories as af
 
 CHECKS = [
     not_a_server_error,
@@ -41,10 +44,23 @@ schema = schemathesis.openapi.from_dict(generated_schema())
 
 
 @pytest.fixture
-def api_secret(db, decided_run, admin_user, year, make_token, settings):
-    """Every endpoint has rows to answer with: 2019's results are published, with decisions
-    and recommendations; the token reads everything, unthrottled for the run."""
+def _connection_kept():
+    """The WSGI application closes the database connection after each request when its state
+    differs from the settings' (a test's transaction); Django's test client stops that the
+    same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_secret(db, decided_run, admin_user, year, make_token, settings, _connection_kept):
+    """Every endpoint has rows to answer with: 2019's results and 表彰决定 are published,
+    with decisions and recommendations; the token reads everything, unthrottled for the run."""
     publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
     settings.API_THROTTLE_RATE = "100000/min"
     cache.clear()
     _token, secret = make_token(all_years=True)

@@ -105,8 +105,7 @@ def entry_list(request):
 @login_required
 def entry_create(request):
     year = _year(request)
-    unit = selectors.units_for_user(request.user).filter(pk=permissions.unit_id_of(request.user))
-    unit = unit.first()
+    unit = selectors.own_unit(request.user)
     permissions.require(request.user, "competition.create_entry", unit)
     form = EntryForm(request.POST or None, year=year)
     if request.method == "POST" and form.is_valid():

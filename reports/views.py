@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -59,8 +60,9 @@ def report_list(request):
 @require_POST
 def report_start(request, period_pk):
     period = get_object_or_404(ReportingPeriod, pk=period_pk)
-    unit = competition_selectors.units_for_user(request.user).filter(pk=unit_id_of(request.user))
-    unit = get_object_or_404(unit)
+    unit = competition_selectors.own_unit(request.user)
+    if unit is None:
+        raise Http404
     require(request.user, "reports.create_report", unit)
     report = services.report_create(actor=request.user, unit=unit, period=period)
     return redirect("reports:report_edit", pk=report.pk)

@@ -17,7 +17,7 @@ from common.uploads import file_response, thumbnail_response
 from common.xlsx import Sheet, xlsx_response
 from competition import quality
 from competition import selectors as competition_selectors
-from competition.permissions import may, membership_of, require
+from competition.permissions import may, require
 
 from . import selectors, services
 from .forms import (
@@ -45,11 +45,6 @@ def _year(request) -> int:
         return form.cleaned_data["year"]
     current = competition_selectors.current_year()
     return current.year if current else timezone.localdate().year
-
-
-def _own_unit(user):
-    membership = membership_of(user)
-    return membership.unit if membership else None
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -103,7 +98,7 @@ def _model_worker_form(request, worker: ModelWorker, *, choose_unit: bool):
 @login_required
 def model_worker_create(request):
     require(request.user, "volunteers.add_model_worker")
-    unit = _own_unit(request.user)
+    unit = competition_selectors.own_unit(request.user)
     worker = ModelWorker(unit=unit) if unit else ModelWorker()
     return _model_worker_form(request, worker, choose_unit=unit is None)
 
@@ -112,7 +107,9 @@ def model_worker_create(request):
 def model_worker_edit(request, pk):
     worker = get_object_or_404(selectors.model_workers_for_user(request.user), pk=pk)
     require(request.user, "volunteers.edit_model_worker", worker)
-    return _model_worker_form(request, worker, choose_unit=_own_unit(request.user) is None)
+    return _model_worker_form(
+        request, worker, choose_unit=competition_selectors.own_unit(request.user) is None
+    )
 
 
 # Volunteer team --------------------------------------------------------------------------
@@ -231,7 +228,7 @@ def activity_detail(request, pk):
 
 
 def _activity_form(request, activity: Activity):
-    choose_unit = _own_unit(request.user) is None
+    choose_unit = competition_selectors.own_unit(request.user) is None
     if activity.activity_type_id:
         year = activity.activity_type.year
     else:
@@ -261,7 +258,7 @@ def _activity_form(request, activity: Activity):
 @login_required
 def activity_create(request):
     require(request.user, "volunteers.add_activity")
-    unit = _own_unit(request.user)
+    unit = competition_selectors.own_unit(request.user)
     return _activity_form(request, Activity(unit=unit) if unit else Activity())
 
 

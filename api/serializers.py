@@ -296,6 +296,15 @@ class RecommendationSerializer(AwardSerializer):
     gender = serializers.SerializerMethodField(help_text=_("性别（先锋个人，其余为空）"))
     position = serializers.SerializerMethodField(help_text=_("职务（先锋个人，其余为空）"))
     evidence_titles = serializers.SerializerMethodField(help_text=_("事实材料（附件）的标题"))
+    model_worker_level = serializers.CharField(
+        source="nomination_ranking.model_worker_level",
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "劳模名册中登记的荣誉（national、provincial、city、may_day_medal；空：不是登记的劳模）："
+            "同等条件下优先推荐"
+        ),
+    )
 
     @staticmethod
     def _nomination(item):

@@ -362,3 +362,21 @@ def test_missing_unit_and_bad_page_are_json_404(api_get, secret, unit_a):
     page = api_get("api:unit_list", secret, page=99)
     assert page.status_code == 404
     assert page.json() == {"detail": "页码无效。", "code": "not_found"}
+
+
+def test_recommendations_mark_registered_model_workers(
+    api_get, secret, decided_run, admin_user, year
+):
+    """Model workers go first among equals for higher honours (issue 15.3): the province sees
+    the registry's honour of each recommended individual."""
+    individual = decided_run.shortlist.get(category="individual")
+    decided_run.shortlist.filter(pk=individual.pk).update(recommend_province=True)
+    ranking = individual.nomination_ranking
+    ranking.model_worker_level = "city"
+    ranking.save(update_fields=["model_worker_level"])
+    publish(admin_user, year)
+    af.published(decided_run, admin=admin_user)
+    rows = {row["category"]: row for row in results(api_get("api:recommendation_list", secret))}
+    assert rows["individual"]["model_worker_level"] == "city"
+    assert rows["collective"]["model_worker_level"] == ""
+    assert rows["unit"]["model_worker_level"] is None

@@ -17,7 +17,7 @@ from common.pdf import FontMissing
 from common.uploads import file_response
 from common.xlsx import xlsx_response
 from competition import selectors as competition_selectors
-from competition.permissions import may, require, unit_id_of
+from competition.permissions import may, require
 
 from . import export, selectors, services
 from .certificates import batch_filename, certificate_filename
@@ -60,10 +60,10 @@ def _errors(request, exc: ValidationError) -> None:
 
 
 def _own_unit(request):
-    if unit_id_of(request.user) is None:
+    unit = competition_selectors.own_unit(request.user)
+    if unit is None:
         raise PermissionDenied
-    units = competition_selectors.units_for_user(request.user)
-    return get_object_or_404(units.filter(pk=unit_id_of(request.user)))
+    return unit
 
 
 # --- nominations -----------------------------------------------------------------------------

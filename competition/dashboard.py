@@ -63,7 +63,9 @@ def _overview_panels(request):
                 order=10,
             )
         ]
-    unit = selectors.units_with_status_for_user(user, selectors.current_year_for(request)).first()
+    # The user's own unit (a parent's staff also read their sub-units: not this panel's).
+    units = selectors.units_with_status_for_user(user, selectors.current_year_for(request))
+    unit = units.filter(pk=permissions.unit_id_of(user)).first()
     return [
         Panel(
             "competition/_panel_my_unit.html",

@@ -24,8 +24,7 @@ def home_panels(request):
             "missing": missing,
         }
         return [Panel("reports/_panel_office.html", context, order=20)]
-    own = competition_selectors.units_for_user(user).filter(pk=permissions.unit_id_of(user))
-    unit = own.first()
+    unit = competition_selectors.own_unit(user)
     if unit is None or not permissions.may(user, "reports.create_report", unit):
         return []
     report = selectors.report_for_unit_period(unit, period) if period else None

@@ -96,3 +96,11 @@ def test_office_dashboard_groups_units_by_parent(tree, year, client_for, office_
     assert [row["parent__name"] for row in page.context["page"] if row["name"] == "百善镇工会"] == [
         "濉溪县总工会"
     ]
+
+
+def test_a_parents_home_page_is_about_its_own_unit_not_a_sub_unit(tree, client_for):
+    """The home panels of a parent's staff name their own unit, whichever unit sorts first."""
+    response = client_for(tree["staff"]).get(reverse("home"))
+    panels = {panel.template: panel.context for panel in response.context["panels"]}
+    assert panels["competition/_panel_my_unit.html"]["unit"] == tree["parent"]
+    assert panels["reports/_panel_staff.html"]["unit"] == tree["parent"]

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from common.xlsx import Sheet, write_workbook
+from volunteers.enums import HonourLevel
 
 from .enums import Category
 from .models import EvaluationRun
@@ -50,10 +51,13 @@ def _decision(item) -> str:
     return "；".join(str(part) for part in parts)
 
 
-def _rows(queryset, fields, shortlist, key, codes):
+def _rows(queryset, fields, shortlist, key, codes, honours=None):
+    """The sheet's rows; with `honours` (the registry's honour names), a last column with
+    the nominee's model-worker honour (先锋个人: 劳模优先)."""
     yes = _("是")
     for row in queryset.values(*fields).iterator(chunk_size=CHUNK):
         item = shortlist.get(row["pk"]) if key else None
+        honour = [honours.get(row["model_worker_level"], "")] if honours is not None else []
         yield [
             row["rank"],
             row["name"],
@@ -65,6 +69,7 @@ def _rows(queryset, fields, shortlist, key, codes):
             row.get("eligibility_note", ""),
             yes if item is not None else "",
             _decision(item),
+            *honour,
         ]
 
 
@@ -85,18 +90,24 @@ def run_sheets(run: EvaluationRun) -> list[Sheet]:
     sheets = []
     for category in (Category.COLLECTIVE, Category.INDIVIDUAL):
         rows = run.nomination_rankings.filter(category=category).order_by("rank")
+        individual = category == Category.INDIVIDUAL
+        honours = (
+            {value: str(label) for value, label in HonourLevel.choices} if individual else None
+        )
         sheets.append(
             Sheet(
                 str(category.label),
-                headers(criteria),
+                [*headers(criteria), *([_("劳模荣誉")] if individual else [])],
                 _rows(
                     _named(rows, "recipient"),
-                    (*common, "name", "nine_project__name", "eligibility_note"),
+                    (*common, "name", "nine_project__name", "eligibility_note")
+                    + (("model_worker_level",) if individual else ()),
                     shortlist["nomination"],
                     True,
                     codes,
+                    honours,
                 ),
-                widths(criteria),
+                [*widths(criteria), *([16] if individual else [])],
             )
         )
     sheets.append(

@@ -177,10 +177,16 @@ def test_export_sheets_headers_rows_and_escaping(run, admin_user):
     services.shortlist_decide(
         actor=admin_user, item=item, award="medal", recuperation_priority=True
     )
+    # The run snapshots the honour when it is built (here linked after: set as a build would).
+    type(item.nomination_ranking).objects.filter(pk=item.nomination_ranking_id).update(
+        model_worker_level="city"
+    )
     book = _workbook(run)
     assert book.sheetnames == ["先锋集体", "先锋个人", "参赛单位", "参赛项目"]
     for sheet in book:
-        assert [c.value for c in sheet[1]] == HEADERS
+        # 先锋个人 ends with the registry's honour (劳模优先, issue 15.3).
+        extra = ["劳模荣誉"] if sheet.title == "先锋个人" else []
+        assert [c.value for c in sheet[1]] == HEADERS + extra
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["B"].width == 30
     collective = list(book["先锋集体"].iter_rows(min_row=2, values_only=True))
@@ -199,7 +205,8 @@ def test_export_sheets_headers_rows_and_escaping(run, admin_user):
     assert collective[2][10] == "缺少以下标准的事实材料：大力推动"
     individual = list(book["先锋个人"].iter_rows(min_row=2, values_only=True))
     assert [row[1] for row in individual] == ["张先锋", "'@李四"]
-    assert individual[1][11:] == ("是", "淮北市五一劳动奖章；优先安排劳模休养、交流")
+    assert individual[1][11:] == ("是", "淮北市五一劳动奖章；优先安排劳模休养、交流", "市级劳模")
+    assert individual[0][13] is None  # not a registered model worker
     assert len(list(book["参赛项目"].iter_rows(min_row=2))) == 3
 
 

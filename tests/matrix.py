@@ -30,6 +30,8 @@ PARENT_READS = {
     "volunteers:model_worker_detail",
     "volunteers:activity_detail",
     "volunteers:photo_download",
+    "reports:attachment_thumbnail",
+    "volunteers:photo_thumbnail",
 }
 PARENT_REFUSED = {
     "competition:self_assessment",
@@ -46,6 +48,8 @@ PARENT_REFUSED = {
     "volunteers:service_record_create",
     "volunteers:activity_edit",
     "volunteers:photo_upload",
+    "volunteers:activity_delete",
+    "volunteers:photo_delete",
 }
 
 

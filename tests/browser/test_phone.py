@@ -126,3 +126,17 @@ def test_the_activity_list_is_cards_on_a_phone(phone, staff):
     # The filters are there, one above the other.
     expect(phone.get_by_label("活动类型")).to_be_visible()
     expect(phone.get_by_label("活动日期自")).to_be_visible()
+
+
+def test_the_nomination_list_is_cards_on_a_phone(phone, staff):
+    from tests.awards import factories as af
+
+    year = factories.competition_year(2019)
+    af.nomination(staff, year, category="individual", person_name="王先锋")
+    log_in(phone)
+    phone.goto("/awards/?year=2019")
+    card = phone.locator(".portal-nomination-card").first
+    expect(card).to_be_visible()
+    expect(card.get_by_role("link", name="王先锋")).to_be_visible()
+    expect(phone.locator("table")).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

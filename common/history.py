@@ -90,11 +90,12 @@ def events_of(records: Iterable, *, label="", hidden=frozenset()) -> list[Event]
     """The events of historical records of one or more objects: for each object, its
     records in order, each compared with the one before. `label` names the record, or is a
     function of the historical record (a sheet's score: its criterion)."""
+    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
     by_object: dict = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+    for record in records:
         pk = getattr(record, record.instance_type._meta.pk.attname)
         by_object.setdefault(pk, []).append(record)
-    events, names = [], {}
+    events, names = [], _related_names(records, hidden)
     for chain in by_object.values():
         previous = None
         for record in chain:
@@ -103,12 +104,32 @@ def events_of(records: Iterable, *, label="", hidden=frozenset()) -> list[Event]
     return events
 
 
-def _event(record, previous, *, label, hidden, names) -> Event:
-    fields = [
+def _tracked(record, hidden) -> list:
+    return [
         f
         for f in record.instance_type._meta.concrete_fields
         if f.name not in HIDDEN_FIELDS and f.name not in hidden and hasattr(record, f.attname)
     ]
+
+
+def _related_names(records, hidden) -> dict:
+    """The names of every related record the events show, one query per related model (a
+    year's quotas name hundreds of units: not a query per change)."""
+    wanted: dict = {}
+    for record in records:
+        for f in _tracked(record, hidden):
+            value = getattr(record, f.attname)
+            if f.is_relation and value is not None:
+                wanted.setdefault(f.related_model, set()).add(value)
+    names = {}
+    for model, pks in wanted.items():
+        found = model._default_manager.in_bulk(pks)
+        names.update({(model, pk): str(found[pk]) if pk in found else f"#{pk}" for pk in pks})
+    return names
+
+
+def _event(record, previous, *, label, hidden, names) -> Event:
+    fields = _tracked(record, hidden)
     changes = []
     for f in fields:
         new = getattr(record, f.attname)
@@ -131,7 +152,7 @@ def _event(record, previous, *, label, hidden, names) -> Event:
 
 def _shown(f, value, names: dict) -> str:
     """A field's value as a person reads it: the choice's name, yes/no, the related record's
-    name (looked up once per record in `names`; "#pk" once it is deleted), local time."""
+    name (from `names`; "#pk" once it is deleted), local time."""
     if value is None or value == "":
         return "—"
     if f.choices:
@@ -139,11 +160,7 @@ def _shown(f, value, names: dict) -> str:
     if isinstance(f, models.BooleanField):
         return str(_("是") if value else _("否"))
     if f.is_relation:
-        key = (f.related_model, value)
-        if key not in names:
-            related = f.related_model._default_manager.filter(pk=value).first()
-            names[key] = str(related) if related is not None else f"#{value}"
-        return names[key]
+        return names.get((f.related_model, value), f"#{value}")
     if isinstance(f, models.DateTimeField):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, decimal.Decimal):  # 25, 2.5: as typed, not 25.00

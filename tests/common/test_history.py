@@ -150,3 +150,19 @@ def test_the_years_history_shows_its_evaluation_settings(client_for, year, admin
     settings_.save()
     events = list(client_for(admin_user).get(history_url(year)).context["page"])
     assert [e for e in events if e.label == "评选规则"]
+
+
+def test_the_years_history_names_its_units_in_one_query_whatever_their_number(
+    client_for, year, admin_user, django_assert_num_queries
+):
+    """Related records' names are read per model, not per change (issue 14: no query per row)."""
+    client = client_for(admin_user)
+    services.unit_quota_set(actor=admin_user, year=year, unit=factories.UnitFactory(), quota=4)
+    client.get(history_url(year))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(history_url(year)).status_code == 200
+    for _n in range(5):
+        services.unit_quota_set(actor=admin_user, year=year, unit=factories.UnitFactory(), quota=5)
+    with django_assert_num_queries(len(few)):
+        response = client.get(history_url(year))
+    assert len([e for e in response.context["page"] if e.label == "单位活动数要求"]) == 6

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from common.services import notification_create
+from common.services import notification_create, save_recorded
 from competition.permissions import require
 from competition.selectors import unit_staff_by_unit
 from competition.services import year_require_unsealed
@@ -48,7 +48,7 @@ def _move(decision, *, actor, action, to, allowed, comment="", fields=()) -> Awa
         )
     decision.stage = to
     decision.full_clean()
-    decision.save(update_fields=["stage", *fields])
+    save_recorded(decision, actor, update_fields=["stage", *fields])
     step = DecisionStep(decision=decision, action=action, actor=actor, comment=comment.strip())
     step.full_clean()
     step.save()
@@ -245,7 +245,7 @@ def objection_lodge(
         raise ValidationError({"item": _("只能对公示名单中的对象提出异议。")}, code="not_listed")
     objection = Objection(decision=decision, item=item, text=text.strip(), lodged_by=actor)
     objection.full_clean()
-    objection.save()
+    save_recorded(objection, actor)
     notification_create(
         recipients=selectors.office_members(),
         title=_("收到对%(year)s年度表彰名单的异议，请答复") % {"year": _year(decision)},
@@ -276,7 +276,7 @@ def objection_answer(*, actor, objection: Objection, answer: str) -> Objection:
     objection.answered_by = actor
     objection.answered_at = timezone.now()
     objection.full_clean()
-    objection.save(update_fields=["answer", "answered_by", "answered_at"])
+    save_recorded(objection, actor, update_fields=["answer", "answered_by", "answered_at"])
     if objection.lodged_by_id:
         notification_create(
             recipients=[objection.lodged_by],

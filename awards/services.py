@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.queue import enqueue_on_commit
-from common.services import deletion_record, notification_create, reminder_claim
+from common.services import (
+    delete_recorded,
+    deletion_record,
+    notification_create,
+    reminder_claim,
+    save_recorded,
+)
 from common.uploads import check_record_room, display_name, stored_size, validate_upload
 from competition import services as competition_services
 from competition.enums import YearStatus
@@ -94,7 +100,7 @@ def nomination_create(*, actor, unit, year: CompetitionYear, data: dict) -> Nomi
         if name in data:
             setattr(nomination, name, data[name])
     nomination.full_clean()
-    nomination.save()
+    save_recorded(nomination, actor)
     return nomination
 
 
@@ -107,7 +113,7 @@ def nomination_update(*, actor, nomination: Nomination, data: dict) -> Nominatio
     for name in changed:
         setattr(nomination, name, data[name])
     nomination.full_clean()
-    nomination.save(update_fields=[*changed, "updated_at"])
+    save_recorded(nomination, actor, update_fields=[*changed, "updated_at"])
     return nomination
 
 
@@ -125,8 +131,10 @@ def nomination_override(*, actor, nomination: Nomination, override: bool, reason
     nomination.override_by = actor
     nomination.override_at = timezone.now()
     nomination.full_clean()
-    nomination.save(
-        update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"]
+    save_recorded(
+        nomination,
+        actor,
+        update_fields=["override", "override_reason", "override_by", "override_at", "updated_at"],
     )
     title = (
         _("先锋申报“%(name)s”已获竞赛办公室特批")
@@ -159,7 +167,7 @@ def nomination_delete(*, actor, nomination: Nomination) -> None:
     for attachment in nomination.attachments.all():
         deletion_record(actor=actor, obj=attachment)
     deletion_record(actor=actor, obj=nomination)
-    nomination.delete()
+    delete_recorded(nomination, actor)
     transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
 
 
@@ -214,7 +222,7 @@ def application_submit(
     application.submitted_by = actor
     application.submitted_at = timezone.now()
     application.full_clean()
-    application.save()
+    save_recorded(application, actor)
     return application
 
 
@@ -252,7 +260,9 @@ def application_review(
     application.reviewed_by = actor
     application.reviewed_at = timezone.now()
     application.full_clean()
-    application.save(update_fields=["status", "comment", "reviewed_by", "reviewed_at"])
+    save_recorded(
+        application, actor, update_fields=["status", "comment", "reviewed_by", "reviewed_at"]
+    )
     notification_create(
         recipients=unit_staff_by_unit([application.unit_id]).get(application.unit_id, []),
         title=_("奖状申报%(status)s") % {"status": application.get_status_display()},
@@ -300,7 +310,7 @@ def finding_record(
         recorded_by=actor,
     )
     finding.full_clean()
-    finding.save()
+    save_recorded(finding, actor)
     return finding
 
 
@@ -321,7 +331,7 @@ def finding_withdraw(
     finding.withdrawn_at = timezone.now()
     finding.withdraw_reason = reason
     finding.full_clean()
-    finding.save(update_fields=["withdrawn_by", "withdrawn_at", "withdraw_reason"])
+    save_recorded(finding, actor, update_fields=["withdrawn_by", "withdrawn_at", "withdraw_reason"])
     return finding
 
 
@@ -431,7 +441,7 @@ def evaluation_settings_save(*, actor, year: CompetitionYear, data: dict) -> Eva
     if "tie_break" in data:
         settings.tie_break = _check_chain(data["tie_break"], year)
     settings.full_clean()
-    settings.save()
+    save_recorded(settings, actor)
     awards = selectors.year_awards(year)
     for category, name in (data.get("award_names") or {}).items():
         award = awards[ShortlistCategory(category)]
@@ -740,7 +750,7 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
         score=nomination_ranking.total,
     )
     item.full_clean()
-    item.save()
+    save_recorded(item, actor)
     return item
 
 
@@ -761,7 +771,7 @@ def shortlist_remove(*, actor, item: ShortlistItem) -> None:
     _locked_run(item.run)
     _require_editable(item.run)
     _check_no_certificate(item)
-    item.delete()
+    delete_recorded(item, actor)
 
 
 def award_limit(run: EvaluationRun, unit_id: int) -> int | None:
@@ -885,14 +895,16 @@ def shortlist_decide(
     item.decided_by = actor
     item.decided_at = timezone.now()
     item.full_clean()
-    item.save(
+    save_recorded(
+        item,
+        actor,
         update_fields=[
             "award",
             "recommend_province",
             "recuperation_priority",
             "decided_by",
             "decided_at",
-        ]
+        ],
     )
     return item
 

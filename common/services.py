@@ -20,6 +20,27 @@ from .queue import enqueue_on_commit
 logger = logging.getLogger(__name__)
 
 
+def acting_user(actor):
+    """The user a write is recorded against: None for the system (a task, a command)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def save_recorded(obj, actor, **kwargs) -> None:
+    """Save `obj` with its history row (django-simple-history) naming `actor`.
+
+    simple-history takes the user from the request; a service also runs in commands, tasks
+    and the API, so it names the acting user itself.
+    """
+    obj._history_user = acting_user(actor)
+    obj.save(**kwargs)
+
+
+def delete_recorded(obj, actor) -> None:
+    """Delete `obj`; its history's deletion row names `actor`."""
+    obj._history_user = acting_user(actor)
+    obj.delete()
+
+
 @transaction.atomic
 def notification_create(
     *, recipients: Iterable, title: str, body: str = "", link: str = "", mail: bool = False
@@ -74,7 +95,7 @@ def deletion_record(*, actor, obj) -> DeletionRecord:
     delete): the calling service has checked the permission and the record's state."""
     fields = json.loads(serializers.serialize("json", [obj]))[0]["fields"]
     record = DeletionRecord(
-        actor=actor,
+        actor=acting_user(actor),
         model=obj._meta.label_lower,
         object_id=obj.pk,
         label=str(obj)[:255],

@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.queue import enqueue_on_commit
-from common.services import deletion_record, notification_create
+from common.services import (
+    acting_user,
+    delete_recorded,
+    deletion_record,
+    notification_create,
+    save_recorded,
+)
 from common.uploads import (
     IMAGE_EXTENSIONS,
     check_record_room,
@@ -189,7 +195,7 @@ def competition_year_update(*, actor, year: CompetitionYear, **fields) -> Compet
             },
             code="periods_outside",
         )
-    _save_with_history(year, actor, update_fields=[*fields])
+    save_recorded(year, actor, update_fields=[*fields])
     return year
 
 
@@ -262,7 +268,7 @@ def quality_rule_save(
         last = year.quality_rules.order_by("-number").values_list("number", flat=True).first()
         rule.number = (last or 0) + 1
     rule.full_clean()
-    _save_with_history(rule, actor)
+    save_recorded(rule, actor)
     _quality_rules_changed(year)
     return rule
 
@@ -324,14 +330,14 @@ def self_assessment_save(
         score.points, score.justification = points, text
         score.evidence = (given.get("evidence") or "").strip()
         score.full_clean()
-        _save_with_history(score, actor)
+        save_recorded(score, actor)
     if errors:
         raise ValidationError(errors)
     if submit:
         assessment.submitted_at = at or timezone.now()
-        assessment.submitted_by = _user_or_none(actor)
+        assessment.submitted_by = acting_user(actor)
     assessment.full_clean()
-    _save_with_history(assessment, actor)
+    save_recorded(assessment, actor)
     return assessment
 
 
@@ -370,7 +376,7 @@ def _status_change(*, actor, year: CompetitionYear, to: str, reason: str) -> Com
     year._history_user = actor
     year._change_reason = reason
     year.full_clean()
-    _save_with_history(year, actor, update_fields=["status"])
+    save_recorded(year, actor, update_fields=["status"])
     return year
 
 
@@ -447,7 +453,7 @@ def kind_quota_set(*, actor, year: CompetitionYear, kind: UnitKind, quota: int) 
     row = KindQuota.objects.filter(year=year, kind=kind).first() or KindQuota(year=year, kind=kind)
     row.quota = quota
     row.full_clean()
-    _save_with_history(row, actor)
+    save_recorded(row, actor)
     return row
 
 
@@ -478,24 +484,13 @@ def unit_quota_set(
     row = UnitQuota.objects.filter(year=year, unit=unit).first()
     if quota is None:
         if row is not None:
-            row._history_user = _user_or_none(actor)
-            row.delete()
+            delete_recorded(row, actor)
         return None
     row = row or UnitQuota(year=year, unit=unit)
     row.quota = quota
     row.full_clean()
-    _save_with_history(row, actor)
+    save_recorded(row, actor)
     return row
-
-
-def _user_or_none(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _save_with_history(obj, actor, **kwargs) -> None:
-    # simple-history takes the user from the request; services record the acting user.
-    obj._history_user = _user_or_none(actor)
-    obj.save(**kwargs)
 
 
 @transaction.atomic
@@ -513,7 +508,7 @@ def participation_start(*, actor, unit: Unit, date: datetime.date) -> Participat
         )
     participation = Participation(unit=unit, start=date)
     participation.full_clean()
-    _save_with_history(participation, actor)
+    save_recorded(participation, actor)
     return participation
 
 
@@ -539,7 +534,7 @@ def participation_end(*, actor, unit: Unit, date: datetime.date, reason: str = "
     participation.end = date - datetime.timedelta(days=1)
     participation.end_reason = reason
     participation.full_clean()
-    _save_with_history(participation, actor, update_fields=["end", "end_reason"])
+    save_recorded(participation, actor, update_fields=["end", "end_reason"])
     return participation
 
 
@@ -599,7 +594,7 @@ def criterion_save(
             number += 1
         criterion.code = f"c{number}"
     criterion.full_clean()
-    _save_with_history(criterion, actor)
+    save_recorded(criterion, actor)
     entry_scores_refresh(entries=Entry.objects.filter(year=year).values("pk"))
     return criterion
 
@@ -634,7 +629,7 @@ def _rule_rows_ensure(actor, model, existing, rows, year, fields) -> list:
             if name != "number":
                 setattr(row, name, values.get(name, ""))
         row.full_clean()
-        _save_with_history(row, actor)
+        save_recorded(row, actor)
         created.append(row)
     return created
 
@@ -688,7 +683,7 @@ def _year_rule_save(actor, year, row, fields, allowed, what):
     if row.number is None:
         row.number = _next_number(type(row).objects.filter(year=year))
     row.full_clean()
-    _save_with_history(row, actor)
+    save_recorded(row, actor)
     return row
 
 
@@ -712,7 +707,7 @@ def project_delete(*, actor, project: NineProject) -> None:
     }
     if project.reports.exists():
         raise ValidationError(in_use, code="in_use")
-    project._history_user = _user_or_none(actor)
+    project._history_user = acting_user(actor)
     try:
         project.delete()
     except ProtectedError as exc:
@@ -739,7 +734,7 @@ def activity_type_delete(*, actor, activity_type: ActivityType) -> None:
     in_use = _("已有活动属于“%(name)s”，不能删除；可修改其名称。") % {"name": activity_type.name}
     if activity_type.activities.exists():
         raise ValidationError(in_use, code="in_use")
-    activity_type._history_user = _user_or_none(actor)
+    activity_type._history_user = acting_user(actor)
     try:
         activity_type.delete()
     except ProtectedError as exc:
@@ -898,7 +893,7 @@ def unit_save(*, actor, unit: Unit | None = None, **fields) -> Unit:
     if unit.pk is not None and unit.parent_id == unit.pk:
         raise ValidationError({"parent": _("上级单位不能是本单位。")}, code="own_parent")
     unit.full_clean()
-    _save_with_history(unit, actor)
+    save_recorded(unit, actor)
     if created:
         participation_start(actor=actor, unit=unit, date=timezone.localdate())
     return unit
@@ -940,7 +935,7 @@ def membership_set(*, actor, user, role: str, unit: Unit | None = None) -> Membe
     membership.role = role
     membership.unit = unit
     membership.full_clean()
-    _save_with_history(membership, actor)
+    save_recorded(membership, actor)
     if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
@@ -970,7 +965,7 @@ def entry_create(*, actor, unit: Unit, year: CompetitionYear, **fields) -> Entry
     entry = Entry(unit=unit, year=year, created_by=actor, **_pick(fields, ENTRY_FIELDS))
     require_of_year(year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
-    _save_with_history(entry, actor)
+    save_recorded(entry, actor)
     return entry
 
 
@@ -982,7 +977,7 @@ def entry_update(*, actor, entry: Entry, **fields) -> Entry:
         setattr(entry, name, value)
     require_of_year(entry.year, nine_project=entry.nine_project if entry.nine_project_id else None)
     entry.full_clean()
-    _save_with_history(entry, actor)
+    save_recorded(entry, actor)
     return entry
 
 
@@ -1035,7 +1030,7 @@ def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
         sheet.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
-                _save_with_history(sheet, actor)
+                save_recorded(sheet, actor)
             created = True
         except IntegrityError:
             # A concurrent submission by the same reviewer created the sheet first.
@@ -1046,15 +1041,15 @@ def _sheet_write(entry: Entry, actor, values: dict, comment: str) -> ScoreSheet:
         # Saved on every revision (updated_at, and one history row per revision).
         sheet.comment = comment
         sheet.full_clean(validate_constraints=False)
-        _save_with_history(sheet, actor, update_fields=["comment", "updated_at"])
+        save_recorded(sheet, actor, update_fields=["comment", "updated_at"])
     existing = {score.criterion_id: score for score in sheet.scores.all()}
     for criterion, points in values.items():
         score = existing.get(criterion.pk)
         if score is None:
-            _save_with_history(Score(sheet=sheet, criterion=criterion, points=points), actor)
+            save_recorded(Score(sheet=sheet, criterion=criterion, points=points), actor)
         elif score.points != points:
             score.points = points
-            _save_with_history(score, actor, update_fields=["points"])
+            save_recorded(score, actor, update_fields=["points"])
     return sheet
 
 
@@ -1104,14 +1099,14 @@ def conflict_declare(*, actor, unit: Unit, reason: str) -> ConflictDeclaration:
         raise ValidationError(_("您已申报过与该单位的利益冲突。"))
     declaration = ConflictDeclaration(reviewer=actor, unit=unit, reason=reason)
     declaration.full_clean()
-    _save_with_history(declaration, actor)
+    save_recorded(declaration, actor)
     sheets = list(ScoreSheet.objects.filter(reviewer=actor, entry__unit=unit))
     if sheets:
         why = _("评委申报与该单位存在利益冲突，此评分不再计入：%(reason)s") % {"reason": reason}
         ScoreSheet.history.bulk_history_create(
             sheets,
             update=True,
-            default_user=_user_or_none(actor),
+            default_user=acting_user(actor),
             default_change_reason=why[:CHANGE_REASON_MAX],
         )
         entry_scores_refresh(entries=[sheet.entry_id for sheet in sheets])
@@ -1283,7 +1278,7 @@ def spot_check_draw_run(
         result=draw_units(pool, seed, count),
     )
     draw.full_clean()
-    _save_with_history(draw, actor)
+    save_recorded(draw, actor)
     return draw
 
 
@@ -1328,7 +1323,7 @@ def spot_check_record(
     stored = [validate_upload(upload, allowed=IMAGE_EXTENSIONS) for upload in photos]
     check_record_room(count=0, total=0, adding=stored)
     check.full_clean()
-    _save_with_history(check, actor)
+    save_recorded(check, actor)
     length = SpotCheckPhoto._meta.get_field("original_name").max_length
     for content in stored:
         photo = SpotCheckPhoto(spot_check=check, original_name=display_name(content.name, length))
@@ -1370,7 +1365,7 @@ def notice_create(
         year=year, title=title, body=body, include_standings=include_standings, author=actor
     )
     notice.full_clean()
-    _save_with_history(notice, actor)
+    save_recorded(notice, actor)
     return notice
 
 
@@ -1387,7 +1382,7 @@ def notice_publish(*, actor, notice: Notice, notify: bool = True) -> Notice:
     notice.published_at = timezone.now()
     notice.standings = standings_table(notice.year) if notice.include_standings else []
     notice.full_clean()
-    _save_with_history(notice, actor, update_fields=["published", "published_at", "standings"])
+    save_recorded(notice, actor, update_fields=["published", "published_at", "standings"])
     if not notify:
         return notice
     from . import selectors
@@ -1411,8 +1406,7 @@ def notice_delete(*, actor, notice: Notice) -> None:
     if notice.published:
         raise ValidationError(_("通报已发布，不能删除。"), code="published")
     deletion_record(actor=actor, obj=notice)
-    notice._history_user = _user_or_none(actor)
-    notice.delete()
+    delete_recorded(notice, actor)
 
 
 # --- opening a year from the last one ----------------------------------------------------------
@@ -1498,7 +1492,7 @@ def year_open(*, actor, source: CompetitionYear, number: int, plan: dict | None 
     for name in copied:
         setattr(year, name, plan[name])
     year.full_clean()
-    _save_with_history(year, actor, update_fields=copied)
+    save_recorded(year, actor, update_fields=copied)
     UnitQuota.objects.bulk_create(
         UnitQuota(year=year, unit_id=unit_id, quota=quota)
         for unit_id, quota in plan["unit_quotas"].items()

@@ -14,6 +14,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from common.permissions import SYSTEM
 from competition import demo as competition_demo
 from competition import selectors as competition_selectors
 from competition.demo import DEMO_YEAR
@@ -143,7 +144,7 @@ def seed(*, stdout=None) -> None:
                 continue
             if Report.objects.filter(unit=unit, period=period).exists():
                 continue
-            actor = staff.get(unit.pk) or office
+            actor = staff.get(unit.pk) or SYSTEM  # a unit without a login: the demo itself
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
             times = _due_times(period, late=state.endswith("_late"), now=timezone.now())
             figures = OUTLIER_FIGURES if (name, number) == (OUTLIER_UNIT, 4) else None
@@ -193,7 +194,7 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
                 else _due_times(period, late=state.endswith("_late"), now=now)
             )
             chosen = [projects[n] for n in PROJECTS.get(name, (1,))]
-            actor = staff.get(unit.pk) or office
+            actor = staff.get(unit.pk) or SYSTEM  # a unit without a login: the demo itself
             outlier = name == OUTLIER_UNIT and current is not None and period is current
             _make(
                 unit, period, state, actor=actor, office=office, projects=chosen, times=times,

@@ -1,4 +1,6 @@
-"""Writes for the reports app. Each takes the acting user and runs in one transaction.
+"""Writes for the reports app. Each takes the acting user, checks that user's permission by
+the one permission module (`reports.permissions`; `common.permissions.SYSTEM` for a command),
+and runs in one transaction; the report's history (django-simple-history) names the user.
 
 The workflow lives in `_transition` alone: 草稿 → 已提交 → 已退回 → 已提交 → 已通过, and an
 admin's reopening 已通过 → 已退回, which is no review move (`_REOPEN`). Each move checks the
@@ -22,7 +24,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from common.services import notification_create
+from common.services import (
+    acting_user,
+    deletion_record,
+    notification_create,
+    save_recorded,
+)
 from common.uploads import check_record_room, display_name, thumbnail_of, validate_upload
 from competition import quality
 from competition.enums import Role
@@ -63,17 +70,21 @@ def _locked(report: Report) -> Report:
     )
 
 
+def _check_move(report: Report, to: str, moves=_ALLOWED) -> None:
+    if to not in moves.get(report.status, set()):
+        raise ValidationError(
+            _("报告当前状态为“%(current)s”，不能改为“%(to)s”。")
+            % {"current": ReportStatus(report.status).label, "to": ReportStatus(to).label},
+            code="bad_transition",
+        )
+
+
 def _transition(
     report: Report, *, actor, to: str, comment: str = "", at=None, notify=True, moves=_ALLOWED
 ) -> Report:
     """Move a report locked by `_locked` (its status is the committed one) to `to`."""
     current = report.status
-    if to not in moves.get(current, set()):
-        raise ValidationError(
-            _("报告当前状态为“%(current)s”，不能改为“%(to)s”。")
-            % {"current": ReportStatus(current).label, "to": ReportStatus(to).label},
-            code="bad_transition",
-        )
+    _check_move(report, to, moves)
     at = at or timezone.now()
     fields = ["status", "updated_at"]
     report.status = to
@@ -91,12 +102,17 @@ def _transition(
         report.reviewed_at = at
         fields += ["review_comment", "reviewed_at"]
     report.full_clean()
-    report.save(update_fields=fields)
+    save_recorded(report, actor, update_fields=fields)
     if current == ReportStatus.DRAFT:
         # Submitted, its figures are now the peers' and the next period's to compare with.
         validation.flags_refresh(report)
     entry = ReportTransition.objects.create(
-        report=report, actor=actor, at=at, from_status=current, to_status=to, comment=comment
+        report=report,
+        actor=acting_user(actor),
+        at=at,
+        from_status=current,
+        to_status=to,
+        comment=comment,
     )
     if notify and to in _NOTIFY:
         _notify_unit(report, entry, reopened=moves is _REOPEN)
@@ -140,14 +156,16 @@ def report_create(*, actor, unit, period, at=None) -> Report:
     """Start the unit's report for a period (a draft), or return the one that exists."""
     existing = Report.objects.filter(unit=unit, period=period).first()
     if existing is not None:
+        require(actor, "reports.view_report", existing)
         return existing
     year_require_unsealed(period.year)
+    require(actor, "reports.create_report", unit)
     report = Report(unit=unit, period=period)
     report.full_clean()
-    report.save()
+    save_recorded(report, actor)
     ReportTransition.objects.create(
         report=report,
-        actor=actor,
+        actor=acting_user(actor),
         at=at or timezone.now(),
         from_status="",
         to_status=ReportStatus.DRAFT,
@@ -223,6 +241,7 @@ def report_save(
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能修改。"), code="read_only")
+    require(actor, "reports.edit_report", report)
     if version is not None and version != report.version:
         raise EditConflict(report)
     for name in (*TEXT_SECTIONS, *NUMBER_FIELDS, "quality_explanation"):
@@ -240,9 +259,9 @@ def report_save(
                 }
             )
     report.version += 1
-    report.edited_by = actor
+    report.edited_by = acting_user(actor)
     report.full_clean()
-    report.save()
+    save_recorded(report, actor)
     if projects is not None:
         report.projects.set(projects)
     flags = validation.flags_refresh(report)
@@ -260,6 +279,8 @@ def report_save(
 def report_submit(*, actor, report: Report, at=None) -> Report:
     report = _locked(report)
     year_require_unsealed(report.period.year)
+    _check_move(report, ReportStatus.SUBMITTED)
+    require(actor, "reports.edit_report", report)
     check_complete(report)
     check_quality(report, validation.compute(report), submit=True)
     return _transition(report, actor=actor, to=ReportStatus.SUBMITTED, at=at)
@@ -295,6 +316,7 @@ def report_reopen(*, actor, report: Report, reason: str) -> Report:
     report = _locked(report)
     if report.status != ReportStatus.ACCEPTED:
         raise ValidationError(_("只有已通过的报告可以重新开放。"), code="not_accepted")
+    require(actor, "reports.reopen_report", report)
     return _transition(
         report,
         actor=actor,
@@ -314,6 +336,7 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能再添加附件。"), code="read_only")
+    require(actor, "reports.edit_report", report)
     stored = validate_upload(upload)
     held = report.attachments.aggregate(count=Count("pk"), total=Sum("size"))
     check_record_room(count=held["count"], total=held["total"] or 0, adding=[stored])
@@ -321,7 +344,7 @@ def attachment_add(*, actor, report: Report, upload) -> ReportAttachment:
         report=report,
         original_name=display_name(stored.name, _NAME_LENGTH),
         size=stored.size,
-        uploaded_by=actor,
+        uploaded_by=acting_user(actor),
     )
     attachment.file.save(stored.name, stored, save=False)
     thumbnail = thumbnail_of(stored)
@@ -338,7 +361,9 @@ def attachment_delete(*, actor, attachment: ReportAttachment) -> None:
     year_require_unsealed(report.period.year)
     if report.status not in EDITABLE_STATUSES:
         raise ValidationError(_("报告已提交或已通过，不能删除附件。"), code="read_only")
+    require(actor, "reports.delete_attachment", attachment)
     stored, thumbnail = attachment.file, attachment.thumbnail
+    deletion_record(actor=actor, obj=attachment)
     attachment.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
     if thumbnail:
@@ -358,7 +383,7 @@ def showcase_mark(*, actor, report: Report, title: str, project, at=None) -> Sho
     item = ShowcaseItem.objects.filter(report=report).first() or ShowcaseItem(report=report)
     item.title = title.strip()
     item.project = project
-    item.marked_by = actor
+    item.marked_by = acting_user(actor)
     item.marked_at = at or timezone.now()
     item.full_clean()
     item.save()

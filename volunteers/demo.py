@@ -621,7 +621,7 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
         u.membership.unit_id: u
         for u in users.filter(membership__role="unit_staff", membership__unit__in=units.values())
     }
-    office = users.filter(username="office1").first()
+    admin = users.get(username="admin")
     count = len(LIVE_ACTIVITIES)
     for index, row in enumerate(LIVE_ACTIVITIES):
         unit, title, kind, project, town, village, households, people, names = row
@@ -643,7 +643,7 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
             description=f"{unit.name}组织劳模开展“{title}”活动。",
         )
         services.activity_save(
-            actor=staff.get(unit.pk) or office,
+            actor=staff.get(unit.pk) or admin,  # a unit without a login: the admin enters it
             activity=activity,
             model_workers=[workers[unit.pk, name] for name in names],
         )
@@ -663,7 +663,7 @@ def seed_live(*, stdout=None, scale: int = 0, today: datetime.date) -> None:
         ):
             continue
         services.service_record_add(
-            actor=office,
+            actor=staff.get(membership.model_worker.unit_id) or admin,
             membership=membership,
             date=demo.day_in(year.start_date, today, index, len(LIVE_SERVICE)),
             hours=Decimal(hours),

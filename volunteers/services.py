@@ -1,8 +1,10 @@
 """Writes for model workers, the volunteer team, activities and imports.
 
-Each takes the acting user, runs in one transaction and validates with `full_clean()`. The
-views have already checked permission on the objects; the services check what the data must
-satisfy whoever asks (a participant belongs to the activity's unit, dates are ordered...).
+Each takes the acting user, checks that user's permission by the one permission module
+(`volunteers.permissions`; `common.permissions.SYSTEM` for a command), runs in one
+transaction, validates with `full_clean()` and saves with its history naming the user. They
+also check what the data must satisfy whoever asks (a participant belongs to the activity's
+unit, dates are ordered...).
 """
 
 import datetime
@@ -13,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from common.services import deletion_record
+from common.services import acting_user, delete_recorded, deletion_record, save_recorded
 from common.uploads import (
     IMAGE_EXTENSIONS,
     check_record_room,
@@ -34,9 +36,14 @@ from .resources import ActivityResource, ModelWorkerResource, RowError, read_xls
 
 @transaction.atomic
 def model_worker_save(*, actor, model_worker: ModelWorker) -> ModelWorker:
-    """Create or update a model worker (the caller has set its unit)."""
+    """Create or update a model worker (the caller has set its unit). An edit may not move
+    the worker out of a unit the actor may change."""
+    stored = ModelWorker.objects.filter(pk=model_worker.pk).first()
+    for record in (stored, model_worker):
+        if record is not None:
+            permissions.require(actor, "volunteers.edit_model_worker", record)
     model_worker.full_clean()
-    model_worker.save()
+    save_recorded(model_worker, actor)
     return model_worker
 
 
@@ -44,6 +51,7 @@ def model_worker_save(*, actor, model_worker: ModelWorker) -> ModelWorker:
 def team_join(
     *, actor, model_worker: ModelWorker, joined_on: datetime.date, remarks: str = ""
 ) -> VolunteerMembership:
+    permissions.require(actor, "volunteers.manage_team", model_worker)
     membership = VolunteerMembership(
         model_worker=model_worker, joined_on=joined_on, remarks=remarks
     )
@@ -64,6 +72,7 @@ def team_leave_check(*, membership: VolunteerMembership, left_on: datetime.date)
 def team_leave(
     *, actor, membership: VolunteerMembership, left_on: datetime.date
 ) -> VolunteerMembership:
+    permissions.require(actor, "volunteers.manage_team", membership)
     team_leave_check(membership=membership, left_on=left_on)
     membership.left_on = left_on
     membership.full_clean()
@@ -110,6 +119,7 @@ def service_record_add(
 ) -> ServiceRecord:
     """Record service by a team member, on a day they were in the team. The year's
     data-quality rules: a refusal is not saved, a warning only with an explanation."""
+    permissions.require(actor, "volunteers.manage_team", membership)
     date_require_unsealed(date)
     if date < membership.joined_on or (membership.left_on and date > membership.left_on):
         raise ValidationError({"date": _("服务日期不在该队员的在队期间内。")})
@@ -119,7 +129,7 @@ def service_record_add(
         hours=hours,
         place=place,
         content=content,
-        recorded_by=actor,
+        recorded_by=acting_user(actor),
         quality_explanation=quality_explanation,
     )
     _check_quality(record)
@@ -135,8 +145,11 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
     Refused when the activity's date, or the date it had before this edit, is in a closed year,
     and when its type or project is not one of the year its date lies in.
     """
-    stored = Activity.objects.filter(pk=activity.pk).values_list("date", flat=True).first()
-    date_require_unsealed(activity.date, stored)
+    stored = Activity.objects.filter(pk=activity.pk).first()
+    for record in (stored, activity):  # nor move an activity out of a unit the actor may change
+        if record is not None:
+            permissions.require(actor, "volunteers.edit_activity", record)
+    date_require_unsealed(activity.date, stored.date if stored else None)
     require_of_year(
         year_of_date(activity.date),
         activity_type=activity.activity_type if activity.activity_type_id else None,
@@ -151,10 +164,10 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
             }
         )
     if activity.pk is None:
-        activity.created_by = actor
+        activity.created_by = acting_user(actor)
     _check_quality(activity)
     activity.full_clean()
-    activity.save()
+    save_recorded(activity, actor)
     activity.model_workers.set(model_workers)
     return activity
 
@@ -175,6 +188,7 @@ def activity_photos_add(
     """Attach several photos at once (a phone's selection), all or none: each checked by
     size, name and content (HEIC stored as JPEG), together against the activity's caps; each
     stored with its thumbnail."""
+    permissions.require(actor, "volunteers.upload_photo", activity)
     date_require_unsealed(activity.date)
     stored = [validate_upload(upload, allowed=IMAGE_EXTENSIONS) for upload in uploads]
     # The activity's row is locked so that two uploads at once cannot both pass the caps.
@@ -187,7 +201,7 @@ def activity_photos_add(
             activity=activity,
             original_name=display_name(content.name, _PHOTO_NAME_LENGTH),
             caption=caption,
-            uploaded_by=actor,
+            uploaded_by=acting_user(actor),
         )
         photo.file.save(content.name, content, save=False)
         thumbnail = thumbnail_of(content)
@@ -209,7 +223,7 @@ def activity_delete(*, actor, activity: Activity) -> None:
     for photo in activity.photos.all():
         deletion_record(actor=actor, obj=photo)
     deletion_record(actor=actor, obj=activity)
-    activity.delete()
+    delete_recorded(activity, actor)
     transaction.on_commit(lambda: [stored.delete(save=False) for stored in photos])
 
 
@@ -246,6 +260,7 @@ def import_unit_for(actor):
 
 
 def _import(resource_class, *, actor, upload) -> ImportOutcome:
+    permissions.require(actor, "volunteers.import")
     try:
         check_xlsx_upload(upload)
         required = [resource_class.fields[name].column_name for name in resource_class.REQUIRED]

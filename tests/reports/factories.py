@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from common.permissions import SYSTEM
 from competition.models import NineProject, ReportingPeriod
 from reports import services
 from reports.enums import ReportStatus
@@ -36,7 +37,7 @@ def late(p: ReportingPeriod) -> datetime.datetime:
 
 
 def make_report(
-    unit, p, *, status=ReportStatus.DRAFT, actor=None, reviewer=None, is_late=False, comment="改"
+    unit, p, *, status=ReportStatus.DRAFT, actor=SYSTEM, reviewer=None, is_late=False, comment="改"
 ) -> Report:
     report = services.report_create(actor=actor, unit=unit, period=p)
     if status == ReportStatus.DRAFT:

@@ -94,16 +94,21 @@ DATA_MIGRATIONS = (
 )
 
 
+def restore_reference_data() -> None:
+    """Run the data migrations again (they are idempotent)."""
+    for name in DATA_MIGRATIONS:
+        module = importlib.import_module(name)
+        (getattr(module, "create", None) or module.create_schedule)(global_apps, None)
+
+
 @pytest.fixture
 def reference_data(transactional_db):
-    """Put back what a transactional test's flush removed (the data migrations are idempotent).
+    """Put back what a transactional test's flush removed.
 
     A transactional test ends by emptying every table, reference data included; a later one
     that needs unit kinds, nine projects, criteria or the beat schedule asks for this.
     """
-    for name in DATA_MIGRATIONS:
-        module = importlib.import_module(name)
-        (getattr(module, "create", None) or module.create_schedule)(global_apps, None)
+    restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
@@ -130,17 +135,22 @@ def _tasks_inline(request):
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
+def storages_in(directory) -> dict:
+    """The STORAGES of a test: media files under `directory`, static files unhashed."""
+    return {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
+            "OPTIONS": {"location": str(directory)},
         },
         # No collectstatic in tests: serve the unhashed names.
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.STORAGES = storages_in(tmp_path / "media")
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 

@@ -4,18 +4,19 @@ evidence against the year's conditions; the office reviews."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.paging import page_of
+from common.web import show_errors
 from competition import selectors as competition_selectors
 from competition.permissions import may, require
+from competition.web import own_unit_or_403, year_from
 
 from . import selectors, services
 from .enums import ApplicationStatus
 from .forms import ApplicationForm, ApplicationReviewForm
-from .views import _errors, _own_unit, _year
 
 
 def _conditions(unit, year):
@@ -24,7 +25,7 @@ def _conditions(unit, year):
 
 @login_required
 def application_list(request):
-    year = _year(request)
+    year = year_from(request)
     require(request.user, "awards.view_applications")
     applications = selectors.applications_for_user(request.user).filter(year=year)
     status = request.GET.get("status", "")
@@ -33,7 +34,7 @@ def application_list(request):
     context = {
         "year": year,
         "years": competition_selectors.years(),
-        "page": Paginator(applications, 50).get_page(request.GET.get("page")),
+        "page": page_of(request, applications),
         "status": status,
         "statuses": ApplicationStatus.choices,
     }
@@ -46,8 +47,8 @@ def application_list(request):
 
 @login_required
 def application_apply(request):
-    year = _year(request)
-    unit = _own_unit(request)
+    year = year_from(request)
+    unit = own_unit_or_403(request)
     require(request.user, "awards.apply_for_unit", unit)
     existing = selectors.applications_for_user(request.user).filter(year=year, unit=unit).first()
     form = ApplicationForm(request.POST or None, instance=existing)
@@ -57,7 +58,7 @@ def application_apply(request):
                 actor=request.user, unit=unit, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("奖状申报已提交，等待竞赛办公室审核。"))
             return redirect("awards:application_detail", pk=application.pk)
@@ -90,7 +91,7 @@ def application_review(request, pk):
                 actor=request.user, application=application, **form.cleaned_data
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("审核结果已保存，已通知申报单位。"))
     else:

@@ -33,7 +33,7 @@ def _locked(run: EvaluationRun) -> AwardDecision:
     """The run's decision under a lock, made (as a draft) if it has none. The run is locked
     first, in the order of every shortlist write, so a decision and a change of the list
     never cross."""
-    run = services._locked_run(run)
+    run = services.locked_run(run)
     decision, _created = AwardDecision.objects.select_for_update().get_or_create(run=run)
     decision.run = run
     return decision
@@ -71,7 +71,7 @@ def _check_proposal(decision) -> None:
     if not items:
         raise ValidationError(_("本次评选尚未作出任何表彰决定，不能报送。"), code="empty")
     for item in items:
-        services._require_still_eligible(item)
+        services.require_still_eligible(item)
     other = (
         AwardDecision.objects.filter(run__year=run.year)
         .exclude(run=run)

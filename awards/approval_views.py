@@ -5,17 +5,17 @@ office's page that answers objections."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.paging import page_of
+from common.web import show_errors
 from competition.permissions import may, require
 
 from . import approval, selectors
 from .enums import DecisionStage
 from .forms import AnswerForm, ObjectionForm, PublicityStartForm, PublishForm, ReturnForm, StepForm
-from .views import _errors, _form_messages
 
 
 def _forms(user, run, decision) -> dict:
@@ -76,11 +76,11 @@ def _step(request, pk, permission, form_class, call, done):
         try:
             call(run, form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, done)
     else:
-        _form_messages(request, form)
+        show_errors(request, form)
     return redirect("awards:decision", pk=pk)
 
 
@@ -150,7 +150,7 @@ def decision_publish(request, pk):
 @login_required
 def publicity_list(request):
     require(request.user, "awards.view_publicity")
-    page = Paginator(selectors.publicities(), 50).get_page(request.GET.get("page"))
+    page = page_of(request, selectors.publicities())
     return render(request, "awards/publicity_list.html", {"page": page})
 
 
@@ -183,11 +183,11 @@ def objection_create(request, pk):
         try:
             approval.objection_lodge(actor=request.user, decision=decision, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("异议已提交，竞赛办公室将答复。"))
     else:
-        _form_messages(request, form)
+        show_errors(request, form)
     return redirect("awards:publicity", pk=pk)
 
 
@@ -212,9 +212,9 @@ def objection_answer(request, pk):
                 actor=request.user, objection=objection, answer=form.cleaned_data["answer"]
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("答复已保存，已通知提出人。"))
     else:
-        _form_messages(request, form)
+        show_errors(request, form)
     return redirect("awards:objection_list", pk=objection.decision_id)

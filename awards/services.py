@@ -635,7 +635,7 @@ def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:
 # --- shortlist and awards --------------------------------------------------------------------
 
 
-def _locked_run(run: EvaluationRun) -> EvaluationRun:
+def locked_run(run: EvaluationRun) -> EvaluationRun:
     """Re-read the run under a lock: its shortlist is changed by one admin at a time, so two
     builds at once cannot both add the same rows (the second finds them taken)."""
     return EvaluationRun.objects.select_for_update().select_related("year").get(pk=run.pk)
@@ -673,7 +673,7 @@ def shortlist_build(
     """
     year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
-    run = _locked_run(run)
+    run = locked_run(run)
     _check_done(run)
     _require_editable(run)
     if (top_n is None) == (threshold is None):
@@ -723,7 +723,7 @@ def shortlist_add(*, actor, run: EvaluationRun, nomination_ranking: NominationRa
     """Put one nomination on the list by hand (it must be shortlistable)."""
     year_require_unsealed(run.year)
     require(actor, "awards.manage_shortlist", run)
-    run = _locked_run(run)
+    run = locked_run(run)
     _check_done(run)
     _require_editable(run)
     nomination = nomination_ranking.nomination
@@ -768,7 +768,7 @@ def _check_no_certificate(item: ShortlistItem) -> None:
 def shortlist_remove(*, actor, item: ShortlistItem) -> None:
     year_require_unsealed(item.run.year)
     require(actor, "awards.manage_shortlist", item)
-    _locked_run(item.run)
+    locked_run(item.run)
     _require_editable(item.run)
     _check_no_certificate(item)
     delete_recorded(item, actor)
@@ -796,7 +796,7 @@ def live_verdicts(run: EvaluationRun, nomination_ids) -> dict[int, eligibility.E
     }
 
 
-def _require_still_eligible(item: ShortlistItem) -> None:
+def require_still_eligible(item: ShortlistItem) -> None:
     """A decision on a nominee is made only while the records still make them eligible."""
     if item.nomination_ranking_id is None:
         return
@@ -838,7 +838,7 @@ def shortlist_decide(
     require(actor, "awards.manage_shortlist", item)
     # The run first (as every shortlist write): two decisions at once on one unit's items
     # cannot both fit into its last award.
-    _locked_run(item.run)
+    locked_run(item.run)
     _require_editable(item.run)
     item = (
         ShortlistItem.objects.select_for_update(of=("self",))
@@ -846,7 +846,7 @@ def shortlist_decide(
         .get(pk=item.pk)
     )
     if award or recommend_province or recuperation_priority:
-        _require_still_eligible(item)
+        require_still_eligible(item)
         if item.category == ShortlistCategory.UNIT and not _has_accepted_application(item):
             raise ValidationError(
                 _("该单位本年度没有通过审核的奖状申报，不能作出表彰决定。"),

@@ -2,8 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,11 +12,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from common.confirm import confirm_page, confirmed
 from common.errors import refusal
 from common.forms import error_lines
+from common.paging import page_of
 from common.pdf import FontMissing
 from common.uploads import file_response
+from common.web import show_errors
 from common.xlsx import xlsx_response
 from competition import selectors as competition_selectors
 from competition.permissions import may, require
+from competition.web import own_unit_or_403, year_from
 
 from . import export, selectors, services
 from .certificates import batch_filename, certificate_filename
@@ -40,38 +42,12 @@ from .forms import (
 logger = logging.getLogger(__name__)
 
 
-def _year(request):
-    number = request.GET.get("year")
-    if number and number.isdigit():
-        return competition_selectors.year_by_number(int(number))
-    year = competition_selectors.current_year()
-    if year is None:
-        raise Http404(_("尚未设置竞赛年度。"))
-    return year
-
-
-def _page(request, rows):
-    return Paginator(rows, 50).get_page(request.GET.get("page"))
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _own_unit(request):
-    unit = competition_selectors.own_unit(request.user)
-    if unit is None:
-        raise PermissionDenied
-    return unit
-
-
 # --- nominations -----------------------------------------------------------------------------
 
 
 @login_required
 def nomination_list(request):
-    year = _year(request)
+    year = year_from(request)
     form = NominationFilterForm(request.GET, initial={"year": year.year})
     nominations = form.filter(selectors.nominations_for_user(request.user).filter(year=year))
     nominations = nominations.order_by("category", "unit__name", "pk")
@@ -81,10 +57,10 @@ def nomination_list(request):
         # The status is worked out per nomination (awards.eligibility), so a filter by it
         # assesses the year's nominations (one query) and pages the matching ones.
         rows = [(n, assess_nomination(n, service_years=years)) for n in nominations]
-        page = _page(request, [row for row in rows if row[1].status == status])
+        page = page_of(request, [row for row in rows if row[1].status == status])
         rows = page.object_list
     else:
-        page = _page(request, nominations)
+        page = page_of(request, nominations)
         rows = [(n, assess_nomination(n, service_years=years)) for n in page.object_list]
     context = {"year": year, "years": competition_selectors.years(), "page": page, "rows": rows}
     context["form"] = form
@@ -93,8 +69,8 @@ def nomination_list(request):
 
 @login_required
 def nomination_create(request):
-    year = _year(request)
-    unit = _own_unit(request)
+    year = year_from(request)
+    unit = own_unit_or_403(request)
     require(request.user, "awards.create_nomination", unit)
     entries = selectors.entries_to_nominate(unit, year)
     form = NominationForm(request.POST or None, unit=unit, year=year, entries=entries)
@@ -140,11 +116,11 @@ def finding_create(request, pk):
         try:
             services.finding_record(actor=request.user, nomination=nomination, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("违纪违法记录已保存；该推荐对象不再符合条件。"))
     else:
-        _form_messages(request, form)
+        show_errors(request, form)
     return redirect("awards:nomination_detail", pk=pk)
 
 
@@ -164,18 +140,12 @@ def finding_withdraw(request, pk, finding_pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("记录已撤销。"))
     else:
-        _form_messages(request, form)
+        show_errors(request, form)
     return redirect("awards:nomination_detail", pk=pk)
-
-
-def _form_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 @login_required
@@ -243,7 +213,7 @@ def attachment_upload(request, pk):
             actor=request.user, nomination=nomination, upload=form.cleaned_data["file"]
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("附件已上传。"))
     return redirect("awards:nomination_detail", pk=pk)
@@ -275,7 +245,7 @@ def nomination_delete(request, pk):
     try:
         services.nomination_delete(actor=request.user, nomination=nomination)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
         return redirect(back)
     messages.success(request, _("申报已删除。"))
     return redirect("awards:nomination_list")
@@ -300,7 +270,7 @@ def attachment_delete(request, pk):
     try:
         services.nomination_attachment_delete(actor=request.user, attachment=attachment)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("附件已删除。"))
     return redirect(back)
@@ -322,14 +292,14 @@ def _units(request):
 
 @login_required
 def evaluation(request):
-    year = _year(request)
+    year = year_from(request)
     require(request.user, "awards.view_evaluation", year)
     runs = selectors.runs_for_user(request.user).filter(year=year)
     rules = services.evaluation_rules(year)
     context = {
         "year": year,
         "years": competition_selectors.years(),
-        "page": _page(request, runs),
+        "page": page_of(request, runs),
         "settings": rules["settings"],
         "tie_break": rules["tie_break"],
         "awards": rules["awards"].values(),
@@ -347,7 +317,7 @@ def _back(year):
 @login_required
 @require_POST
 def settings_save(request):
-    year = _year(request)
+    year = year_from(request)
     require(request.user, "awards.run_evaluation", year)
     form = _settings_form(services.evaluation_rules(year), request.POST)
     try:
@@ -355,7 +325,7 @@ def settings_save(request):
             raise ValidationError([m for errors in form.errors.values() for m in errors])
         services.evaluation_settings_save(actor=request.user, year=year, data=form.cleaned_data)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("评选设置已保存，下次排名时生效。"))
     return _back(year)
@@ -364,7 +334,7 @@ def settings_save(request):
 @login_required
 @require_POST
 def award_limit_set(request):
-    year = _year(request)
+    year = year_from(request)
     require(request.user, "awards.run_evaluation", year)
     form = AwardLimitForm(request.POST, units=_units(request))
     try:
@@ -373,7 +343,7 @@ def award_limit_set(request):
         unit, limit = form.cleaned_data["unit"], form.cleaned_data["max_awards"]
         services.unit_award_limit_set(actor=request.user, year=year, unit=unit, max_awards=limit)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("已保存“%(unit)s”的表彰名额。") % {"unit": unit.name})
     return _back(year)
@@ -382,7 +352,7 @@ def award_limit_set(request):
 @login_required
 @require_POST
 def run_start(request):
-    year = _year(request)
+    year = year_from(request)
     require(request.user, "awards.run_evaluation", year)
     run = services.evaluation_run_start(actor=request.user, year=year)
     messages.success(request, _("已开始计算评选排名，请稍候。"))
@@ -401,7 +371,7 @@ TABS = {
 def run_detail(request, pk):
     run = selectors.run_for_user(request.user, pk)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "entries"
-    context = {"run": run, "tab": tab, "page": _page(request, TABS[tab](run))}
+    context = {"run": run, "tab": tab, "page": page_of(request, TABS[tab](run))}
     return render(request, "awards/run_detail.html", context)
 
 
@@ -481,7 +451,7 @@ def shortlist_build(request, pk):
             threshold=data["threshold"],
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         if created:
             messages.success(request, _("已新增%(n)s名入围对象。") % {"n": len(created)})
@@ -508,7 +478,7 @@ def shortlist_decide(request, pk):
             raise ValidationError(_("请检查表彰决定。"))
         services.shortlist_decide(actor=request.user, item=item, **form.cleaned_data)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         messages.success(request, _("已保存对“%(name)s”的表彰决定。") % {"name": item.recipient})
     return redirect("awards:shortlist", pk=item.run_id)
@@ -560,7 +530,7 @@ def certificate_batch_start(request, pk):
     try:
         batch = services.certificate_batch_start(actor=request.user, run=run)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
     else:
         batch.refresh_from_db()
         if batch.status == RunStatus.DONE:

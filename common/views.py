@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .paging import page_of
 
 
 @login_required
 def notification_list(request):
     notifications = selectors.notifications_for_user(request.user)
-    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    page = page_of(request, notifications)
     return render(request, "common/notification_list.html", {"page": page})
 
 

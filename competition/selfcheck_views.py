@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import permissions, selectors, services
 from .forms import SelfAssessmentForm
-from .views import _year
+from .web import year_from
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -24,7 +24,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 def self_assessment(request, pk):
     unit = get_object_or_404(selectors.units_for_user(request.user), pk=pk)
     permissions.require(request.user, "competition.view_self_assessment", unit)
-    year = _year(request)
+    year = year_from(request)
     assessment = selectors.self_assessment_of(unit, year)
     editable = permissions.may(
         request.user, "competition.edit_self_assessment", unit

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,6 +12,7 @@ from common import panels
 from common.confirm import confirm_page, confirmed
 from common.paging import page_of
 from common.uploads import file_response, thumbnail_response
+from common.web import put_errors
 
 from . import permissions, selectors, services
 from .forms import (
@@ -31,6 +31,7 @@ from .forms import (
     YearReopenForm,
 )
 from .models import ReviewerAssignment, Unit
+from .web import year_from
 
 
 @login_required
@@ -45,7 +46,7 @@ def unit_list(request):
     year = selectors.current_year_for(request)
     form = UnitFilterForm(request.GET)
     units = form.filter(selectors.units_with_status_for_user(request.user, year))
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    page = page_of(request, units)
     return render(request, "competition/unit_list.html", {"page": page, "year": year, "form": form})
 
 
@@ -67,44 +68,20 @@ def unit_detail(request, pk):
 # --- 四比双争 scoring -------------------------------------------------------------------------
 
 
-def _year(request):
-    """The year chosen with ?year=, else the current one (404 for an unknown year)."""
-    number = request.GET.get("year")
-    if number and number.isdigit():
-        return selectors.year_by_number(int(number))
-    year = selectors.current_year()
-    if year is None:
-        raise Http404(_("尚未设置竞赛年度。"))
-    return year
-
-
-def _form_errors(form, exc: ValidationError):
-    """Put a service's ValidationError on the form (per field when it names fields)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _page(request, queryset):
-    return Paginator(queryset, 50).get_page(request.GET.get("page"))
-
-
 @login_required
 def entry_list(request):
-    year = _year(request)
+    year = year_from(request)
     entries = selectors.entry_list(request.user, year)
     return render(
         request,
         "competition/entry_list.html",
-        {"year": year, "years": selectors.years(), "page": _page(request, entries)},
+        {"year": year, "years": selectors.years(), "page": page_of(request, entries)},
     )
 
 
 @login_required
 def entry_create(request):
-    year = _year(request)
+    year = year_from(request)
     unit = selectors.own_unit(request.user)
     permissions.require(request.user, "competition.create_entry", unit)
     form = EntryForm(request.POST or None, year=year)
@@ -114,7 +91,7 @@ def entry_create(request):
                 actor=request.user, unit=unit, year=year, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("参赛项目“%(title)s”已报名。") % {"title": entry.title})
             return redirect("competition:entry_detail", pk=entry.pk)
@@ -185,7 +162,7 @@ def sheet_edit(request, pk):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("评分已保存，评比冻结前仍可修改。"))
             return redirect("competition:entry_detail", pk=entry.pk)
@@ -227,7 +204,7 @@ def _attach_self_totals(year, page) -> None:
 
 @login_required
 def standings(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.view_standings", year)
     form = StandingsFilterForm(request.GET or None, year=year)
     valid = form.is_valid()
@@ -262,7 +239,7 @@ def standings(request):
 @login_required
 @require_POST
 def results_publish(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.publish_results", year)
     published = request.POST.get("published") == "1"
     services.results_publish(actor=request.user, year=year, published=published)
@@ -273,36 +250,26 @@ def results_publish(request):
     return redirect(f"{reverse('competition:standings')}?year={year.year}")
 
 
+PROGRESS_STATUSES = ("scored", "pending", "conflict", "unassigned")
+
+
 def _progress_badges() -> dict[str, str]:
-    """The four cells of the scoring matrix, built once per page: a page has 50 entries ×
-    every reviewer, and a template `if` with a translation per cell cost a third of it."""
-    badges = {
-        "scored": ("success", _("已评分"), "✓"),
-        "pending": ("danger", _("未评分"), "…"),
-        "conflict": ("secondary", _("回避"), "—"),
-        "unassigned": ("light", _("未分配"), "×"),
-    }
-    return {
-        status: format_html('<span class="badge text-bg-{}" title="{}">{}</span>', *badge)
-        for status, badge in badges.items()
-    }
+    """The four cells of the scoring matrix, rendered once per page from their template: a
+    page has 50 entries × every reviewer, and a template `if` with a translation per cell
+    cost a third of it."""
+    lines = render_to_string("competition/includes/progress_badges.html").strip().splitlines()
+    return dict(zip(PROGRESS_STATUSES, (mark_safe(line) for line in lines[-4:]), strict=True))
 
 
 @login_required
 def progress(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.view_progress", year)
-    page = _page(request, selectors.progress_entries(request.user, year))
+    page = page_of(request, selectors.progress_entries(request.user, year))
     rows = selectors.scoring_progress(year, page.object_list)
     badges = _progress_badges()
     reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []
-    # One string of cells per entry: a template loop over 50 entries × every reviewer cost
-    # most of the page.
-    cell = '<td class="text-center">{}</td>'
-    rows = [
-        (entry, cells, format_html_join("", cell, ((badges[c.status],) for c in cells)))
-        for entry, cells in rows
-    ]
+    rows = [(entry, cells, [badges[cell.status] for cell in cells]) for entry, cells in rows]
     return render(
         request,
         "competition/progress.html",
@@ -312,14 +279,14 @@ def progress(request):
 
 @login_required
 def assignment_list(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.manage_assignments")
     form = AssignmentForm(request.POST or None, year=year, reviewers=selectors.reviewers())
     if request.method == "POST" and form.is_valid():
         try:
             services.assignment_add(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("已分配评委。"))
             return redirect(f"{reverse('competition:assignment_list')}?year={year.year}")
@@ -327,7 +294,7 @@ def assignment_list(request):
         "year": year,
         "form": form,
         "spread_form": SpreadForm(),
-        "page": _page(request, selectors.assignments(year)),
+        "page": page_of(request, selectors.assignments(year)),
     }
     return render(request, "competition/assignment_list.html", context)
 
@@ -335,7 +302,7 @@ def assignment_list(request):
 @login_required
 @require_POST
 def assignment_spread(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.manage_assignments")
     form = SpreadForm(request.POST)
     if form.is_valid():
@@ -367,7 +334,7 @@ def conflict_list(request):
             try:
                 services.conflict_declare(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                put_errors(form, exc)
             else:
                 messages.success(request, _("利益冲突已申报，您将不能为该单位的项目评分。"))
                 return redirect("competition:conflict_list")
@@ -375,17 +342,17 @@ def conflict_list(request):
     return render(
         request,
         "competition/conflict_list.html",
-        {"form": form, "page": _page(request, conflicts)},
+        {"form": form, "page": page_of(request, conflicts)},
     )
 
 
 @login_required
 def spot_check_list(request):
-    year = _year(request)
+    year = year_from(request)
     checks = selectors.spot_checks_for_user(request.user).filter(year=year)
     context = {
         "year": year,
-        "page": _page(request, checks),
+        "page": page_of(request, checks),
         "draw_form": DrawForm(),
         "draws": selectors.draws_for_user(request.user).filter(year=year)[:10],
     }
@@ -394,7 +361,7 @@ def spot_check_list(request):
 
 @login_required
 def spot_check_create(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.record_spot_check")
     initial = {"unit": request.GET.get("unit")}
     form = SpotCheckForm(request.POST or None, request.FILES or None, year=year, initial=initial)
@@ -403,7 +370,7 @@ def spot_check_create(request):
         try:
             check = services.spot_check_record(actor=request.user, year=year, **data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("抽查记录已保存。"))
             return redirect("competition:spot_check_detail", pk=check.pk)
@@ -434,7 +401,7 @@ def spot_check_photo_thumbnail(request, pk):
 @login_required
 @require_POST
 def draw_create(request):
-    year = _year(request)
+    year = year_from(request)
     permissions.require(request.user, "competition.draw_spot_check")
     form = DrawForm(request.POST)
     if not form.is_valid():
@@ -466,7 +433,7 @@ def draw_detail(request, pk):
 @login_required
 def notice_list(request):
     notices = selectors.notices_for_user(request.user)
-    return render(request, "competition/notice_list.html", {"page": _page(request, notices)})
+    return render(request, "competition/notice_list.html", {"page": page_of(request, notices)})
 
 
 @login_required
@@ -609,7 +576,7 @@ def _rule_edit(request, pk, kind, row_pk=None):
         try:
             save(actor=request.user, year=year, **{argument: row}, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(f"competition:{kind}_list", pk=year.pk)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.confirm import confirm_page, confirmed
+from common.paging import page_of
+from common.web import put_errors
 
 from . import permissions, selectors, services
 from .forms import (
@@ -27,7 +29,6 @@ from .forms import (
     UnitQuotaForm,
     YearSettingsForm,
 )
-from .views import _form_errors, _page
 
 
 def _year(request, pk):
@@ -51,7 +52,7 @@ def _failed(request, form, exc: ValidationError) -> bool:
     if not hasattr(exc, "error_dict"):
         _refused(request, exc)
         return True
-    _form_errors(form, exc)
+    put_errors(form, exc)
     return False
 
 
@@ -197,7 +198,7 @@ def year_units(request, pk):
     year = _year(request, pk)
     units = _units(request)
     context = {
-        "page": _page(request, selectors.units_with_participations(year)),
+        "page": page_of(request, selectors.units_with_participations(year)),
         "start_form": ParticipationStartForm(units=units, initial={"date": year.start_date}),
         "end_form": ParticipationEndForm(units=units),
     }

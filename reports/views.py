@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common import panels
 from common.confirm import confirm_page, confirmed
+from common.paging import page_of
 from common.uploads import file_response, thumbnail_response
+from common.web import show_errors
 from common.xlsx import Sheet, xlsx_response
 from competition import quality as quality_checks
 from competition import selectors as competition_selectors
@@ -33,17 +33,12 @@ from .forms import (
 from .models import Report
 
 
-def _errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 def report_list(request):
     reports = selectors.reports_for_user(request.user)
     every_unit = may(request.user, "competition.view_all_units")
     form = ReportFilterForm(request.GET, many_units=every_unit)
-    page = Paginator(form.filter(reports), 50).get_page(request.GET.get("page"))
+    page = page_of(request, form.filter(reports))
     year = competition_selectors.current_year()
     # The heading names the unit only for its staff; the office's list holds every unit's.
     unit = None if every_unit else competition_selectors.own_unit(request.user)
@@ -174,7 +169,7 @@ def report_review(request, pk):
     try:
         review(actor=request.user, report=report, comment=comment)
     except ValidationError as exc:
-        _errors(request, exc)
+        show_errors(request, exc)
         return redirect("reports:report_detail", pk=pk)
     messages.success(
         request,
@@ -195,7 +190,7 @@ def report_reopen(request, pk):
                 actor=request.user, report=report, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:  # reopened by another admin meanwhile
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("报告已重新开放，单位可修改后再次提交。"))
     else:
@@ -216,7 +211,7 @@ def attachment_upload(request, pk):
         try:
             services.attachment_add(actor=request.user, report=report, upload=upload)
         except ValidationError as exc:  # the caps per report, a report no longer editable
-            _errors(request, exc)
+            show_errors(request, exc)
             report.refresh_from_db()
             if not may(request.user, "reports.edit_report", report):
                 # e.g. a colleague submitted it meanwhile: its page, not a form it can't use
@@ -261,7 +256,7 @@ def attachment_delete(request, pk):
     try:
         services.attachment_delete(actor=request.user, attachment=attachment)
     except ValidationError as exc:  # e.g. a colleague submitted the report meanwhile
-        _errors(request, exc)
+        show_errors(request, exc)
         return redirect("reports:report_detail", pk=attachment.report_id)
     messages.success(request, _("附件已删除。"))
     return redirect("reports:report_edit", pk=attachment.report_id)
@@ -272,7 +267,7 @@ def review_queue(request):
     require(request.user, "reports.view_queue")
     form = QueueFilterForm(request.GET or None)
     reports = selectors.review_queue(request.user, **form.filters())
-    page = Paginator(reports.values(*QUEUE_COLUMNS), 50).get_page(request.GET.get("page"))
+    page = page_of(request, reports.values(*QUEUE_COLUMNS))
     _attach_queue_cells(page.object_list)
     return render(request, "reports/review_queue.html", {"form": form, "page": page})
 
@@ -311,19 +306,6 @@ COMPLETENESS_CLASSES = {
 }
 
 
-def _completeness_badges() -> dict[str, str]:
-    """Each state's badge, built once per page rather than chosen by a template if-chain
-    per row."""
-    return {
-        state: format_html(
-            '<span class="badge {}">{}</span>',
-            COMPLETENESS_CLASSES.get(state, "text-bg-secondary"),
-            label,
-        )
-        for state, label in Completeness.choices
-    }
-
-
 def _period_from(request) -> ReportingPeriod | None:
     periods = ReportingPeriod.objects.select_related("year")
     pk = request.GET.get("period", "")
@@ -340,10 +322,11 @@ def dashboard(request):
     by_parent = request.GET.get("group") == "parent"
     units = selectors.completeness_units(period, by_parent=by_parent) if period else None
     units = units.values(*DASHBOARD_COLUMNS) if period else []
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
-    badges = _completeness_badges()
+    page = page_of(request, units)
+    labels = dict(Completeness.choices)
     for unit in page.object_list:
-        unit["badge"] = badges[unit["state"]]
+        unit["state_class"] = COMPLETENESS_CLASSES.get(unit["state"], "text-bg-secondary")
+        unit["state_label"] = labels[unit["state"]]
     chart = None
     if summary:
         chart = {
@@ -376,7 +359,7 @@ def quality(request):
     require(request.user, "reports.view_quality")
     period = _period_from(request)
     rows = selectors.flagged_reports(request.user, period) if period else Report.objects.none()
-    page = Paginator(rows.values(*QUALITY_COLUMNS), 50).get_page(request.GET.get("page"))
+    page = page_of(request, rows.values(*QUALITY_COLUMNS))
     for row in page.object_list:
         row["flags"] = quality_checks.described(row["quality_flags"])
         row["status_label"] = ReportStatus(row["status"]).label
@@ -457,9 +440,7 @@ def showcase(request):
     projects = competition_selectors.projects_of(competition_selectors.current_year_for(request))
     number = request.GET.get("project", "")
     project = get_object_or_404(projects, number=number) if number.isdigit() else None
-    page = Paginator(selectors.showcase_items(project=project), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.showcase_items(project=project))
     context = {"page": page, "projects": projects, "project": project}
     return render(request, "reports/showcase.html", context)
 
@@ -474,7 +455,7 @@ def showcase_mark(request, pk):
         try:
             services.showcase_mark(actor=request.user, report=report, **form.cleaned_data)
         except ValidationError as exc:  # e.g. reopened by an admin meanwhile
-            _errors(request, exc)
+            show_errors(request, exc)
         else:
             messages.success(request, _("已列为推广经验。"))
     else:

@@ -1,0 +1,30 @@
+"""What views do with a service's refusal: shown on the next page, or put on the form.
+
+With `common.paging.page_of` (a page of rows) and `competition.web` (the year and unit a
+request is about), the one way every app's views read a request and answer a refusal.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+
+
+def show_errors(request, error: ValidationError | BaseForm) -> None:
+    """Each message of a service's ValidationError, or of a bound form's errors, as an error
+    message on the page the view redirects to."""
+    if isinstance(error, BaseForm):
+        texts = [text for errors in error.errors.values() for text in errors]
+    else:
+        texts = error.messages
+    for text in texts:
+        messages.error(request, text)
+
+
+def put_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: beside its field when it names one of
+    the form's, above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

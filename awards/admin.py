@@ -15,6 +15,7 @@ from .models import (
     Objection,
     ShortlistItem,
     UnitAwardLimit,
+    WorkStartRecord,
     YearAward,
 )
 
@@ -85,6 +86,14 @@ class DisciplinaryFindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Recorded and withdrawn on the nomination's page (the office or the nominating unit)."""
 
     list_display = ["found_on", "evidence", "nomination", "model_worker", "withdrawn_at"]
+    list_select_related = ["nomination", "model_worker"]
+
+
+@admin.register(WorkStartRecord)
+class WorkStartRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Recorded on the nomination's page (the office or the nominating unit)."""
+
+    list_display = ["started_on", "evidence", "nomination", "model_worker", "recorded_at"]
     list_select_related = ["nomination", "model_worker"]
 
 

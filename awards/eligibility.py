@@ -136,13 +136,14 @@ def assess_fields(
     """`assess` for a nomination's field values (NOMINATION_FIELDS), e.g. a `.values()` row,
     under the year's service rule. A row annotated with `has_finding` (a disciplinary finding
     on the nominee's record, `selectors.has_active_finding`) fails the discipline rule as the
-    unit's own checkbox does."""
+    unit's own checkbox does; one annotated with `recorded_start` (a verified start of the
+    work, `selectors.recorded_start`) is judged on it instead of the unit's own date."""
     category = fields["category"]
     return assess(
         category=category,
         evidence={code: fields[f"evidence_{code}"] for code, _name in CRITERIA[category]},
         evaluation_date=evaluation_date,
-        started_on=fields["work_started_on"],
+        started_on=fields.get("recorded_start") or fields["work_started_on"],
         has_disciplinary_record=fields["has_disciplinary_record"]
         or fields.get("has_finding", False),
         overridden=fields["override"],
@@ -165,7 +166,10 @@ def assess_nomination(
         has_finding = getattr(nomination, "has_finding", False)
     return assess_fields(
         {name: getattr(nomination, name) for name in NOMINATION_FIELDS}
-        | {"has_finding": has_finding},
+        | {
+            "has_finding": has_finding,
+            "recorded_start": getattr(nomination, "recorded_start", None),
+        },
         evaluation_date or nomination.year.evaluation_date,
         service_years=service_years,
     )

@@ -150,6 +150,27 @@ class FindingForm(PortalForm):
         self.helper = _helper(_("记录"))
 
 
+class WorkStartForm(PortalForm):
+    """A verified start of the nominee's poverty-alleviation work (扶贫工作起始记录)."""
+
+    started_on = forms.DateField(
+        label=_("从事扶贫工作起始日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    evidence = forms.CharField(
+        label=_("依据"), max_length=200, help_text=_("派驻或任职文件文号、帮扶台账等。")
+    )
+    on_model_worker = forms.BooleanField(
+        label=_("记录在劳模名册中（对其所有申报有效）"), required=False
+    )
+
+    def __init__(self, *args, nomination=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nomination is None or nomination.model_worker_id is None:
+            del self.fields["on_model_worker"]
+        self.helper = _helper(_("记录"))
+
+
 class WithdrawFindingForm(PortalForm):
     reason = forms.CharField(label=_("撤销理由"), max_length=200)
 

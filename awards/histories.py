@@ -15,15 +15,18 @@ from .models import (
     Nomination,
     ShortlistItem,
     UnitApplication,
+    WorkStartRecord,
 )
 
 
 def _nomination_related(user, nomination):
     yield _("违纪违法记录"), DisciplinaryFinding.history.filter(nomination_id=nomination.pk)
+    yield _("扶贫工作起始记录"), WorkStartRecord.history.filter(nomination_id=nomination.pk)
 
 
 def _model_worker_related(user, worker):
     yield _("违纪违法记录"), DisciplinaryFinding.history.filter(model_worker_id=worker.pk)
+    yield _("扶贫工作起始记录"), WorkStartRecord.history.filter(model_worker_id=worker.pk)
 
 
 def _year_related(user, year):

@@ -321,6 +321,61 @@ class DisciplinaryFinding(models.Model):
         return self.withdrawn_at is None
 
 
+class WorkStartRecord(models.Model):
+    """When a person began poverty-alleviation work (从事扶贫工作起始日期), as verified, with its
+    evidence: on a nomination, or on a model worker of the registry (then it counts for every
+    nomination of theirs). The office or the nominating unit records it; a correction is a
+    newer record, never an edit, so who changed the date, when and on what evidence stays.
+
+    Eligibility's service rule reads the newest record on the person (the model worker's
+    first), and the date the nominating unit typed on its form only where there is none
+    (`selectors.recorded_start`)."""
+
+    nomination = models.ForeignKey(
+        Nomination,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="work_starts",
+        verbose_name=_("申报"),
+    )
+    model_worker = models.ForeignKey(
+        ModelWorker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_starts",
+        verbose_name=_("劳动模范"),
+    )
+    started_on = models.DateField(_("从事扶贫工作起始日期"))
+    evidence = models.CharField(
+        _("依据"), max_length=200, help_text=_("派驻或任职文件文号、帮扶台账等。")
+    )
+    recorded_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("扶贫工作起始记录")
+        verbose_name_plural = _("扶贫工作起始记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nomination__isnull=False) | Q(model_worker__isnull=False),
+                name="work_start_has_a_person",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.started_on} · {self.evidence}"
+
+
 def default_tie_break():
     return [str(rule) for rule in DEFAULT_TIE_BREAK]
 

@@ -40,6 +40,7 @@ rules.add_rule("awards.override_eligibility", office_acts)
 # by an office member with a conflict with the unit.
 rules.add_rule("awards.record_finding", office_acts | is_staff_of_unit)
 rules.add_rule("awards.withdraw_finding", office_acts)
+rules.add_rule("awards.record_work_start", office_acts | is_staff_of_unit)
 rules.add_rule("awards.view_evaluation", is_office_or_admin)
 # Applications for the 奖状 (obj: the unit, or the application): the unit's staff apply while
 # the year is open; the office reviews, never its own unit's nor one it declared a conflict with.

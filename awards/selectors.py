@@ -45,6 +45,7 @@ from .models import (
     UnitApplication,
     UnitAwardLimit,
     UnitRanking,
+    WorkStartRecord,
     YearAward,
 )
 
@@ -86,9 +87,9 @@ def award_limits(year: CompetitionYear) -> QuerySet[UnitAwardLimit]:
 
 def nominations_for_user(user) -> QuerySet[Nomination]:
     """Office and admins: every nomination; unit staff: their own unit's; others: none."""
-    nominations = Nomination.objects.select_related(
-        "year", "unit", "entry__nine_project", "model_worker"
-    ).annotate(has_finding=has_active_finding())
+    nominations = with_person_records(
+        Nomination.objects.select_related("year", "unit", "entry__nine_project", "model_worker")
+    )
     return visible_to(user, nominations)
 
 
@@ -156,6 +157,39 @@ def has_active_finding() -> Exists:
         model_worker__isnull=False, model_worker=OuterRef("model_worker_id")
     )
     return Exists(DisciplinaryFinding.objects.filter(person, withdrawn_at__isnull=True))
+
+
+def recorded_start() -> Coalesce:
+    """An expression over nominations: the newest verified start of the nominee's
+    poverty-alleviation work (WorkStartRecord), their model worker's record first; NULL
+    where there is none (the nominating unit's own date then counts)."""
+
+    def newest(person: Q) -> Subquery:
+        records = WorkStartRecord.objects.filter(person).order_by("-recorded_at", "-pk")
+        return Subquery(records.values("started_on")[:1])
+
+    return Coalesce(
+        newest(Q(model_worker__isnull=False, model_worker=OuterRef("model_worker_id"))),
+        newest(Q(nomination=OuterRef("pk"))),
+    )
+
+
+def with_person_records(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """Nominations annotated with what eligibility reads from the nominee's records:
+    `has_finding` (an active disciplinary finding) and `recorded_start` (see above)."""
+    return nominations.annotate(has_finding=has_active_finding(), recorded_start=recorded_start())
+
+
+def work_starts_of(nomination: Nomination) -> QuerySet[WorkStartRecord]:
+    """The start records on the nominee's record, newest first (the first one counts)."""
+    person = Q(nomination=nomination)
+    if nomination.model_worker_id:
+        person |= Q(model_worker=nomination.model_worker_id)
+    records = WorkStartRecord.objects.filter(person).select_related("recorded_by")
+    # The model worker's newest counts before the nomination's (as `recorded_start`).
+    return records.order_by(
+        Case(When(model_worker__isnull=False, then=0), default=1), "-recorded_at", "-pk"
+    )
 
 
 def findings_of(nomination: Nomination) -> QuerySet[DisciplinaryFinding]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from common.db import insert_from_select, insert_sql, update_from_select, update_from_values
 from common.queue import enqueue_on_commit
 from common.services import (
+    acting_user,
     delete_recorded,
     deletion_record,
     notification_create,
@@ -60,6 +61,7 @@ from .models import (
     UnitApplication,
     UnitAwardLimit,
     UnitRanking,
+    WorkStartRecord,
     YearAward,
 )
 
@@ -312,6 +314,40 @@ def finding_record(
     finding.full_clean()
     save_recorded(finding, actor)
     return finding
+
+
+@transaction.atomic
+def work_start_record(
+    *,
+    actor,
+    nomination: Nomination,
+    started_on: datetime.date,
+    evidence: str,
+    on_model_worker: bool = False,
+) -> WorkStartRecord:
+    """Record when the nominee began poverty-alleviation work, with its evidence: on the
+    nomination, or (with `on_model_worker`, for a nominee linked to the registry) on the model
+    worker, for every nomination of theirs. The office or the nominating unit's staff; the
+    newest record counts from now on, at the next ranking, shortlisting and decision."""
+    year_require_unsealed(nomination.year)
+    require(actor, "awards.record_work_start", nomination)
+    if on_model_worker and nomination.model_worker_id is None:
+        raise ValidationError(
+            {"on_model_worker": _("该申报未关联劳模名册，只能记录在本申报上。")},
+            code="no_model_worker",
+        )
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": _("起始日期不能晚于今天。")}, code="future_start")
+    record = WorkStartRecord(
+        nomination=None if on_model_worker else nomination,
+        model_worker_id=nomination.model_worker_id if on_model_worker else None,
+        started_on=started_on,
+        evidence=evidence.strip(),
+        recorded_by=acting_user(actor),
+    )
+    record.full_clean()
+    save_recorded(record, actor)
+    return record
 
 
 @transaction.atomic
@@ -593,6 +629,10 @@ def _build_units(run, chain, names) -> None:
     update_from_select(UnitRanking, places, {"rank": "new_rank", "tie_note": "new_tie_note"})
 
 
+# The annotations of `selectors.with_person_records` that eligibility reads.
+PERSON_RECORDS = ("has_finding", "recorded_start")
+
+
 def _build_nominations(run, chain, names) -> None:
     """The nomination rows in one INSERT … SELECT; then eligibility, decided in Python by
     `eligibility` (the one statement of the rules), written by one UPDATE per batch."""
@@ -601,10 +641,8 @@ def _build_nominations(run, chain, names) -> None:
     evaluation_date = run.year.evaluation_date
     service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
     verdicts = []
-    nominations = Nomination.objects.filter(year=run.year).annotate(
-        has_finding=selectors.has_active_finding()
-    )
-    for fields in nominations.values("pk", "has_finding", *eligibility.NOMINATION_FIELDS):
+    nominations = selectors.with_person_records(Nomination.objects.filter(year=run.year))
+    for fields in nominations.values("pk", *PERSON_RECORDS, *eligibility.NOMINATION_FIELDS):
         verdict = eligibility.assess_fields(fields, evaluation_date, service_years=service_years)
         verdicts.append((fields["pk"], verdict.shortlistable, verdict.note[:500]))
     update_from_values(
@@ -784,11 +822,9 @@ def live_verdicts(run: EvaluationRun, nomination_ids) -> dict[int, eligibility.E
     run's service rule and its year's evaluation date: shortlisting and every decision check
     it again, and the shortlist warns where it changed since the run was built."""
     service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
-    rows = (
+    rows = selectors.with_person_records(
         Nomination.objects.filter(pk__in=list(nomination_ids))
-        .annotate(has_finding=selectors.has_active_finding())
-        .values("pk", "has_finding", *eligibility.NOMINATION_FIELDS)
-    )
+    ).values("pk", *PERSON_RECORDS, *eligibility.NOMINATION_FIELDS)
     evaluation_date = run.year.evaluation_date
     return {
         row["pk"]: eligibility.assess_fields(row, evaluation_date, service_years=service_years)

@@ -23,6 +23,7 @@ urlpatterns = [
         name="application_review",
     ),
     path("<int:pk>/findings/", views.finding_create, name="finding_create"),
+    path("<int:pk>/work-starts/", views.work_start_create, name="work_start_create"),
     path(
         "<int:pk>/findings/<int:finding_pk>/withdraw/",
         views.finding_withdraw,

@@ -36,6 +36,7 @@ from .forms import (
     SettingsForm,
     ShortlistBuildForm,
     WithdrawFindingForm,
+    WorkStartForm,
     YearOpenForm,
 )
 
@@ -102,8 +103,30 @@ def nomination_detail(request, pk):
         "attachment_form": AttachmentForm(),
         "findings": selectors.findings_of(nomination),
         "finding_form": FindingForm(nomination=nomination),
+        "work_starts": selectors.work_starts_of(nomination),
+        "work_start_form": WorkStartForm(nomination=nomination),
     }
     return render(request, "awards/nomination_detail.html", context)
+
+
+@login_required
+@require_POST
+def work_start_create(request, pk):
+    nomination = selectors.nomination_for_user(request.user, pk)
+    require(request.user, "awards.record_work_start", nomination)
+    form = WorkStartForm(request.POST, nomination=nomination)
+    if form.is_valid():
+        try:
+            services.work_start_record(
+                actor=request.user, nomination=nomination, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(request, exc)
+        else:
+            messages.success(request, _("扶贫工作起始日期已记录，评选资格按此重新核定。"))
+    else:
+        show_errors(request, form)
+    return redirect("awards:nomination_detail", pk=pk)
 
 
 @login_required

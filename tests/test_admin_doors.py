@@ -52,6 +52,7 @@ READ_ONLY = {
     "awards.AwardDecision",
     "awards.Objection",
     "awards.DisciplinaryFinding",
+    "awards.WorkStartRecord",
     "awards.YearAward",
     "competition.UnitKind",
     "competition.NineProject",
@@ -183,6 +184,12 @@ def world(year, unit_a, unit_b, staff_a, office_user, admin_user):
         nomination=nomination,
         found_on=datetime.date(2020, 3, 1),
         description="违纪",
+        evidence="文号",
+    )
+    awards.work_start_record(
+        actor=office_user,
+        nomination=nomination,
+        started_on=datetime.date(2016, 3, 1),
         evidence="文号",
     )
     awards.evaluation_settings_save(

@@ -205,6 +205,13 @@ def cases(world):
             data=lambda w, k: {"found_on": "2020-03-01", "evidence": "文号", "description": "情况"},
         ),
         Case(
+            "awards:work_start_create",
+            conflicted({"staff_a": 302, "staff_b": 404, "office": 302, "admin": 302}),
+            kwargs=_pk,
+            method="post",
+            data=lambda w, k: {"started_on": "2016-03-01", "evidence": "派驻文件"},
+        ),
+        Case(
             "awards:finding_withdraw",
             conflicted({"staff_a": 403, "staff_b": 404, "office": 302, "admin": 302}),
             kwargs=_finding,

@@ -209,7 +209,8 @@ def is_published(user, obj):
 # Admins judge nothing unless they are also office reviewers.
 may_score = is_office & year_is_open & ~has_conflict & assignment_allows
 rules.add_rule("competition.score_entry", may_score)
-rules.add_rule("competition.view_entry", is_office_or_admin | is_staff_of_unit)
+# A parent unit's staff read its sub-units' entries, spot checks and self-assessments.
+rules.add_rule("competition.view_entry", is_office_or_admin | is_staff_of_subtree)
 rules.add_rule("competition.create_entry", is_staff_of_unit)
 rules.add_rule("competition.edit_entry", is_staff_of_unit & year_is_open)
 # Aggregated scores of an entry: unit staff see their own unit's, other units' only once the
@@ -228,7 +229,7 @@ rules.add_rule("competition.manage_assignments", is_admin)
 rules.add_rule("competition.publish_results", is_admin)
 rules.add_rule("competition.declare_conflict", is_office)
 rules.add_rule("competition.view_conflicts", is_office_or_admin)
-rules.add_rule("competition.view_spot_check", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.view_spot_check", is_office_or_admin | is_staff_of_subtree)
 # obj: the unit checked (none: may record spot checks at all).
 rules.add_rule("competition.record_spot_check", office_acts)
 rules.add_rule("competition.draw_spot_check", is_office_or_admin)
@@ -240,6 +241,7 @@ rules.add_rule("competition.delete_notice", is_office_or_admin)
 
 # --- self-assessment (自查) ------------------------------------------------------------------
 # obj: the unit. Its staff fill it in (the deadline is the service's); the office and admins
-# read every unit's; other units' staff never see it (their selector finds no such unit).
+# read every unit's, a parent unit's staff its sub-units'; other units' staff never see it
+# (their selector finds no such unit).
 rules.add_rule("competition.edit_self_assessment", is_staff_of_unit)
-rules.add_rule("competition.view_self_assessment", is_office_or_admin | is_staff_of_unit)
+rules.add_rule("competition.view_self_assessment", is_office_or_admin | is_staff_of_subtree)

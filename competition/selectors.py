@@ -668,8 +668,10 @@ def score_history(sheet: ScoreSheet):
 
 
 def entries_for_user(user) -> QuerySet[Entry]:
-    """Office and admins: every entry; unit staff: their own unit's; nobody else: none."""
-    return visible_to(user, Entry.objects.select_related("unit", "year", "nine_project"))
+    """Office and admins: every entry; unit staff: their own unit's and its sub-units';
+    nobody else: none."""
+    entries = Entry.objects.select_related("unit", "year", "nine_project")
+    return visible_to(user, entries, subtree=True)
 
 
 def entry_for_user(user, pk) -> Entry:
@@ -791,7 +793,7 @@ def conflicts_for_user(user) -> QuerySet[ConflictDeclaration]:
 
 def spot_checks_for_user(user) -> QuerySet[SpotCheck]:
     checks = SpotCheck.objects.select_related("unit", "entry", "year", "recorded_by", "draw")
-    return visible_to(user, checks)
+    return visible_to(user, checks, subtree=True)
 
 
 def spot_check_points() -> Case:

@@ -25,6 +25,11 @@ PARENT = ("staff_parent",)
 # other page answers them what it answers another unit's staff.
 PARENT_READS = {
     "competition:unit_detail",
+    "competition:entry_detail",
+    "competition:self_assessment",
+    "competition:spot_check_detail",
+    "competition:spot_check_photo",
+    "competition:spot_check_photo_thumbnail",
     "reports:report_detail",
     "reports:attachment_download",
     "volunteers:model_worker_detail",
@@ -34,7 +39,8 @@ PARENT_READS = {
     "volunteers:photo_thumbnail",
 }
 PARENT_REFUSED = {
-    "competition:self_assessment",
+    "competition:entry_edit",
+    "competition:sheet_edit",
     "reports:report_edit",
     "reports:report_review",
     "reports:report_reopen",

@@ -372,7 +372,7 @@ def cases(world):
         # The one history page (common.history), for each kind the competition registers.
         Case(
             "history:object_history",
-            {**own_unit_and_office(200, 404), "staff_parent": 404},  # entries: own unit only
+            {**own_unit_and_office(200, 404), "staff_parent": 200},  # a parent reads its units
             kwargs=lambda w: {"key": "competition.entry", **_entry(w)},
             label="entry",
         ),
@@ -390,7 +390,7 @@ def cases(world):
         ),
         Case(
             "history:object_history",
-            {**own_unit_and_office(200, 404), "staff_parent": 404},
+            {**own_unit_and_office(200, 404), "staff_parent": 200},
             kwargs=lambda w: {"key": "competition.spotcheck", "pk": _spot_check(w).pk},
             label="spot check",
         ),

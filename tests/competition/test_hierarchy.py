@@ -104,3 +104,27 @@ def test_a_parents_home_page_is_about_its_own_unit_not_a_sub_unit(tree, client_f
     panels = {panel.template: panel.context for panel in response.context["panels"]}
     assert panels["competition/_panel_my_unit.html"]["unit"] == tree["parent"]
     assert panels["reports/_panel_staff.html"]["unit"] == tree["parent"]
+
+
+def test_parent_staff_read_sub_units_entries_spot_checks_and_self_assessments(
+    tree, year, client_for
+):
+    from competition.models import SelfAssessment
+    from tests.competition import factories as scoring
+
+    town, staff = tree["towns"][0], tree["staff"]
+    entry = scoring.entry(town, year)
+    foreign = scoring.entry(tree["other"], year)
+    assert set(selectors.entries_for_user(staff)) == {entry}
+    assert permissions.may(staff, "competition.view_entry", entry)
+    assert not permissions.may(staff, "competition.edit_entry", entry)
+    assert not permissions.may(staff, "competition.view_entry", foreign)
+    assessment = SelfAssessment.objects.create(unit=town, year=year)
+    assert permissions.may(staff, "competition.view_self_assessment", town)
+    assert not permissions.may(staff, "competition.edit_self_assessment", town)
+    assert not permissions.may(staff, "competition.view_self_assessment", tree["other"])
+    page = client_for(staff).get(
+        reverse("competition:self_assessment", args=[town.pk]), {"year": year.year}
+    )
+    assert page.status_code == 200 and page.context["form"] is None
+    assert page.context["assessment"] == assessment

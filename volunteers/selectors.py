@@ -257,13 +257,17 @@ def activity_counts_by_unit(year) -> QuerySet[Activity]:
     )
 
 
-def quota_units(year) -> QuerySet[QuotaUnit]:
+def quota_units(year, *, by_parent: bool = False) -> QuerySet[QuotaUnit]:
     """The units `quota_progress` covers, in its order, without the counts: cheap to count
-    and to page (a page of 50 then aggregates only its own units' activities)."""
+    and to page (a page of 50 then aggregates only its own units' activities). `by_parent`:
+    each parent unit followed by its sub-units (the office's grouping, as on the reports'
+    dashboard); each unit's quota stays its own (sub-units do not count in their parent's)."""
     start, end = year_bounds(year)
-    return QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk")).order_by(
-        "kind__order", "name"
-    )
+    units = QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
+    if by_parent:
+        group = Coalesce("parent__name", "name")
+        return units.order_by(group, F("parent").asc(nulls_first=True), "name")
+    return units.order_by("kind__order", "name")
 
 
 def quota_progress(year, units=None, types=None) -> QuerySet[QuotaUnit]:

@@ -425,6 +425,7 @@ QUOTA_COLUMNS = (
     "pk",
     "name",
     "kind__name",
+    "parent__name",
     "quota_override",
     "effective_quota",
     "activity_count",
@@ -442,9 +443,10 @@ def quota(request):
     types = selectors.activity_types_for(year)
     counts = [selectors.type_count_name(t) for t in types]
     summary = selectors.quota_summary(year)
+    by_parent = request.GET.get("group") == "parent"
     page = page_of(
         request,
-        selectors.quota_units(year).values_list("pk", flat=True),
+        selectors.quota_units(year, by_parent=by_parent).values_list("pk", flat=True),
         # Plain rows (dicts): cheaper to build and for the template to read than models.
         details=lambda keys: selectors.quota_progress(year, units=keys, types=types).values(
             *QUOTA_COLUMNS, *counts
@@ -467,6 +469,7 @@ def quota(request):
         "rows": rows,
         "types": [t.name for t in types],
         "behind_count": summary["behind"],
+        "by_parent": by_parent,
         "chart": chart,
     }
     return render(request, "volunteers/quota.html", context)

@@ -128,3 +128,21 @@ def test_parent_staff_read_sub_units_entries_spot_checks_and_self_assessments(
     )
     assert page.status_code == 200 and page.context["form"] is None
     assert page.context["assessment"] == assessment
+
+
+def test_the_quota_page_groups_by_parent_and_keeps_each_units_own_count(
+    tree, year, client_for, office_user
+):
+    town = tree["towns"][0]
+    for day in (1, 2):
+        ActivityFactory(unit=town, date=datetime.date(2019, 3, day))
+    url = reverse("volunteers:quota")
+    grouped = client_for(office_user).get(url, {"year": 2019, "group": "parent"})
+    names = [row["name"] for row in grouped.context["rows"]]
+    parent, towns = tree["parent"].name, [t.name for t in tree["towns"]]
+    assert names.index(parent) + 1 == names.index(min(towns))  # the parent, then its towns
+    assert names.index(max(towns)) == names.index(parent) + 2
+    counts = {row["name"]: row["activity_count"] for row in grouped.context["rows"]}
+    # Sub-units' activities are their own: the parent's quota counts only the parent's.
+    assert (counts[town.name], counts[parent]) == (2, 0)
+    assert "按类别排列" in grouped.content.decode()

@@ -255,3 +255,26 @@ def test_an_award_write_outside_a_request_names_its_actor_in_the_history(year, u
     )
     latest = nomination.history.order_by("-history_date", "-history_id").first()
     assert (latest.statement, latest.history_user) == ("补充事迹。", staff_a)
+
+
+def test_team_and_service_changes_are_in_the_model_workers_history(
+    world, staff_a, office_user, client
+):
+    from django.urls import reverse
+
+    worker = world["newcomer"]
+    membership = volunteer_services.team_join(
+        actor=staff_a, model_worker=worker, joined_on=datetime.date(2019, 3, 1)
+    )
+    volunteer_services.team_leave(
+        actor=staff_a, membership=membership, left_on=datetime.date(2019, 9, 30)
+    )
+    rows = membership.history.order_by("history_date", "history_id")
+    assert [(r.history_type, r.left_on, r.history_user) for r in rows] == [
+        ("+", None, staff_a),
+        ("~", datetime.date(2019, 9, 30), staff_a),
+    ]
+    client.force_login(office_user, backend="common.auth.PortalModelBackend")
+    url = reverse("history:object_history", args=["volunteers.modelworker", worker.pk])
+    page = client.get(url).content.decode()
+    assert "志愿服务队" in page and "2019-09-30" in page

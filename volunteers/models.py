@@ -87,6 +87,7 @@ class VolunteerMembership(models.Model):
     joined_on = models.DateField(_("入队日期"))
     left_on = models.DateField(_("离队日期"), null=True, blank=True)
     remarks = models.CharField(_("备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["model_worker__unit__name", "model_worker__name", "-joined_on"]
@@ -150,6 +151,8 @@ class ServiceRecord(models.Model):
         _("异常说明"), blank=True, help_text=_("数据有异常提示时，保存前请说明原因。")
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["quality_flags", "has_flags"])
 
     class Meta:
         ordering = ["-date", "-id"]

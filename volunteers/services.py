@@ -56,7 +56,7 @@ def team_join(
         model_worker=model_worker, joined_on=joined_on, remarks=remarks
     )
     membership.full_clean()
-    membership.save()
+    save_recorded(membership, actor)
     return membership
 
 
@@ -76,7 +76,7 @@ def team_leave(
     team_leave_check(membership=membership, left_on=left_on)
     membership.left_on = left_on
     membership.full_clean()
-    membership.save(update_fields=["left_on"])
+    save_recorded(membership, actor, update_fields=["left_on"])
     return membership
 
 
@@ -134,7 +134,7 @@ def service_record_add(
     )
     _check_quality(record)
     record.full_clean()
-    record.save()
+    save_recorded(record, actor)
     return record
 
 

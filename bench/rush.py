@@ -284,8 +284,8 @@ def make_plan(path):
 # --- Measuring ----------------------------------------------------------------------
 
 
-def bare_alone(requests=60):
-    """The bare view's median and p95 with nothing else running (a logged-in admin)."""
+def logged_in_opener():
+    """A urllib opener logged in as the demo admin (its pages need the database)."""
     import http.cookiejar
     import re
 
@@ -299,6 +299,12 @@ def bare_alone(requests=60):
         {"username": "admin", "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
     ).encode()
     opener.open(urllib.request.Request(f"{BASE}/accounts/login/", data=data), timeout=30).read()
+    return opener
+
+
+def bare_alone(requests=60):
+    """The bare view's median and p95 with nothing else running (a logged-in admin)."""
+    opener = logged_in_opener()
     samples = []
     for _ in range(requests + 5):
         start = time.perf_counter()
@@ -320,7 +326,12 @@ def pct(values, p):
 
 def run_locust(users, seconds, plan_path, out_path, *, during=None):
     office = max(1, users // 5)
-    env = {**ENV, "RUSH_PLAN": str(plan_path), "RUSH_OUT": str(out_path)}
+    env = {
+        **ENV,
+        "RUSH_PLAN": str(plan_path),
+        "RUSH_OUT": str(out_path),
+        "RUSH_OFFICE_USERS": str(office),
+    }
     argv = [
         str(BIN / "locust"),
         "-f",
@@ -579,9 +590,10 @@ def redis_start():
         time.sleep(0.5)
 
 
-def web_answers():
+def web_answers(opener):
+    """The bare view of a logged-in user answers 200: its session is read from the database."""
     try:
-        urllib.request.urlopen(f"{BASE}/accounts/login/", timeout=3).read()
+        opener.open(f"{BASE}/bench/bare/", timeout=3).read()
         return True
     except urllib.error.HTTPError:
         return False
@@ -595,6 +607,7 @@ def fault_schedule(processes, seconds):
 
     def during(started):
         events = []
+        opener = logged_in_opener()
 
         def at(fraction):
             time.sleep(max(0.0, started + seconds * fraction - time.monotonic()))
@@ -615,7 +628,7 @@ def fault_schedule(processes, seconds):
             check=True,
         )
         restarted = time.monotonic()
-        while not web_answers() and time.monotonic() - restarted < 60:
+        while not web_answers(opener) and time.monotonic() - restarted < 60:
             time.sleep(0.1)
         events.append(
             (

@@ -103,8 +103,6 @@ class PortalUser(HttpUser):
 
 
 class StaffUser(PortalUser):
-    weight = 5
-
     @task
     def rush(self):
         if not ACCOUNTS:
@@ -194,7 +192,8 @@ class StaffUser(PortalUser):
 
 
 class OfficeUser(PortalUser):
-    weight = 1
+    # Exactly this many (Locust's weights would round one office user among two away).
+    fixed_count = int(os.environ.get("RUSH_OFFICE_USERS", "1"))
 
     def on_start(self):
         self.reviewer = REVIEWERS[random.randrange(len(REVIEWERS))]

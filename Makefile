@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate worker beat messages bench clean
+.PHONY: install run test lint format migrate worker beat messages bench bench-rush clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ beat: install
 
 bench: install
 	$(PY) bench/run.py
+
+# The deadline rush and its faults (bench/rush.py, a few minutes; restarts PostgreSQL and Redis).
+bench-rush: install
+	$(PY) bench/rush.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,9 +1,12 @@
 """The portal's error pages: Chinese, inside the site's layout, saying why and the way back
 (config/urls.py names them as Django's handlers; CSRF_FAILURE_VIEW the CSRF one)."""
 
+import sys
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,12 +82,25 @@ def csrf_failure(request, reason=""):
     )
 
 
+# What a database that is down, restarting or unreachable raises (Django wraps psycopg's).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 15
+
+
 def server_error(request):
-    """No database, no context processors: the page must render even when they failed."""
-    template = loader.get_template("500.html")
+    """No database, no context processors: the page must render even when they failed.
+
+    Django calls this inside its handler of the uncaught exception, wherever it was raised (a
+    view, the session or login middleware, the session's save after the view): a database
+    that is unavailable answers 503 稍后重试 instead of 500, and the next request after it is
+    back succeeds (CONN_HEALTH_CHECKS replaces the dead connection)."""
     context = {
         "OFFICE_NAME": settings.OFFICE_NAME,
         "OFFICE_PHONE": settings.OFFICE_PHONE,
         "OFFICE_EMAIL": settings.OFFICE_EMAIL,
     }
-    return HttpResponseServerError(template.render(context))
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

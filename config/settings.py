@@ -105,9 +105,19 @@ else:
     # PostgreSQL's JIT compiles a plan whose estimated cost is high: the ranking query's
     # correlated counts made it spend 3.5 s compiling a query that runs in 0.1 s.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Connections are kept for a minute and checked before each request reuses one: after a
+    # database restart each web process replaces its dead connection by itself; while the
+    # database is down, pages answer 503 (common.errors.server_error).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions live in the database (Django's default engine), so every web process and machine
+# shares them. The cache holds only the API's per-token request counts: per process by
+# default; CACHE_URL names a shared one for several machines (dbcache://portal_cache after
+# `manage.py createcachetable`, or rediscache://host:6379/3: the API then fails while Redis
+# is down, the portal's pages do not use the cache).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -165,11 +175,33 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several web machines share their uploads on an S3-compatible service (django-storages):
+# set AWS_STORAGE_BUCKET_NAME, and AWS_S3_ENDPOINT_URL for a service other than Amazon's
+# (MinIO, Ceph, a provincial cloud). Keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+# Files stay private: no public ACL, and downloads still go through the portal's views.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default=""),
+            # "path" for a service on an address rather than a domain of its own.
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Without collectstatic (development, tests) fall back to the unhashed names.
 WHITENOISE_MANIFEST_STRICT = False
 # Uploaded files are never given a public URL: every download goes through a view that
 # checks permission (see common/uploads.py).
-MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = ""
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Per record (a report, an activity, a nomination, a spot check): files and their total size.

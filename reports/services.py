@@ -264,7 +264,8 @@ def report_save(
     save_recorded(report, actor)
     if projects is not None:
         report.projects.set(projects)
-    flags = validation.flags_refresh(report)
+    # A draft's figures count for no one else yet (its submission refreshes the others).
+    flags = validation.flags_refresh(report, dependents=report.status != ReportStatus.DRAFT)
     check_quality(report, flags, submit=False)
     if upload is not None:
         attachment_add(actor=actor, report=report, upload=upload)

@@ -17,8 +17,6 @@ must always equal it (tests/reports/test_validation.py).
 
 from collections.abc import Mapping
 
-from django.db.models import Q
-
 from competition import quality
 from competition.enums import QUALITY_FIELDS, QualityTarget
 
@@ -80,23 +78,60 @@ def _store(report: Report, flags: list[dict]) -> bool:
     return True
 
 
-def flags_refresh(report: Report) -> list[dict]:
-    """Store the flags of `report` and of every report whose flags depend on it: the period's
-    reports of units of its kind (peers) and the unit's later reports (previous period).
-    Returns the report's own flags."""
+def flags_refresh(report: Report, *, dependents: bool = True) -> list[dict]:
+    """Store the flags of `report` and, with `dependents`, of every report whose flags depend
+    on it: the period's reports of units of its kind (peers) and the unit's later reports
+    (previous period). Returns the report's own flags.
+
+    A draft is nobody's figure: saving one needs only its own flags (`dependents=False`). The
+    peers are computed from one read of the period's reports of the kind and one read of
+    their units' earlier reports (not two queries per peer: at a city's scale a submission
+    would otherwise cost hundreds of queries); the result is `compute`'s for each."""
     rules = quality.rules_of(report.period.year, QualityTarget.REPORT)
     own = compute(report, rules=rules)
     _store(report, own)
-    peers = Q(period_id=report.period_id, unit__kind_id=report.unit.kind_id)
-    later = Q(
+    if not dependents:
+        return own
+    _peers_refresh(report, rules)
+    later = Report.objects.filter(
         unit_id=report.unit_id,
         period__year_id=report.period.year_id,
         period__start__gt=report.period.start,
-    )
-    others = Report.objects.filter(peers | later).exclude(pk=report.pk)
-    for other in others.select_related("period__year", "unit"):
+    ).exclude(pk=report.pk)
+    for other in later.select_related("period__year", "unit"):
         _store(other, compute(other, rules=rules))
     return own
+
+
+def _peers_refresh(report: Report, rules) -> None:
+    period = report.period
+    reports = list(
+        Report.objects.filter(period_id=period.pk, unit__kind_id=report.unit.kind_id)
+        .exclude(pk=report.pk)
+        .only("pk", "unit_id", "status", "quality_flags", "has_flags", *FIELDS)
+    )
+    counted = list(
+        _submitted(
+            Report.objects.filter(period_id=period.pk, unit__kind_id=report.unit.kind_id)
+        ).values_list("pk", *FIELDS)
+    )
+    earlier = {}
+    rows = (
+        _submitted(Report.objects.filter(unit_id__in={r.unit_id for r in reports}))
+        .filter(period__year_id=period.year_id, period__start__lt=period.start)
+        .order_by("unit_id", "-period__start")
+        .values("unit_id", *FIELDS)
+    )
+    for row in rows:
+        earlier.setdefault(row.pop("unit_id"), row)
+    for other in reports:
+        others = [row[1:] for row in counted if row[0] != other.pk]
+        columns = list(zip(*others, strict=True)) or [() for _name in FIELDS]
+        peers = dict(zip(FIELDS, (list(column) for column in columns), strict=True))
+        flags = quality.check(
+            rules, _values(other), previous=earlier.get(other.unit_id), peers=peers
+        )
+        _store(other, flags)
 
 
 def year_refresh(year_id: int) -> int:

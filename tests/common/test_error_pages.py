@@ -84,3 +84,51 @@ def test_who_chose_english_reads_english(client_for, staff_a, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/no-such-page/")
     assert "Page not found" in response.content.decode()
+
+
+def database_down(request):
+    from django.db import OperationalError
+
+    raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+
+urlpatterns.insert(0, path("database-down/", database_down))
+
+
+def _assert_retry_later(response):
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "15"
+    assert "稍后重试" in body and "数据库暂时无法连接" in body and LAYOUT in body
+    assert "Server Error" not in body and "系统出错" not in body
+
+
+def test_database_down_in_a_view_is_503_retry_later(settings, staff_a):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_a, backend="common.auth.PortalModelBackend")
+    _assert_retry_later(client.get("/database-down/"))
+
+
+def test_database_down_before_the_view_is_503_too(settings, staff_a, monkeypatch):
+    """The session is read by the login middleware, before any view: the database's
+    InterfaceError there (a connection closed under it) answers the same page."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import InterfaceError
+
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_a, backend="common.auth.PortalModelBackend")
+
+    def closed(self, *args, **kwargs):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr(SessionStore, "load", closed)
+    _assert_retry_later(client.get(reverse("home")))
+
+
+def test_other_server_errors_stay_500(settings, staff_a):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    client.force_login(staff_a, backend="common.auth.PortalModelBackend")
+    response = client.get("/broken/")
+    assert response.status_code == 500 and "Retry-After" not in response

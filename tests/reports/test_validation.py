@@ -211,3 +211,30 @@ def test_edit_page_warns_beside_the_field_and_submits_with_an_explanation(
     assert draft_a.status == ReportStatus.SUBMITTED
     detail = client.get(reverse("reports:report_detail", args=[draft_a.pk])).content.decode()
     assert "本季度开展全县集中帮扶行动。" in detail and "数据异常提示" in detail
+
+
+def _refresh_queries(report, **kwargs) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = Report.objects.select_related("period__year", "unit").get(pk=report.pk)
+    with CaptureQueriesContext(connection) as queries:
+        validation.flags_refresh(report, **kwargs)
+    return len(queries)
+
+
+def test_refreshing_the_peers_costs_the_same_queries_for_2_and_5_peers(year, county_units):
+    """A submission recomputes the period's reports of its kind from two reads, not two
+    queries per peer (the deadline rush: a city's 140 peers made each save take a second)."""
+    period = rf.period(year, 1)
+    reports = [
+        _submit(unit, period, _staff(unit, n), households_helped=20 + n, people_helped=60)
+        for n, unit in enumerate(county_units[:3])
+    ]
+    with_two = _refresh_queries(reports[0])
+    for n, unit in enumerate(county_units[3:]):
+        _submit(unit, period, _staff(unit, n + 3), households_helped=21 + n, people_helped=60)
+    with_five = _refresh_queries(reports[0])
+    assert with_two == with_five
+    # A draft counts for no one: its save reads and stores its own flags only.
+    assert _refresh_queries(reports[0], dependents=False) < with_two

@@ -1,7 +1,8 @@
-"""Unit staff on a phone (issue 16.4), in chromium at 390×844: photos chosen several at once
-(one of them an iPhone HEIC) are uploaded from the activity page and their thumbnails appear,
-each linking to the full image; the HEIC is stored as a JPEG; the activity list is cards,
-not a table squeezed to one character a line."""
+"""Unit staff and the office on a phone (issue 16.4), in chromium at 390×844: photos chosen
+several at once (one of them an iPhone HEIC) are uploaded from the activity page and their
+thumbnails appear, each linking to the full image; the HEIC is stored as a JPEG; the activity,
+nomination and unit lists and the office's review queue are cards, not a table squeezed to
+one character a line."""
 
 import io
 
@@ -140,3 +141,37 @@ def test_the_nomination_list_is_cards_on_a_phone(phone, staff):
     expect(card.get_by_role("link", name="王先锋")).to_be_visible()
     expect(phone.locator("table")).to_be_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize(
+    "path, card_class, shows",
+    [
+        ("/competition/units/", ".portal-unit-card", "相山区总工会"),
+        ("/reports/review/", ".portal-queue-card", "2019年第1季度"),
+    ],
+    ids=["unit-list", "review-queue"],
+)
+def test_the_offices_unit_list_and_review_queue_are_cards_on_a_phone(
+    phone, staff, path, card_class, shows
+):
+    from reports.enums import ReportStatus
+    from tests.reports.factories import make_report, period
+
+    year = factories.competition_year(2019)
+    make_report(staff, period(year, 1), status=ReportStatus.SUBMITTED)
+    factories.UnitFactory(name="淮北市总工会直属机关工会委员会（含退休职工服务中心）")
+    factories.user_with_role("office", username="reviewer")
+    phone.goto("/accounts/login/")
+    phone.fill("input[name=username]", "reviewer")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    expect(phone.get_by_role("heading", name="工作台")).to_be_visible()
+
+    phone.goto(path)
+    card = phone.locator(card_class).filter(has_text=shows).first
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("相山区总工会")
+    expect(phone.locator("table")).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Words on a line, not one character per line.
+    assert card.locator(".fw-semibold").bounding_box()["width"] > 80

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from common.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from competition.admin import SealedYearAdminMixin
 
 from . import services
+from .enums import DEFAULT_LATE_FACTOR, DEFAULT_SERVICE_YEARS
 from .models import (
     AwardDecision,
     DecisionStep,
@@ -122,6 +125,38 @@ class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["decision__run__year", "item", "lodged_by"]
 
 
+def run_rules(run: EvaluationRun) -> list[tuple[str, object]]:
+    """(label, value) of each rule a run's settings hold, labelled as the year's evaluation
+    settings name them; a run made before a rule existed shows the value it was built with."""
+    field = EvaluationSettings._meta.get_field
+    settings = run.settings or {}
+    weights = settings.get("weights") or {}
+    rows = [(_("评比日"), settings.get("evaluation_date") or "—")]
+    names = {
+        "entries": "weight_entries",
+        "timeliness": "weight_timeliness",
+        "quota": "weight_quota",
+        "spot_checks": "weight_spot_checks",
+    }
+    rows += [
+        (field(name).verbose_name, weights[key]) for key, name in names.items() if key in weights
+    ]
+    limit = settings.get("max_awards_per_unit")
+    rows += [
+        (
+            field("late_report_factor").verbose_name,
+            settings.get("late_factor", DEFAULT_LATE_FACTOR),
+        ),
+        (
+            field("min_service_years").verbose_name,
+            settings.get("min_service_years", DEFAULT_SERVICE_YEARS),
+        ),
+        (field("max_awards_per_unit").verbose_name, _("不限") if limit is None else limit),
+        (field("tie_break").verbose_name, " → ".join(run.tie_break_labels) or "—"),
+    ]
+    return rows
+
+
 @admin.register(EvaluationRun)
 class EvaluationRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """A run is a snapshot; new ones are started from the evaluation page."""
@@ -129,6 +164,16 @@ class EvaluationRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "progress", "created_by", "created_at", "finished_at"]
     list_filter = ["year", "status"]
     list_select_related = ["year", "created_by"]
+    exclude = ["settings"]
+    readonly_fields = ["settings_table"]
+
+    @admin.display(description=_("评选参数"))
+    def settings_table(self, run):
+        """The rules the run was built with, named as on the evaluation page (not its JSON)."""
+        return render_to_string(
+            "admin/awards/_run_settings.html",
+            {"rules": run_rules(run), "criteria": run.criteria},
+        )
 
 
 @admin.register(ShortlistItem)

@@ -65,6 +65,35 @@ class UnitFilterForm(FilterForm):
         return units
 
 
+class SpotCheckFilterForm(FilterForm):
+    """The spot-check list's filters, within the year chosen above them (kept hidden)."""
+
+    SOURCES = [("draw", _("随机抽签")), ("direct", _("直接记录"))]
+    year = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    q = forms.CharField(label=_("被抽查单位"), max_length=100, required=False)
+    rating = forms.ChoiceField(
+        label=_("评价"), choices=[("", _("全部评价")), *SpotCheckRating.choices], required=False
+    )
+    source = forms.ChoiceField(
+        label=_("来源"), choices=[("", _("全部来源")), *SOURCES], required=False
+    )
+    date_from = forms.DateField(label=_("抽查日期自"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE_INPUT)
+
+    def filter(self, checks):
+        values = self.values()
+        lookups = {
+            "q": "unit__name__icontains",
+            "rating": "rating",
+            "date_from": "date__gte",
+            "date_to": "date__lte",
+        }
+        checks = checks.filter(**{lookups[k]: v for k, v in values.items() if k in lookups})
+        if "source" in values:
+            checks = checks.filter(draw__isnull=values["source"] == "direct")
+        return checks
+
+
 class EntryForm(PortalModelForm):
     class Meta:
         model = Entry

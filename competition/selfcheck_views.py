@@ -15,7 +15,9 @@ from .web import year_from
 
 def _add_errors(form, exc: ValidationError) -> None:
     """The service names criteria by code; the form's fields are points_<code>."""
-    for code, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+    # Not getattr's default: it is built first, and a dict of errors has no error_list.
+    by_code = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+    for code, errors in by_code.items():
         field = f"points_{code}" if f"points_{code}" in form.fields else None
         form.add_error(field, errors)
 

@@ -24,6 +24,7 @@ from .forms import (
     NoticeForm,
     ProjectForm,
     ScoreSheetForm,
+    SpotCheckFilterForm,
     SpotCheckForm,
     SpreadForm,
     StandingsFilterForm,
@@ -349,9 +350,12 @@ def conflict_list(request):
 @login_required
 def spot_check_list(request):
     year = year_from(request)
-    checks = selectors.spot_checks_for_user(request.user).filter(year=year)
+    form = SpotCheckFilterForm(request.GET)
+    checks = form.filter(selectors.spot_checks_for_user(request.user).filter(year=year))
     context = {
         "year": year,
+        "years": selectors.years(),
+        "form": form,
         "page": page_of(request, checks),
         "draw_form": DrawForm(),
         "draws": selectors.draws_for_user(request.user).filter(year=year)[:10],

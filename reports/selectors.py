@@ -234,7 +234,7 @@ def completeness_units(period: ReportingPeriod, *, by_parent: bool = False) -> Q
     `by_parent`: each parent unit followed by its sub-units (the office's grouping)."""
     units = (
         _active_in(period)
-        .select_related("kind")
+        .select_related("kind", "parent")
         .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))
         .annotate(
             state=_completeness_state("this_report"),

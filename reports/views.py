@@ -314,12 +314,17 @@ def _period_from(request) -> ReportingPeriod | None:
     return competition_selectors.current_period()
 
 
+def _by_parent(request) -> bool:
+    """The dashboard's grouping (each parent followed by its sub-units), kept by its export."""
+    return request.GET.get("group") == "parent"
+
+
 @login_required
 def dashboard(request):
     require(request.user, "reports.view_dashboard")
     period = _period_from(request)
     summary = selectors.period_completeness(period) if period else None
-    by_parent = request.GET.get("group") == "parent"
+    by_parent = _by_parent(request)
     units = selectors.completeness_units(period, by_parent=by_parent) if period else None
     units = units.values(*DASHBOARD_COLUMNS) if period else []
     page = page_of(request, units)
@@ -388,8 +393,9 @@ def dashboard_xlsx(request):
             u.phone,
             str(labels[u.state]),
             u.submitted_at,  # a date-time cell, in local time (common.xlsx)
+            u.parent.name if u.parent else "",
         )
-        for u in selectors.completeness_units(period)
+        for u in selectors.completeness_units(period, by_parent=_by_parent(request))
     )
     rate_headers = [str(label) for label in labels.values()]
     rate_rows = [
@@ -405,7 +411,10 @@ def dashboard_xlsx(request):
     sheets = [
         Sheet(
             _("各单位"),
-            [_("单位"), _("类别"), _("联系人"), _("联系电话"), _("报送情况"), _("提交时间")],
+            [
+                *(_("单位"), _("类别"), _("联系人"), _("联系电话"), _("报送情况")),
+                *(_("提交时间"), _("上级单位")),
+            ],
             unit_rows,
         ),
         Sheet(

@@ -81,3 +81,25 @@ def test_django_axes_speaks_chinese_from_the_projects_catalogue(admin_client_):
     body = admin_client_.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
     assert "登录尝试" in body and "IP 地址" in body
     assert "access attempts" not in body.lower() and "IP Address" not in body
+
+
+def test_an_evaluation_runs_settings_are_named_not_json(admin_client_, admin_user, year):
+    from awards import services
+
+    services.evaluation_settings_save(
+        actor=admin_user, year=year, data={"max_awards_per_unit": 3, "min_service_years": 3}
+    )
+    run = services.evaluation_run_create(actor=admin_user, year=year)
+    url = reverse("admin:awards_evaluationrun_change", args=[run.pk])
+    body = admin_client_.get(url).content.decode()
+    rows = dict(re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', body))
+    assert rows["参赛项目得分权重"] == "0.60" and rows["抽查评价权重"] == "0.00"
+    assert rows["逾期报告折算"] == "0.50"
+    assert rows["先锋个人从事扶贫工作年限"] == "3" and rows["每单位表彰名额上限"] == "3"
+    assert rows["评比日"] == year.evaluation_date.isoformat()
+    assert rows["并列时的区分顺序"].startswith("劳模优先（先锋个人） → 比项目成效 → ")
+    assert "<td>比工作落实</td>" in body
+    for key in ("weights", "late_factor", "tie_break", "min_service_years", "criteria"):
+        assert key not in body, key  # neither as JSON nor a table of its keys
+    # Still read-only: no form to save.
+    assert 'name="_save"' not in body

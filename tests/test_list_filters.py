@@ -1,5 +1,5 @@
 """Search and filters on the lists people search (issue 16.6): units, activities, reports,
-the review queue and nominations; the queue's filter says what it lists, headings what the
+the review queue, nominations and spot checks; the queue's filter says what it lists, headings what the
 page holds; query counts do not grow with the filtered rows."""
 
 import datetime
@@ -182,3 +182,82 @@ def test_the_report_list_is_cards_on_a_phone_and_a_table_from_md(client_for, sta
     card = body[body.index('<div class="d-md-none">') : body.index("d-none d-md-block")]
     assert f'href="{reverse("reports:report_detail", args=[report.pk])}"' in card
     assert "portal-report-card" in card and "草稿" in card
+
+
+# Spot checks -------------------------------------------------------------------------------
+
+
+def _spot_checks(office_user, year, unit_a, unit_b):
+    from competition import services
+
+    draw = services.spot_check_draw_run(actor=office_user, year=year, count=1, seed=7)
+    record = {"actor": office_user, "year": year, "inspectors": "许文华", "findings": "台账齐全。"}
+    services.spot_check_record(unit=unit_a, date=datetime.date(2019, 4, 2), rating="good",
+                               **record)  # fmt: skip
+    services.spot_check_record(unit=unit_a, date=datetime.date(2019, 9, 20), rating="poor",
+                               **record)  # fmt: skip
+    services.spot_check_record(unit=unit_b, date=datetime.date(2019, 6, 15), rating="good",
+                               draw=draw, **record)  # fmt: skip
+
+
+def dates(response):
+    return [c.date.isoformat() for c in response.context["page"]]
+
+
+def test_spot_checks_by_unit_rating_source_and_dates(client_for, office_user, unit_a, unit_b, year):
+    _spot_checks(office_user, year, unit_a, unit_b)
+    client = client_for(office_user)
+    url = reverse("competition:spot_check_list")
+    assert dates(client.get(url, {"year": 2019})) == ["2019-09-20", "2019-06-15", "2019-04-02"]
+    assert dates(client.get(url, {"year": 2019, "q": "濉溪"})) == ["2019-06-15"]
+    assert dates(client.get(url, {"year": 2019, "rating": "good"})) == ["2019-06-15", "2019-04-02"]
+    assert dates(client.get(url, {"year": 2019, "source": "draw"})) == ["2019-06-15"]
+    assert dates(client.get(url, {"year": 2019, "source": "direct"})) == [
+        "2019-09-20",
+        "2019-04-02",
+    ]
+    spring = client.get(url, {"year": 2019, "date_from": "2019-04-01", "date_to": "2019-06-30"})
+    assert dates(spring) == ["2019-06-15", "2019-04-02"]
+    body = client.get(url, {"year": 2019, "q": "无此单位"}).content.decode()
+    assert "没有符合条件的抽查记录。" in body
+    # The year stays with the filters (a hidden field), and a bad value is ignored.
+    assert '<input type="hidden" name="year" value="2019"' in body
+    assert len(dates(client.get(url, {"year": 2019, "date_from": "not-a-date"}))) == 3
+    # Another year's list holds none of them.
+    factories.competition_year(2020)
+    assert dates(client.get(url, {"year": 2020, "rating": "good"})) == []
+
+
+def test_a_units_staff_filter_their_own_spot_checks(
+    client_for, office_user, staff_a, unit_a, unit_b, year
+):
+    _spot_checks(office_user, year, unit_a, unit_b)
+    url = reverse("competition:spot_check_list")
+    response = client_for(staff_a).get(url, {"year": 2019, "rating": "good"})
+    assert dates(response) == ["2019-04-02"]
+
+
+def test_the_spot_check_list_is_paged_at_a_constant_query_count(
+    client_for, office_user, unit_a, unit_b, year, django_assert_max_num_queries
+):
+    from competition import services
+
+    client = client_for(office_user)
+    url = reverse("competition:spot_check_list")
+    record = {"actor": office_user, "year": year, "inspectors": "许文华", "findings": "台账。"}
+
+    def add(n):
+        for day in range(n):
+            services.spot_check_record(unit=unit_a, date=datetime.date(2019, 5, 1 + day % 28),
+                                       rating="fair", **record)  # fmt: skip
+
+    add(2)
+    with django_assert_max_num_queries(14) as few:
+        client.get(url, {"year": 2019, "rating": "fair"})
+    add(53)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url, {"year": 2019, "rating": "fair"})
+    page = response.context["page"]
+    assert (len(page.object_list), page.paginator.count, page.paginator.num_pages) == (50, 55, 2)
+    second = client.get(url, {"year": 2019, "rating": "fair", "page": 2}).context["page"]
+    assert len(second.object_list) == 5

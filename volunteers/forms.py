@@ -16,6 +16,7 @@ from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 from competition.selectors import activity_types_of, projects_of, year_of_date
 
 from . import validation
+from .enums import HonourLevel
 from .models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -56,6 +57,30 @@ class ModelWorkerForm(PortalModelForm):
         else:
             del self.fields["unit"]
         self.helper = _helper(_("保存"))
+
+
+class ModelWorkerFilterForm(FilterForm):
+    """The model-worker list's filters (and its export's)."""
+
+    q = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    honour_level = forms.ChoiceField(
+        label=_("荣誉等级"), choices=[("", _("全部等级")), *HonourLevel.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("所属单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:  # a unit's staff see their own unit's model workers only
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = units
+
+    def filter(self, workers):
+        values = self.values()
+        lookups = {"q": "name__contains", "honour_level": "honour_level", "unit": "unit"}
+        return workers.filter(**{lookups[k]: v for k, v in values.items() if k in lookups})
 
 
 class ActivityFilterForm(FilterForm):

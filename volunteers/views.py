@@ -23,6 +23,7 @@ from .forms import (
     ActivityFilterForm,
     ActivityForm,
     ImportForm,
+    ModelWorkerFilterForm,
     ModelWorkerForm,
     PhotoForm,
     ServiceRecordForm,
@@ -47,12 +48,18 @@ def _year(request) -> int:
 
 @login_required
 def model_worker_list(request):
-    workers = selectors.model_workers_for_user(request.user)
-    query = request.GET.get("q", "").strip()
-    if query:
-        workers = workers.filter(name__contains=query)
-    context = {"page": page_of(request, workers), "q": query}
+    form, workers = _model_workers_filtered(request)
+    context = {"page": page_of(request, workers), "form": form}
     return render(request, "volunteers/model_worker_list.html", context)
+
+
+def _model_workers_filtered(request):
+    """The list's filter form and the model workers it keeps: the list and its export."""
+    many = may(request.user, "competition.view_all_units")
+    form = ModelWorkerFilterForm(
+        request.GET, units=competition_selectors.units_for_user(request.user) if many else None
+    )
+    return form, form.filter(selectors.model_workers_for_user(request.user))
 
 
 @login_required
@@ -191,15 +198,20 @@ def service_record_create(request, pk):
 def activity_list(request):
     """Every year's activities; the type filter offers the current year's types and matches
     the type of the same code in each year."""
+    form, activities = _activities_filtered(request)
+    context = {"page": page_of(request, activities), "form": form}
+    return render(request, "volunteers/activity_list.html", context)
+
+
+def _activities_filtered(request):
+    """The list's filter form and the activities it keeps: the list and its export."""
     many = may(request.user, "competition.view_all_units")
     form = ActivityFilterForm(
         request.GET,
         year=competition_selectors.current_year_for(request),
         units=competition_selectors.units_for_user(request.user) if many else None,
     )
-    activities = form.filter(selectors.activities_for_user(request.user))
-    context = {"page": page_of(request, activities), "form": form}
-    return render(request, "volunteers/activity_list.html", context)
+    return form, form.filter(selectors.activities_for_user(request.user))
 
 
 @login_required
@@ -391,14 +403,16 @@ def activity_template(request):
 
 @login_required
 def model_worker_export(request):
-    workers = selectors.model_workers_for_user(request.user)
+    """The list's model workers, under the same filters (its query string)."""
+    _form, workers = _model_workers_filtered(request)
     return _export(request, "model_worker", workers)
 
 
 @login_required
 def activity_export(request):
-    activities = selectors.activity_detail_for_user(request.user)
-    return _export(request, "activity", activities)
+    """The list's activities, under the same filters (its query string), in its order."""
+    _form, activities = _activities_filtered(request)
+    return _export(request, "activity", activities.prefetch_related("model_workers"))
 
 
 @login_required

@@ -76,7 +76,11 @@ def login(page):
 
 
 def menu(page, heading: str, item: str) -> None:
-    """Open a navigation-bar dropdown and follow one of its links, as a person would."""
+    """Open a navigation-bar dropdown and follow one of its links, as a person would (on a
+    phone, the collapsed navigation bar's toggler first)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
     page.get_by_role("navigation").get_by_role("button", name=heading).click()
     with page.expect_navigation():
         page.locator(".dropdown-menu.show").get_by_role("link", name=item, exact=True).click()

@@ -1,7 +1,8 @@
 """The portal's daily journeys, as a person does them in a browser (issue 8).
 
-1. A unit's staff records a 5+1 activity, fills the quarterly report, attaches a PDF and
-   submits it.
+1. A unit's staff records a 5+1 activity with a photo, fills the quarterly report, attaches a
+   PDF and submits it; at a desktop's size and a phone's (390×844, the menus behind the
+   navigation bar's toggler), nothing wider than the screen.
 2. An office reviewer returns the report with a comment; the staff reads it, fixes the report
    and resubmits; the reviewer accepts it and scores an entry of that unit on the four criteria.
 
@@ -18,12 +19,15 @@ from reports.enums import ReportStatus
 from reports.models import Report, ReportAttachment
 from tests import factories
 from tests.browser.conftest import menu
+from tests.browser.test_phone import jpeg
 from tests.competition.factories import points_of
 from tests.factories import PASSWORD
 from tests.reports.factories import COMPLETE, make_report, period
-from volunteers.models import Activity
+from volunteers.models import Activity, ActivityPhoto
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
 
 # The smallest file a PDF sniffer accepts: the magic number and an end-of-file marker.
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -47,7 +51,12 @@ def switch_user(page, login, username):
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
 
-def test_staff_records_activity_and_submits_report_with_attachment(page, login, city, tmp_path):
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_staff_records_activity_and_submits_report_with_attachment(
+    page, login, city, tmp_path, viewport
+):
+    if viewport:
+        page.set_viewport_size(viewport)
     login("xiangshan", PASSWORD)
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
 
@@ -70,6 +79,20 @@ def test_staff_records_activity_and_submits_report_with_attachment(page, login, 
     expect(page.locator("dl")).to_contain_text("技能扶贫")
     expect(page.locator("dl")).to_contain_text("渠沟镇 钟楼村")
     assert Activity.objects.get().unit == city["unit"]
+
+    # A photo of it, from the activity's page; its thumbnail appears.
+    page.locator("input[type=file][name=file]").set_input_files(
+        {"name": "培训现场.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="上传照片").click()
+    expect(page.get_by_text("已上传 1 张照片。")).to_be_visible()
+    thumbnail = page.locator("img.portal-thumb")
+    expect(thumbnail).to_have_count(1)
+    thumbnail.scroll_into_view_if_needed()
+    expect(thumbnail).to_be_visible()
+    assert ActivityPhoto.objects.get().original_name == "培训现场.jpg"
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
     # The quarterly report: start the first quarter's, attach a PDF, fill it, submit.
     menu(page, "季度报告", "季度报告")
@@ -106,6 +129,7 @@ def test_staff_records_activity_and_submits_report_with_attachment(page, login, 
     expect(timeline).to_contain_text("张填报")
     expect(page.get_by_role("main").get_by_text("劳模进村技能培训")).to_be_visible()
 
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     report = Report.objects.get()
     assert report.status == ReportStatus.SUBMITTED
     assert str(report.funds_invested) == "50000.50"

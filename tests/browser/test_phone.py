@@ -1,7 +1,9 @@
-"""Unit staff on a phone (issue 16.4), in chromium at 390×844: photos chosen several at once
-(one of them an iPhone HEIC) are uploaded from the activity page and their thumbnails appear,
-each linking to the full image; the HEIC is stored as a JPEG; the activity list is cards,
-not a table squeezed to one character a line."""
+"""Unit staff and the office on a phone (issue 16.4), in chromium at 390×844: photos chosen
+several at once (one of them an iPhone HEIC) are uploaded from the activity page and their
+thumbnails appear, each linking to the full image; the HEIC is stored as a JPEG; the activity,
+nomination and unit lists and the office's review queue are cards, not a table squeezed to
+one character a line; a unit nominates a collective and fills in its self-assessment (自查).
+The staff's report and activity journey runs at this size too (test_journeys.py)."""
 
 import io
 
@@ -140,3 +142,98 @@ def test_the_nomination_list_is_cards_on_a_phone(phone, staff):
     expect(card.get_by_role("link", name="王先锋")).to_be_visible()
     expect(phone.locator("table")).to_be_hidden()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize(
+    "path, card_class, shows",
+    [
+        ("/competition/units/", ".portal-unit-card", "相山区总工会"),
+        ("/reports/review/", ".portal-queue-card", "2019年第1季度"),
+    ],
+    ids=["unit-list", "review-queue"],
+)
+def test_the_offices_unit_list_and_review_queue_are_cards_on_a_phone(
+    phone, staff, path, card_class, shows
+):
+    from reports.enums import ReportStatus
+    from tests.reports.factories import make_report, period
+
+    year = factories.competition_year(2019)
+    make_report(staff, period(year, 1), status=ReportStatus.SUBMITTED)
+    factories.UnitFactory(name="淮北市总工会直属机关工会委员会（含退休职工服务中心）")
+    factories.user_with_role("office", username="reviewer")
+    phone.goto("/accounts/login/")
+    phone.fill("input[name=username]", "reviewer")
+    phone.fill("input[name=password]", PASSWORD)
+    phone.click("button[type=submit]")
+    expect(phone.get_by_role("heading", name="工作台")).to_be_visible()
+
+    phone.goto(path)
+    card = phone.locator(card_class).filter(has_text=shows).first
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("相山区总工会")
+    expect(phone.locator("table")).to_be_hidden()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Words on a line, not one character per line.
+    assert card.locator(".fw-semibold").bounding_box()["width"] > 80
+
+
+def test_staff_nominate_a_collective_on_a_phone(phone, staff):
+    from awards.models import Nomination
+    from tests.competition import factories as scoring
+
+    year = factories.competition_year(2019)
+    scoring.entry(staff, year, title="劳模领办食用菌合作社")
+    log_in(phone)
+    phone.goto("/awards/?year=2019")
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="新增申报").click()
+    phone.get_by_label("申报类别").select_option(label="先锋集体")
+    entry = phone.locator("#id_entry option", has_text="劳模领办食用菌合作社")
+    phone.get_by_label("依托的参赛项目").select_option(entry.get_attribute("value"))
+    phone.get_by_label("集体类型").select_option(label="团队")
+    phone.get_by_label("团队名称").fill("食用菌技术服务队")
+    phone.get_by_label("主要事迹").fill("带动 40 户贫困户种植食用菌。")
+    for criterion in ("积极参与", "大力推动", "模范践行"):
+        phone.get_by_label(criterion).fill(f"{criterion}的事实材料。")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="保存申报").click()
+    expect(phone.get_by_text("申报已保存。")).to_be_visible()
+    expect(phone.get_by_role("main")).to_contain_text("食用菌技术服务队")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    nomination = Nomination.objects.get()
+    assert (nomination.unit, nomination.team_name) == (staff, "食用菌技术服务队")
+
+
+def test_staff_fill_and_submit_the_self_assessment_on_a_phone(phone, staff):
+    from competition.models import CompetitionYear, SelfAssessment
+
+    year = factories.competition_year(2019)
+    CompetitionYear.objects.filter(pk=year.pk).update(self_assessment_deadline=None)
+    log_in(phone)
+    phone.goto(f"/competition/units/{staff.pk}/")
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="2019年度自查").click()
+    expect(phone.get_by_role("heading", name="相山区总工会 · 2019年度自查")).to_be_visible()
+    phone.locator("#id_points_work").fill("22")
+    phone.locator("#id_justification_work").fill("走访贫困户全覆盖。")
+    phone.locator("#id_points_effect").fill("20.5")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交自查").click()
+    # Unfinished: each criterion missing says so beside its field, and what was typed stays.
+    expect(phone.get_by_text("请为“比经济收入”自评打分。")).to_be_visible()
+    expect(phone.get_by_text("请填写“比项目成效”的自评理由。")).to_be_visible()
+    expect(phone.locator("#id_justification_work")).to_have_value("走访贫困户全覆盖。")
+    for code, points in (("effect", "20.5"), ("income", "18"), ("satisfaction", "24")):
+        phone.locator(f"#id_points_{code}").fill(points)
+        phone.locator(f"#id_justification_{code}").fill("有台账可查。")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交自查").click()
+    expect(phone.get_by_text("自查已提交。")).to_be_visible()
+    table = phone.locator("#self-assessment")
+    expect(table.get_by_role("row").filter(has_text="比工作落实")).to_contain_text("22")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assessment = SelfAssessment.objects.get(unit=staff, year=year)
+    assert assessment.submitted_at is not None

@@ -95,6 +95,21 @@ def test_form_saves_then_submits_and_shows_the_office_means_once_published(
     assert 'href="/reports/1/"' in page.content.decode()
 
 
+def test_submitting_an_unfinished_form_names_each_criterion_missing(
+    client_for, open_year, unit_a, staff_a
+):
+    """The service's errors by criterion go to their fields (once a 500: the view read the
+    dict of errors as a list)."""
+    data = {"points_work": "22", "justification_work": "走访全覆盖", "points_effect": "20"}
+    response = client_for(staff_a).post(_url(unit_a, open_year), {**data, "submit": "1"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["points_effect"] == ["请填写“比项目成效”的自评理由。"]
+    assert errors["points_income"] == ["请为“比经济收入”自评打分。"]
+    assert "points_work" not in errors
+    assert not SelfAssessment.objects.filter(submitted_at__isnull=False).exists()
+
+
 def test_office_sees_it_beside_the_reviewers_scores_and_the_gap_in_standings(
     client_for, open_year, unit_a, unit_b, staff_a, office_user
 ):

@@ -1,6 +1,7 @@
 """Everyday work in the browser (issue 16): typing survives an upload (and the 附件 section
 comes before 提交审核 on a phone), the office's return reaches the staff in the portal and on
-the home page's 待办, and a destructive button asks first."""
+the home page's 待办, and a destructive button asks first; the staff's part of each at a phone's
+size (390×844)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -68,8 +69,11 @@ def test_returned_report_is_notified_and_on_the_todo_list(page, login, city):
         page.get_by_role("button", name="提交审核结论").click()
     expect(page.get_by_text("报告已退回，已通知该单位修改。")).to_be_visible()
 
+    # The unit's staff read it on a phone: the navbar (behind its toggler) counts the unread
+    # notification; the home page's 待办 names the report.
+    page.set_viewport_size(PHONE)
     switch_user(page, login, "xiangshan")
-    # The navbar counts the unread notification; the home page's 待办 names the report.
+    page.locator(".navbar-toggler").click()
     expect(page.get_by_role("link", name="通知 1")).to_be_visible()
     todo = page.locator("#todo")
     item = todo.get_by_role("link", name="修改已退回的2019年第1季度报告")
@@ -85,6 +89,7 @@ def test_returned_report_is_notified_and_on_the_todo_list(page, login, city):
         entry.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", name="相山区总工会 · 2019年第1季度")).to_be_visible()
     assert Notification.objects.get(recipient=city["staff"]).read_at is not None
+    page.locator(".navbar-toggler").click()
     expect(page.get_by_role("link", name="通知", exact=True)).to_be_visible()
 
     page.goto("/")
@@ -101,6 +106,7 @@ def test_attachment_delete_asks_first(page, login, city, tmp_path):
     report = make_report(city["unit"], period(city["year"], 1), actor=city["staff"])
     upload = SimpleUploadedFile("旧台账.pdf", PDF_BYTES, content_type="application/pdf")
     services.attachment_add(actor=city["staff"], report=report, upload=upload)
+    page.set_viewport_size(PHONE)
     login("xiangshan", PASSWORD)
     page.goto(f"/reports/{report.pk}/edit/")
     attachments = page.locator("#attachments")
@@ -109,6 +115,7 @@ def test_attachment_delete_asks_first(page, login, city, tmp_path):
         attachments.get_by_role("link", name="删除").click()
     expect(page.get_by_role("heading", name="删除附件")).to_be_visible()
     expect(page.get_by_text("确定删除附件“旧台账.pdf”吗？删除后不能恢复。")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert ReportAttachment.objects.filter(report=report).exists()
     with page.expect_navigation():
         page.get_by_role("link", name="取消，返回").click()

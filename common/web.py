@@ -20,11 +20,13 @@ def show_errors(request, error: ValidationError | BaseForm) -> None:
         messages.error(request, text)
 
 
-def put_errors(form: BaseForm, error: ValidationError) -> None:
+def put_errors(form: BaseForm, error: ValidationError, *, field_of=lambda name: name) -> None:
     """Put a service's ValidationError on the form: beside its field when it names one of
-    the form's, above the form otherwise."""
+    the form's, above the form otherwise. `field_of` turns the service's name for a field
+    into the form's (the self-assessment's criterion code `c1` is the field `points_c1`)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            field = field_of(name)
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)

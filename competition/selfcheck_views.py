@@ -8,18 +8,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from common.web import put_errors
+
 from . import permissions, selectors, services
 from .forms import SelfAssessmentForm
 from .web import year_from
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """The service names criteria by code; the form's fields are points_<code>."""
-    # Not getattr's default: it is built first, and a dict of errors has no error_list.
-    by_code = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-    for code, errors in by_code.items():
-        field = f"points_{code}" if f"points_{code}" in form.fields else None
-        form.add_error(field, errors)
 
 
 @login_required
@@ -44,7 +37,7 @@ def self_assessment(request, pk):
                     actor=request.user, year=year, unit=unit, scores=form.scores(), submit=submit
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                put_errors(form, exc, field_of=lambda code: f"points_{code}")
             else:
                 messages.success(request, _("自查已提交。") if submit else _("自查已保存。"))
                 return redirect(f"{request.path}?year={year.year}")

@@ -32,7 +32,7 @@ from .forms import (
     YearReopenForm,
 )
 from .models import ReviewerAssignment, Unit
-from .web import year_from
+from .web import managed_year, year_from
 
 
 @login_required
@@ -559,20 +559,15 @@ RULE_PAGES = {
 }
 
 
-def _rule_year(request, pk):
-    permissions.require(request.user, "competition.manage_years")
-    return get_object_or_404(selectors.years(), pk=pk)
-
-
 def _rule_list(request, pk, kind):
-    year = _rule_year(request, pk)
+    year = managed_year(request, pk)
     rows = getattr(year, RULE_PAGES[kind][0]).order_by("number")
     context = {"year": year, "rows": rows, "sealed": services.year_is_sealed(year)}
     return render(request, f"competition/{kind}_list.html", context)
 
 
 def _rule_edit(request, pk, kind, row_pk=None):
-    year = _rule_year(request, pk)
+    year = managed_year(request, pk)
     related, form_class, save, argument, _delete = RULE_PAGES[kind]
     row = get_object_or_404(getattr(year, related), pk=row_pk) if row_pk else None
     form = form_class(request.POST or None, instance=row)
@@ -588,7 +583,7 @@ def _rule_edit(request, pk, kind, row_pk=None):
 
 
 def _rule_delete(request, pk, kind, row_pk):
-    year = _rule_year(request, pk)
+    year = managed_year(request, pk)
     related, _form, _save, argument, delete = RULE_PAGES[kind]
     row = get_object_or_404(getattr(year, related), pk=row_pk)
     if not confirmed(request):

@@ -2,9 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import permissions, selectors
 from .models import CompetitionYear, Unit
 
 
@@ -25,3 +26,9 @@ def own_unit_or_403(request) -> Unit:
     if unit is None:
         raise PermissionDenied
     return unit
+
+
+def managed_year(request, pk) -> CompetitionYear:
+    """The year an admin's rules page is about (admins only; 404 for an unknown year)."""
+    permissions.require(request.user, "competition.manage_years")
+    return get_object_or_404(selectors.years(), pk=pk)

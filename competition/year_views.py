@@ -17,7 +17,7 @@ from common.confirm import confirm_page, confirmed
 from common.paging import page_of
 from common.web import put_errors
 
-from . import permissions, selectors, services
+from . import selectors, services
 from .forms import (
     CriterionForm,
     KindQuotasForm,
@@ -29,11 +29,7 @@ from .forms import (
     UnitQuotaForm,
     YearSettingsForm,
 )
-
-
-def _year(request, pk):
-    permissions.require(request.user, "competition.manage_years")
-    return get_object_or_404(selectors.years(), pk=pk)
+from .web import managed_year
 
 
 def _units(request):
@@ -65,7 +61,7 @@ def _render(request, template, year, **context):
 
 @login_required
 def year_settings(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = YearSettingsForm(request.POST or None, instance=year)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +82,7 @@ def year_settings(request, pk):
 
 @login_required
 def year_criteria(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +99,7 @@ def year_criteria(request, pk):
 
 @login_required
 def criterion_edit(request, pk, criterion_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     criterion = get_object_or_404(year.criteria, pk=criterion_pk)
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
@@ -123,7 +119,7 @@ def criterion_edit(request, pk, criterion_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_delete(request, pk, criterion_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     criterion = get_object_or_404(year.criteria, pk=criterion_pk)
     if not confirmed(request):
         return confirm_page(
@@ -153,7 +149,7 @@ def _quotas_form(year, data=None) -> KindQuotasForm:
 
 @login_required
 def year_quotas(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = _quotas_form(year, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +172,7 @@ def year_quotas(request, pk):
 @login_required
 @require_POST
 def unit_quota_set(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = UnitQuotaForm(request.POST, units=_units(request))
     try:
         if not form.is_valid():
@@ -195,7 +191,7 @@ def unit_quota_set(request, pk):
 
 @login_required
 def year_units(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     units = _units(request)
     context = {
         "page": page_of(request, selectors.units_with_participations(year)),
@@ -206,7 +202,7 @@ def year_units(request, pk):
 
 
 def _participation(request, pk, form_class, service, done):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = form_class(request.POST, units=_units(request))
     try:
         if not form.is_valid():
@@ -239,7 +235,7 @@ def participation_end(request, pk):
 
 @login_required
 def year_periods(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,7 +257,7 @@ def year_periods(request, pk):
 
 @login_required
 def period_edit(request, pk, period_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     period = get_object_or_404(selectors.periods_of(year), pk=period_pk)
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
@@ -279,7 +275,7 @@ def period_edit(request, pk, period_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_delete(request, pk, period_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     period = get_object_or_404(selectors.periods_of(year), pk=period_pk)
     if not confirmed(request):
         return confirm_page(
@@ -302,7 +298,7 @@ def period_delete(request, pk, period_pk):
 @login_required
 @require_POST
 def periods_replace(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = PeriodsReplaceForm(request.POST)
     try:
         if not form.is_valid():
@@ -323,7 +319,7 @@ def periods_replace(request, pk):
 
 @login_required
 def year_quality(request, pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     form = QualityRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -340,7 +336,7 @@ def year_quality(request, pk):
 
 @login_required
 def quality_rule_edit(request, pk, rule_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     rule = get_object_or_404(year.quality_rules, pk=rule_pk)
     form = QualityRuleForm(request.POST or None, instance=rule)
     if request.method == "POST" and form.is_valid():
@@ -360,7 +356,7 @@ def quality_rule_edit(request, pk, rule_pk):
 @login_required
 @require_POST
 def quality_rule_delete(request, pk, rule_pk):
-    year = _year(request, pk)
+    year = managed_year(request, pk)
     rule = get_object_or_404(year.quality_rules, pk=rule_pk)
     try:
         services.quality_rule_delete(actor=request.user, rule=rule)

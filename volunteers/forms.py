@@ -299,7 +299,3 @@ class ImportForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("导入"))
-
-
-class YearForm(PortalForm):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)

@@ -17,6 +17,7 @@ from common.xlsx import Sheet, xlsx_response
 from competition import quality
 from competition import selectors as competition_selectors
 from competition.permissions import may, require
+from competition.web import year_from
 
 from . import selectors, services
 from .forms import (
@@ -29,19 +30,9 @@ from .forms import (
     ServiceRecordForm,
     TeamJoinForm,
     TeamLeaveForm,
-    YearForm,
 )
 from .models import Activity, ModelWorker
 from .resources import ActivityResource, ModelWorkerResource, template_notes
-
-
-def _year(request) -> int:
-    form = YearForm(request.GET)
-    if form.is_valid() and form.cleaned_data["year"]:
-        return form.cleaned_data["year"]
-    current = competition_selectors.current_year()
-    return current.year if current else timezone.localdate().year
-
 
 # Model workers ---------------------------------------------------------------------------
 
@@ -112,7 +103,7 @@ def model_worker_edit(request, pk):
 @login_required
 def team_list(request):
     require(request.user, "volunteers.view_team")
-    year = _year(request)
+    year = year_from(request).year
     memberships = selectors.memberships_for_user(request.user, year=year)
     context = {
         "page": page_of(request, memberships),
@@ -450,7 +441,7 @@ QUOTA_COLUMNS = (
 @login_required
 def quota(request):
     require(request.user, "volunteers.view_quota")
-    year = _year(request)
+    year = year_from(request).year
     # Paginated at 50 like every list, over the bare units: counting and cutting the page
     # before aggregating spares two scans of the city's activities (the chart shows the
     # units of the page, the units-behind count covers them all).
@@ -492,7 +483,7 @@ def quota(request):
 @login_required
 def quota_export(request):
     require(request.user, "volunteers.view_quota")
-    year = _year(request)
+    year = year_from(request).year
     types = selectors.activity_types_for(year)
     headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *(t.name for t in types)]
     headers.append(_("完成情况"))

@@ -18,22 +18,6 @@ from config.celery import app as celery_app
 from tests import factories
 
 
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs one process per core, `--dist loadgroup`), two
-    kinds of tests stay together in one process:
-
-    - those with a real Celery worker (`real_broker`): every worker reads the one Redis
-      queue, so two at once would run each other's tasks against the wrong test database;
-    - the demo's tests (tests/demo): they share one seed per process (tests/demo/conftest.py).
-
-    Both keep their place in the order pytest-django gives (transactional tests last)."""
-    for item in items:
-        if item.get_closest_marker("real_broker"):
-            item.add_marker(pytest.mark.xdist_group("real_broker"))
-        elif item.nodeid.startswith("tests/demo/"):
-            item.add_marker(pytest.mark.xdist_group("demo"))
-
-
 def need(available: bool, reason: str) -> None:
     """Skip (newcomer's machine) or fail (CI, REQUIRE_SERVICES=1) when a service is missing."""
     if available:

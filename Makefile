@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
+# Test processes (pytest-xdist): one per core; 0 runs the suite in this process.
+PYTEST_WORKERS ?= auto
 PORT ?= 8000
 
 .PHONY: install run test lint format migrate worker beat messages bench bench-rush clean
@@ -42,7 +44,7 @@ format: install
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Rebuild the English catalogue (needs GNU gettext: apt-get install gettext); the .mo is committed.
 messages: install

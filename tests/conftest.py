@@ -6,6 +6,7 @@ reason, except with REQUIRE_SERVICES=1 (CI), where they fail instead.
 """
 
 import importlib
+import os
 import shutil
 
 import pytest
@@ -16,6 +17,42 @@ from django.utils import translation
 
 from config.celery import app as celery_app
 from tests import factories
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each process has its own test database (`test_huaibei_gw0`, …) and,
+    here, its own Redis database (CELERY_BROKER_URL's number plus the process's, modulo 16):
+    a real Celery worker started by one process never takes the tasks, pings or purges of
+    another's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = settings.CELERY_BROKER_URL
+    if not worker.startswith("gw") or not url.startswith("redis://"):
+        return
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():
+        base, number = url.rstrip("/"), "0"
+    url = f"{base}/{(int(number) + int(worker[2:])) % 16}"
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration.
+    os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL = url
+    celery_app.conf.broker_url = url
+    if settings.CELERY_RESULT_BACKEND:
+        os.environ["CELERY_RESULT_BACKEND"] = settings.CELERY_RESULT_BACKEND = url
+        celery_app.conf.result_backend = url
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs one process per core, `--dist loadgroup`), some
+    tests stay together in one process, in the order pytest-django gives them (transactional
+    tests last):
+
+    - the demo's tests (tests/demo): they share one seed per process (tests/demo/conftest.py);
+    - the browser tests: one chromium at a time, beside the other process's tests.
+    """
+    for item in items:
+        if item.nodeid.startswith("tests/demo/"):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def need(available: bool, reason: str) -> None:

@@ -14,6 +14,9 @@ from tests.conftest import need
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+# Waits for a page, a click or a locator: generous, since `make test` runs another test
+# process beside the browser's on a machine of two cores.
+TIMEOUT_MS = 30_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -50,7 +53,7 @@ def browser():
 def page(browser, request, live_server, reference_data):
     # reference_data: an earlier transactional test's flush removed unit kinds, projects...
     context = browser.new_context(locale="zh-CN", accept_downloads=True, base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     failed = getattr(request.node, "report_call", None)

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, TIMEOUT_MS
 from tests.factories import PASSWORD
 from tests.volunteers.factories import ActivityFactory
 from volunteers.models import ActivityPhoto
@@ -26,7 +26,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 @pytest.fixture
 def phone(browser, request, live_server, reference_data):
     context = browser.new_context(locale="zh-CN", base_url=live_server.url, **PHONE)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
     failed = getattr(request.node, "report_call", None)

@@ -20,7 +20,7 @@ def home_panels(request):
         return []
     context = {
         "year": year,
-        "run": selectors.runs_for_user(request.user).filter(year=year).first(),
+        "run": year_run_for(request),
         "nominations": selectors.nominations_for_user(request.user).filter(year=year).count(),
     }
     return [Panel("awards/_panel_evaluation.html", context, order=40)]
@@ -58,34 +58,27 @@ def todo_items(request) -> list[TodoItem]:
         if waiting:
             label = _("%(count)s份奖状申报等待审核") % {"count": waiting}
             items.append(TodoItem(label, reverse("awards:application_list"), order=25))
-    items += objection_todo_items(request)
     if permissions.may(user, "awards.run_evaluation"):
         items += _runs_to_start(request)
-    items += decision_todo_items(request)
-    return items
+    return items + decision_todo_items(request)
+
+
+def year_run_for(request):
+    """The current year's evaluation run the user may see (None: none yet), once a request:
+    the home page's panel and its 待办 both ask."""
+    if not hasattr(request, "_year_run"):
+        year = competition_selectors.current_year_for(request)
+        runs = selectors.runs_for_user(request.user)
+        request._year_run = runs.filter(year=year).first() if year else None
+    return request._year_run
 
 
 def _runs_to_start(request) -> list[TodoItem]:
     year = competition_selectors.current_year_for(request)
-    if year is None or selectors.runs_for_user(request.user).filter(year=year).exists():
+    if year is None or year_run_for(request) is not None:
         return []
     label = _("%(year)s年度评选尚未开始") % {"year": year.year}
     return [TodoItem(label, reverse("awards:evaluation"), order=60)]
-
-
-def objection_todo_items(request) -> list[TodoItem]:
-    """The office: objections (异议) to a 公示 not answered yet, per decision."""
-    if not permissions.may(request.user, "awards.answer_objection"):
-        return []
-    return [
-        TodoItem(
-            _("%(year)s年度表彰名单有%(count)s条异议待答复") % row,
-            reverse("awards:objection_list", args=[row["decision"]]),
-            urgent=True,
-            order=22,
-        )
-        for row in selectors.unanswered_objections()
-    ]
 
 
 # The step of the procedure each stage waits for, and who takes it.
@@ -105,17 +98,32 @@ DECISION_STEPS = {
 
 def decision_todo_items(request) -> list[TodoItem]:
     """The leading group: decisions to approve and to publish; the office: approved ones to
-    publish for 公示, returned ones to revise."""
-    stages = [
-        s for s, (rule, _label) in DECISION_STEPS.items() if permissions.may(request.user, rule)
-    ]
-    if not stages:
+    publish for 公示, returned ones to revise, and objections (异议) to a 公示 not answered
+    yet, per decision. One query."""
+    user = request.user
+    stages = [s for s, (rule, _label) in DECISION_STEPS.items() if permissions.may(user, rule)]
+    objections = permissions.may(user, "awards.answer_objection")
+    if not stages and not objections:
         return []
-    return [
-        TodoItem(
-            DECISION_STEPS[decision.stage][1] % {"year": decision.run.year.year},
-            reverse("awards:decision", args=[decision.run_id]),
-            order=55,
-        )
-        for decision in selectors.decisions_waiting(stages)
-    ]
+    items = []
+    for decision in selectors.decisions_to_act_on(stages, objections):
+        year = decision.run.year.year
+        if objections and decision.unanswered:
+            items.append(
+                TodoItem(
+                    _("%(year)s年度表彰名单有%(count)s条异议待答复")
+                    % {"year": year, "count": decision.unanswered},
+                    reverse("awards:objection_list", args=[decision.pk]),
+                    urgent=True,
+                    order=22,
+                )
+            )
+        if decision.stage in stages:
+            items.append(
+                TodoItem(
+                    DECISION_STEPS[decision.stage][1] % {"year": year},
+                    reverse("awards:decision", args=[decision.run_id]),
+                    order=55,
+                )
+            )
+    return items

@@ -9,7 +9,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -381,19 +380,21 @@ def objections_for_user(user, decision: AwardDecision) -> QuerySet[Objection]:
     return objections.filter(lodged_by=user) if user.is_authenticated else objections.none()
 
 
-def unanswered_objections() -> QuerySet:
-    """Per decision with objections still to answer: its pk (`decision`), `year`, `count`."""
+def decisions_to_act_on(stages, objections: bool) -> QuerySet[AwardDecision]:
+    """The decisions that wait for a user, in one query: those at one of `stages` (whose
+    next step is his) and, with `objections`, those with objections (异议) still to answer.
+    Each is annotated `unanswered`, the number of those objections."""
+    wanted = Q(stage__in=stages)
+    if objections:
+        wanted |= Q(unanswered__gt=0)
     return (
-        Objection.objects.filter(answered_at__isnull=True)
-        .values("decision")
-        .annotate(year=F("decision__run__year__year"), count=Count("pk"))
-        .order_by("decision")
+        AwardDecision.objects.annotate(
+            unanswered=Count("objections", filter=Q(objections__answered_at__isnull=True))
+        )
+        .filter(wanted)
+        .select_related("run__year")
+        .order_by("pk")
     )
-
-
-def decisions_waiting(stages) -> QuerySet[AwardDecision]:
-    """The decisions at one of `stages` (the 待办 of who takes the next step)."""
-    return AwardDecision.objects.filter(stage__in=stages).select_related("run__year")
 
 
 def objection_for_user(user, pk) -> Objection:

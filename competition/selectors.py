@@ -253,9 +253,11 @@ def unit_staff_by_unit(unit_ids) -> dict[int, list]:
 
 
 def current_year_for(request) -> CompetitionYear | None:
-    """`current_year()`, asked once per request: several panels of one page need it."""
+    """`current_year()`, asked once per request: several panels of one page need it. It is
+    the year of `current_period_for` (one query gives both), when the year has periods."""
     if not hasattr(request, "_current_year"):
-        request._current_year = current_year()
+        period = current_period_for(request)
+        request._current_year = period.year if period is not None else current_year()
     return request._current_year
 
 
@@ -889,13 +891,15 @@ def entries_to_score_count(user, year: CompetitionYear | None) -> int:
 
 
 def spot_checks_due_count(year: CompetitionYear | None) -> int:
-    """Units drawn for a spot check in `year` whose check is not recorded yet (two queries)."""
+    """Units drawn for a spot check in `year` whose check is not recorded yet (one query: a
+    row per draw and check recorded under it)."""
     if year is None:
         return 0
-    draws = list(SpotCheckDraw.objects.filter(year=year).values_list("pk", "result"))
-    done = set(
-        SpotCheck.objects.filter(draw_id__in=[pk for pk, _r in draws]).values_list(
-            "draw_id", "unit_id"
-        )
+    rows = SpotCheckDraw.objects.filter(year=year).values_list(
+        "pk", "result", "spot_checks__unit_id"
     )
-    return sum(1 for pk, result in draws for unit_id in result if (pk, unit_id) not in done)
+    drawn, done = set(), set()
+    for pk, result, checked in rows:
+        drawn.update((pk, unit_id) for unit_id in result)
+        done.add((pk, checked))
+    return len(drawn - done)

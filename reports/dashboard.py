@@ -13,6 +13,13 @@ from . import selectors
 from .enums import ReportStatus
 
 
+def _waiting_for(request) -> int:
+    """The reports waiting for review, counted once a request (the panel and the 待办)."""
+    if not hasattr(request, "_reports_waiting"):
+        request._reports_waiting = selectors.count_waiting_review(request.user)
+    return request._reports_waiting
+
+
 def home_panels(request):
     user = request.user
     period = competition_selectors.current_period_for(request)
@@ -20,7 +27,7 @@ def home_panels(request):
         missing = selectors.units_missing_report(period).count() if period else 0
         context = {
             "period": period,
-            "waiting": selectors.count_waiting_review(user),
+            "waiting": _waiting_for(request),
             "missing": missing,
         }
         return [Panel("reports/_panel_office.html", context, order=20)]
@@ -67,7 +74,7 @@ def todo_items(request) -> list[TodoItem]:
     comment), by deadline. Office and admins: the reports waiting for review."""
     user = request.user
     if permissions.may(user, "reports.view_queue"):
-        waiting = selectors.count_waiting_review(user)
+        waiting = _waiting_for(request)
         if not waiting:
             return []
         label = _("%(count)s份季度报告等待审核") % {"count": waiting}

@@ -4,6 +4,10 @@ the admin (the leading group) approves; the office starts the 公示, another un
 the office answers; with the clock past the 公示's last working day the office ends it and
 the leading group publishes the 表彰决定; the unit downloads its PDF certificate, which the
 test opens with pypdf to find its number and the unit's name.
+
+The units' staff take their steps (the application, the objection, the certificate) on a
+phone's screen, 390×844, where no page is wider than the screen; the office and the leading
+group at a desk.
 """
 
 import datetime
@@ -19,10 +23,14 @@ from pypdf import PdfReader
 from awards import approval, services
 from awards.models import AwardDecision, Certificate
 from tests import factories
+from tests.browser.conftest import menu
 from tests.competition import factories as scoring
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 900}
 
 
 @pytest.fixture
@@ -45,8 +53,15 @@ def year_to_award(reference_data):
 
 
 def as_user(page, login, username):
+    """Log in as `username`: the units' staff on a phone, everyone else at a desk."""
     page.context.clear_cookies()
+    page.set_viewport_size(PHONE if username.startswith("staff") else DESK)
     login(username, PASSWORD)
+
+
+def fits_the_screen(page):
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
 def click(page, name, role="button"):
@@ -58,10 +73,12 @@ def test_the_whole_award_procedure(page, login, year_to_award, monkeypatch):
     # The unit applies for the 奖状; the office accepts.
     as_user(page, login, "staff0")
     page.goto("/awards/applications/apply/?year=2019")
+    fits_the_screen(page)
     page.get_by_label("组织工作情况").fill("组织劳模深入贫困村开展技能培训。")
     page.get_by_label("事实材料").fill("培训贫困户 120 人次。")
     click(page, "提交申报")
     expect(page.get_by_text("奖状申报已提交，等待竞赛办公室审核。")).to_be_visible()
+    fits_the_screen(page)
     application_url = page.url
 
     as_user(page, login, "reviewer1")
@@ -110,16 +127,17 @@ def test_the_whole_award_procedure(page, login, year_to_award, monkeypatch):
 
     # Another unit objects from the 公示 page it finds in the menu.
     as_user(page, login, "staff1")
-    page.get_by_role("navigation").get_by_role("button", name="评比表彰").click()
-    with page.expect_navigation():
-        page.locator(".dropdown-menu.show").get_by_role("link", name="表彰公示").click()
+    menu(page, "评比表彰", "表彰公示")
+    fits_the_screen(page)
     click(page, "2019年度表彰名单", role="link")
+    fits_the_screen(page)
     listed = page.get_by_role("row").filter(has_text="淮北市五一劳动奖状")
     expect(listed).to_contain_text("参赛单位相山区总工会相山区总工会")
     page.get_by_label("针对的表彰对象").select_option(label="相山区总工会（相山区总工会）")
     page.get_by_label("异议内容").fill("请核实该单位的活动数。")
     click(page, "提出异议")
     expect(page.get_by_text("异议已提交，竞赛办公室将答复。")).to_be_visible()
+    fits_the_screen(page)
 
     # The office answers it.
     as_user(page, login, "reviewer1")
@@ -149,6 +167,7 @@ def test_the_whole_award_procedure(page, login, year_to_award, monkeypatch):
     # The unit downloads its certificate from the 公示 page.
     as_user(page, login, "staff0")
     page.goto(f"/awards/publicity/{decision.pk}/")
+    fits_the_screen(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="证书（PDF）").click()
     content = open(download_info.value.path(), "rb").read()

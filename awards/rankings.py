@@ -25,7 +25,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.utils.translation import gettext as _
 
 from common.db import cte
@@ -240,6 +240,9 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
         # Every unit here is active: `timeliness_by_unit`'s `expected` is the period count.
         expected=expected_reports(year),
     )
+    # Per criterion, the mean over the unit's entry rows of that criterion's mean (null
+    # where none was scored; no object for a unit without entries).
+    means = {c["code"]: Avg(mean_expression(c["code"], "means")) for c in run.criteria}
     entries = (
         EntryRanking.objects.filter(run=run)
         .order_by()
@@ -248,11 +251,12 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
             entry_count=Count("pk"),
             entry_score=Avg("total"),
             first_submitted=Min("submitted_at"),
+            means=JSONObject(**means),
         )
     )
     parts = [
         cte("u", units, ["pk", "name", "kind__name", "quota_value", "expected"]),
-        cte("e", entries, ["unit", "entry_count", "entry_score", "first_submitted"]),
+        cte("e", entries, ["unit", "entry_count", "entry_score", "first_submitted", "means"]),
         cte("r", report_counts_by_unit(year), ["unit", "on_time", "late"]),
         cte("a", activity_counts_by_unit(year), ["unit", "activity_count"]),
         cte("s", spot_check_scores_by_unit(year), ["unit", "spot_check_count", "spot_check_score"]),
@@ -278,7 +282,8 @@ def unit_rows_sql(run) -> tuple[str, str, list]:
                 COALESCE(u.quota_value, 0) AS quota,
                 COALESCE(s.spot_check_count, 0) AS spot_check_count,
                 s.spot_check_score AS spot_check_score,
-                e.first_submitted AS first_submitted_at
+                e.first_submitted AS first_submitted_at,
+                e.means AS means
             FROM u
             LEFT JOIN e ON e.unit = u.pk
             LEFT JOIN r ON r.unit = u.pk
@@ -327,24 +332,11 @@ UNIT_FIELDS = (
     "spot_check_count",
     "spot_check_score",
     "first_submitted_at",
+    "means",
     "total",
     "rank",
     "tie_note",
 )
-
-
-def unit_means(run, codes) -> dict[int, dict[str, float]]:
-    """Per unit of the run: the mean over its entries' rows of each criterion's mean."""
-    rows = (
-        EntryRanking.objects.filter(run=run)
-        .order_by()
-        .values("unit")
-        .annotate(**{f"m_{code}": Avg(mean_expression(code, "means")) for code in codes})
-    )
-    return {
-        row["unit"]: {code: row[f"m_{code}"] for code in codes if row[f"m_{code}"] is not None}
-        for row in rows
-    }
 
 
 def unit_places(run, chain, names):

@@ -7,6 +7,7 @@ it, and the shortlist refers to a run's rows without altering them.
 
 import datetime
 import logging
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -616,21 +617,17 @@ def _build_entries(run, chain, names) -> None:
 
 
 def _build_units(run, chain, names) -> None:
-    """The unit rows in one INSERT … SELECT, their criterion means, then their places by
-    one UPDATE over the stored rows."""
+    """The unit rows (with their criterion means) in one INSERT … SELECT, then their places
+    by one UPDATE over the stored rows."""
     with_, select, params = rankings.unit_rows_sql(run)
     insert_sql(UnitRanking, rankings.UNIT_FIELDS, select, params, with_=with_)
-    means = rankings.unit_means(run, list(names))
-    rows = list(run.unit_rankings.filter(unit__in=means).only("pk", "run", "unit"))
-    for row in rows:
-        row.means = means[row.unit_id]
-    UnitRanking.objects.bulk_update(rows, ["means"], batch_size=500)
     places = rankings.unit_places(run, chain, names)
     update_from_select(UnitRanking, places, {"rank": "new_rank", "tie_note": "new_tie_note"})
 
 
 # The annotations of `selectors.with_person_records` that eligibility reads.
 PERSON_RECORDS = ("has_finding", "recorded_start")
+NOMINATION_BATCH = 500
 
 
 def _build_nominations(run, chain, names) -> None:
@@ -640,18 +637,22 @@ def _build_nominations(run, chain, names) -> None:
     insert_from_select(NominationRanking, rows, rankings.NOMINATION_FIELDS)
     evaluation_date = run.year.evaluation_date
     service_years = run.settings.get("min_service_years", DEFAULT_SERVICE_YEARS)
-    verdicts = []
     nominations = selectors.with_person_records(Nomination.objects.filter(year=run.year))
-    for fields in nominations.values("pk", *PERSON_RECORDS, *eligibility.NOMINATION_FIELDS):
-        verdict = eligibility.assess_fields(fields, evaluation_date, service_years=service_years)
-        verdicts.append((fields["pk"], verdict.shortlistable, verdict.note[:500]))
-    update_from_values(
-        NominationRanking,
-        key="nomination",
-        fields=["eligible", "eligibility_note"],
-        rows=verdicts,
-        where={"run": run.pk},
-    )
+    fields = nominations.values("pk", *PERSON_RECORDS, *eligibility.NOMINATION_FIELDS)
+    # In batches: the memory of a build does not grow with the city's nominations.
+    rows = fields.order_by("pk").iterator(chunk_size=NOMINATION_BATCH)
+    while batch := list(islice(rows, NOMINATION_BATCH)):
+        verdicts = []
+        for row in batch:
+            verdict = eligibility.assess_fields(row, evaluation_date, service_years=service_years)
+            verdicts.append((row["pk"], verdict.shortlistable, verdict.note[:500]))
+        update_from_values(
+            NominationRanking,
+            key="nomination",
+            fields=["eligible", "eligibility_note"],
+            rows=verdicts,
+            where={"run": run.pk},
+        )
 
 
 def evaluation_runs_due(*, today=None) -> list[EvaluationRun]:

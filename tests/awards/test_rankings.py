@@ -376,15 +376,44 @@ def test_build_takes_a_bounded_number_of_queries(
     run = services.evaluation_run_create(actor=admin_user, year=year)
     # Each table is written by INSERT … SELECT; only the eligibility UPDATE of the
     # nominations is split on SQLite (batches of 999 parameters): the only part that grows.
-    # The units' criterion means (one aggregate, one read, one batched UPDATE) add three.
-    with django_assert_max_num_queries(28):
+    # The units' criterion means: one UPDATE … FROM their aggregate.
+    with django_assert_max_num_queries(26):
         with CaptureQueriesContext(connection) as queries:
             services.evaluation_run_build(run=run)
     batched = ("INSERT", "WITH v ")
     others = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(batched)]
     # The same few reads, writes and savepoints at both sizes: nothing per row.
-    assert len(others) <= 23, others
+    assert len(others) <= 21, others
     assert sum("INSERT INTO" in q["sql"] for q in queries.captured_queries) == 3
     assert run.entry_rankings.count() == 2 * units
     assert run.unit_rankings.count() == Unit.objects.count()
     assert run.nomination_rankings.count() == units
+
+
+def test_unit_means_are_the_means_of_its_entry_rows(year, unit_a, unit_b, admin_user, reviewers):
+    _scored(unit_a, year, (20, 22, 18, 24), reviewers, title="甲一")
+    _scored(unit_a, year, (10, 12, 14, 16), reviewers, title="甲二", number=2)
+    _scored(unit_b, year, (15, 15, 15, 15), reviewers, title="乙")
+    run = _run(year, admin_user)
+    codes = [c["code"] for c in run.criteria]
+    for unit in (unit_a, unit_b):
+        entries = [r.means for r in run.entry_rankings.filter(unit=unit)]
+        expected = {code: sum(m[code] for m in entries) / len(entries) for code in codes}
+        stored = run.unit_rankings.get(unit=unit).means
+        assert stored.keys() == expected.keys()
+        assert all(abs(stored[code] - expected[code]) < 1e-9 for code in codes), stored
+    assert run.unit_rankings.get(unit=unit_a).means[codes[0]] == 15
+
+
+def test_eligibility_is_written_batch_by_batch(
+    year, unit_a, unit_b, admin_user, reviewers, monkeypatch
+):
+    monkeypatch.setattr(services, "NOMINATION_BATCH", 2)
+    good = _scored(unit_a, year, (25, 25, 25, 25), reviewers, title="甲")
+    for number in range(5):
+        af.nomination(unit_a if number % 2 else unit_b, year, entry=good)
+    af.nomination(unit_a, year, entry=good, evidence_practice="")
+    run = _run(year, admin_user)
+    notes = list(run.nomination_rankings.values_list("eligible", "eligibility_note"))
+    assert len(notes) == 6
+    assert sorted(notes) == [(False, "缺少以下标准的事实材料：模范践行")] + [(True, "符合条件")] * 5

@@ -887,7 +887,9 @@ def entries_to_score_count(user, year: CompetitionYear | None) -> int:
     if unit_id is not None:
         entries = entries.exclude(unit_id=unit_id)
     conflicts = ConflictDeclaration.objects.filter(reviewer=user).values("unit_id")
-    return entries.exclude(unit_id__in=conflicts).distinct().count()
+    # No DISTINCT: one assignment per entry and reviewer (assignment_unique), and the
+    # excludes are NOT EXISTS subqueries, so no entry comes twice.
+    return entries.exclude(unit_id__in=conflicts).count()
 
 
 def spot_checks_due_count(year: CompetitionYear | None) -> int:

@@ -9,7 +9,10 @@
 (d) the reminder job for the scaled city: time, queries, SMTP connections;
 (e) the login POST of a demo account (Argon2; target under a second).
 
-Prints a table with each target beside its figure and writes bench/results.json.
+Prints a table with each target beside its figure and writes bench/results.json (and a copy,
+bench/results-scale<N>.json). At a scale above 1 it also compares with the scale-1 figures of
+bench/results-scale1.json when present (run `make bench` first): the same query count on every
+page, the build's time growing at most linearly (≤ 1.2 × the scale) and its memory flat.
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/huaibei_bench),
 BENCH_SCALE (default 1), BENCH_REQUESTS (default 30).
 """
@@ -278,10 +281,33 @@ def main():
         "login": bench_login(),
     }
     report.update(extra.run_all())
+    text = json.dumps(report, ensure_ascii=False, indent=2)
     out = ROOT / "bench" / "results.json"
-    out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    out.write_text(text)
+    (ROOT / "bench" / f"results-scale{SCALE}.json").write_text(text)
     print_table(report)
+    baseline = ROOT / "bench" / "results-scale1.json"
+    if SCALE > 1 and baseline.exists():
+        print_growth(json.loads(baseline.read_text()), report)
     print(f"\nwritten: {out}")
+
+
+def print_growth(small, large):
+    """Scale 1 against this scale: what must not grow with the data."""
+    scale = large["scale"]
+    print(f"\n(growth) scale 1 → scale {scale}")
+    queries = {row["page"]: row["queries"] for row in small["pages"]["pages"]}
+    for row in large["pages"]["pages"]:
+        before = queries.get(row["page"])
+        verdict = "same" if before == row["queries"] else "DIFFERS"
+        print(f"  {row['page']:40} queries {before} → {row['queries']} ({verdict})")
+    rankings = small.get("rankings", {}), large.get("rankings", {})
+    if all("build_median_ms" in r for r in rankings):
+        time_ratio = rankings[1]["build_median_ms"] / rankings[0]["build_median_ms"]
+        print(f"  {'rankings build time ×':40} {time_ratio:.2f} (target ≤ {1.2 * scale:g})")
+    if all("build_peak_memory_mib" in r for r in rankings):
+        memory_ratio = rankings[1]["build_peak_memory_mib"] / rankings[0]["build_peak_memory_mib"]
+        print(f"  {'rankings build peak memory ×':40} {memory_ratio:.2f} (target: flat, ≈ 1)")
 
 
 def print_table(report):

@@ -228,13 +228,16 @@ def _completeness_state(relation: str) -> Case:
     )
 
 
-def completeness_units(period: ReportingPeriod, *, by_parent: bool = False) -> QuerySet[Unit]:
+def completeness_units(
+    period: ReportingPeriod, *, by_parent: bool = False, units=None
+) -> QuerySet[Unit]:
     """Units expected to report for the period (active in it), each annotated with `state`
     (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query.
-    `by_parent`: each parent unit followed by its sub-units (the office's grouping)."""
-    units = (
-        _active_in(period)
-        .select_related("kind", "parent")
+    `by_parent`: each parent unit followed by its sub-units (the office's grouping);
+    `units` (primary keys): only those."""
+    scope = _active_in(period) if units is None else _active_in(period).filter(pk__in=units)
+    annotated = (
+        scope.select_related("kind", "parent")
         .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))
         .annotate(
             state=_completeness_state("this_report"),
@@ -242,12 +245,21 @@ def completeness_units(period: ReportingPeriod, *, by_parent: bool = False) -> Q
             report_status=F("this_report__status"),
             submitted_at=F("this_report__submitted_at"),
         )
-        .order_by("kind__order", "name")
     )
+    return _completeness_order(annotated, by_parent)
+
+
+def completeness_keys(period: ReportingPeriod, *, by_parent: bool = False) -> QuerySet:
+    """The primary keys of `completeness_units`, in its order, without the reports: cheap to
+    page, so that only a page's units are joined with their reports."""
+    return _completeness_order(_active_in(period), by_parent).values_list("pk", flat=True)
+
+
+def _completeness_order(units: QuerySet[Unit], by_parent: bool) -> QuerySet[Unit]:
     if by_parent:
         group = Coalesce("parent__name", "name")
         return units.order_by(group, F("parent").asc(nulls_first=True), "name")
-    return units
+    return units.order_by("kind__order", "name")
 
 
 def _rates(counts: dict) -> dict:

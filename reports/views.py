@@ -325,9 +325,19 @@ def dashboard(request):
     period = _period_from(request)
     summary = selectors.period_completeness(period) if period else None
     by_parent = _by_parent(request)
-    units = selectors.completeness_units(period, by_parent=by_parent) if period else None
-    units = units.values(*DASHBOARD_COLUMNS) if period else []
-    page = page_of(request, units)
+    if period:
+        # The page of keys first (every unit expected to report is counted by the summary);
+        # then only its 50 units are joined with their reports.
+        page = page_of(
+            request,
+            selectors.completeness_keys(period, by_parent=by_parent),
+            details=lambda keys: selectors.completeness_units(period, units=keys).values(
+                "pk", *DASHBOARD_COLUMNS
+            ),
+            count=summary["city"]["expected"],
+        )
+    else:
+        page = page_of(request, [])
     labels = dict(Completeness.choices)
     for unit in page.object_list:
         unit["state_class"] = COMPLETENESS_CLASSES.get(unit["state"], "text-bg-secondary")

@@ -313,6 +313,26 @@ def test_dashboard_rows_show_each_units_state_and_report(
     assert "reports/" not in rows[unit_b.name]
 
 
+def test_dashboard_pages_units_in_order_each_with_its_state(client_for, office_user, year):
+    """The page of keys is cut before the units are joined with their reports: page 2 holds
+    the 51st unit on, in kind and name order, each with its own state."""
+    period = rf.period(year, 1)
+    units = [UnitFactory(name=f"第{n:02d}分会", kind_code="county") for n in range(55)]
+    rf.make_report(units[52], period, status=ReportStatus.SUBMITTED)
+    body = (
+        client_for(office_user)
+        .get(reverse("reports:dashboard"), {"period": period.pk, "page": 2})
+        .content.decode()
+    )
+    names = [u.name for u in units]
+    shown = [name for name in names if f"<td>{name}</td>" in body]
+    assert shown == names[50:]
+    row = next(r for r in body.split("<tr>") if r.strip().startswith(f"<td>{names[52]}</td>"))
+    assert "未报" not in row and ("按时报送" in row or "逾期报送" in row)
+    other = next(r for r in body.split("<tr>") if r.strip().startswith(f"<td>{names[51]}</td>"))
+    assert "未报" in other
+
+
 def test_overdue_lists_contact_of_missing_unit(client_for, office_user, unit_a, unit_b, year):
     rf.make_report(unit_a, rf.period(year, 1), status=ReportStatus.SUBMITTED)
     body = client_for(office_user).get(reverse("reports:overdue"), {"year": 2019}).content.decode()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.panels import Panel, TodoItem
+from common.web import once_per_request
 from competition import permissions
 from competition import selectors as competition_selectors
 
@@ -66,11 +67,12 @@ def todo_items(request) -> list[TodoItem]:
 def year_run_for(request):
     """The current year's evaluation run the user may see (None: none yet), once a request:
     the home page's panel and its 待办 both ask."""
-    if not hasattr(request, "_year_run"):
+
+    def run():
         year = competition_selectors.current_year_for(request)
-        runs = selectors.runs_for_user(request.user)
-        request._year_run = runs.filter(year=year).first() if year else None
-    return request._year_run
+        return selectors.runs_for_user(request.user).filter(year=year).first() if year else None
+
+    return once_per_request(request, "year_run", run)
 
 
 def _runs_to_start(request) -> list[TodoItem]:

@@ -1,12 +1,23 @@
 """What views do with a service's refusal: shown on the next page, or put on the form.
 
 With `common.paging.page_of` (a page of rows) and `competition.web` (the year and unit a
-request is about), the one way every app's views read a request and answer a refusal.
+request is about), the one way every app's views read a request and answer a refusal;
+`once_per_request`, the one memo of a figure several panels of a page ask for.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+
+
+def once_per_request(request, name: str, compute):
+    """`compute()`, asked once per request: the panels of one page need the same figures
+    (the current year and period, the reports waiting, the year's run); kept on the request
+    under `name`."""
+    memo = request.__dict__.setdefault("_once_per_request", {})
+    if name not in memo:
+        memo[name] = compute()
+    return memo[name]
 
 
 def show_errors(request, error: ValidationError | BaseForm) -> None:

@@ -193,6 +193,11 @@ def declared_conflict_unit_ids(user) -> frozenset[int]:
     return cached
 
 
+def forget_declared_conflicts(user) -> None:
+    """After the user declared a conflict: `declared_conflict_unit_ids` reads them again."""
+    user.__dict__.pop("_declared_conflicts", None)
+
+
 # The conflict rule of every office action on a unit's records (reviewing its reports, marking
 # its showcase, recording its spot checks, approving its nominations, scoring its entries and
 # reading who gave what on them): the unit is the actor's own (Membership.unit) or one they

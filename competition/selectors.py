@@ -31,6 +31,8 @@ from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Round, 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from common.web import once_per_request
+
 from . import permissions
 from .enums import SPOT_CHECK_POINTS, Role, YearStatus
 from .models import (
@@ -255,17 +257,17 @@ def unit_staff_by_unit(unit_ids) -> dict[int, list]:
 def current_year_for(request) -> CompetitionYear | None:
     """`current_year()`, asked once per request: several panels of one page need it. It is
     the year of `current_period_for` (one query gives both), when the year has periods."""
-    if not hasattr(request, "_current_year"):
+
+    def year():
         period = current_period_for(request)
-        request._current_year = period.year if period is not None else current_year()
-    return request._current_year
+        return period.year if period is not None else current_year()
+
+    return once_per_request(request, "current_year", year)
 
 
 def current_period_for(request) -> ReportingPeriod | None:
     """`current_period()`, asked once per request."""
-    if not hasattr(request, "_current_period"):
-        request._current_period = current_period()
-    return request._current_period
+    return once_per_request(request, "current_period", current_period)
 
 
 def years() -> QuerySet[CompetitionYear]:

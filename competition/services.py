@@ -1100,7 +1100,9 @@ def conflict_declare(*, actor, unit: Unit, reason: str) -> ConflictDeclaration:
     declaration = ConflictDeclaration(reviewer=actor, unit=unit, reason=reason)
     declaration.full_clean()
     save_recorded(declaration, actor)
-    actor.__dict__.pop("_declared_conflicts", None)  # permissions.declared_conflict_unit_ids
+    from .permissions import forget_declared_conflicts
+
+    forget_declared_conflicts(actor)
     sheets = list(ScoreSheet.objects.filter(reviewer=actor, entry__unit=unit))
     if sheets:
         why = _("评委申报与该单位存在利益冲突，此评分不再计入：%(reason)s") % {"reason": reason}

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.panels import Panel, TodoItem
+from common.web import once_per_request
 from competition import permissions
 from competition import selectors as competition_selectors
 from competition.models import subtree_ids
@@ -15,9 +16,9 @@ from .enums import ReportStatus
 
 def _waiting_for(request) -> int:
     """The reports waiting for review, counted once a request (the panel and the 待办)."""
-    if not hasattr(request, "_reports_waiting"):
-        request._reports_waiting = selectors.count_waiting_review(request.user)
-    return request._reports_waiting
+    return once_per_request(
+        request, "reports_waiting", lambda: selectors.count_waiting_review(request.user)
+    )
 
 
 def home_panels(request):

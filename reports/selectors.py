@@ -235,7 +235,9 @@ def completeness_units(
     (a Completeness value), `report_id`, `report_status` and `submitted_at`. One query.
     `by_parent`: each parent unit followed by its sub-units (the office's grouping);
     `units` (primary keys): only those."""
-    scope = _active_in(period) if units is None else _active_in(period).filter(pk__in=units)
+    scope = _active_in(period)
+    if units is not None:
+        scope = scope.filter(pk__in=units)
     annotated = (
         scope.select_related("kind", "parent")
         .annotate(this_report=FilteredRelation("reports", condition=Q(reports__period=period)))

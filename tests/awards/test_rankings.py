@@ -376,7 +376,7 @@ def test_build_takes_a_bounded_number_of_queries(
     run = services.evaluation_run_create(actor=admin_user, year=year)
     # Each table is written by INSERT … SELECT; only the eligibility UPDATE of the
     # nominations is split on SQLite (batches of 999 parameters): the only part that grows.
-    # The units' criterion means: one UPDATE … FROM their aggregate.
+    # The units' criterion means are a column of their INSERT … SELECT: no query of their own.
     with django_assert_max_num_queries(26):
         with CaptureQueriesContext(connection) as queries:
             services.evaluation_run_build(run=run)

@@ -78,12 +78,19 @@ def login(page):
     return do
 
 
-def menu(page, heading: str, item: str) -> None:
-    """Open a navigation-bar dropdown and follow one of its links, as a person would (on a
-    phone, the collapsed navigation bar's toggler first)."""
+def open_navbar(page) -> None:
+    """On a phone, open the collapsed navigation bar and wait until it has opened: Bootstrap
+    slides it down (class `collapsing`), and a link clicked while it moves may be missed."""
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
+        page.locator(".navbar-collapse.show").wait_for()
+
+
+def menu(page, heading: str, item: str) -> None:
+    """Open a navigation-bar dropdown and follow one of its links, as a person would (on a
+    phone, the collapsed navigation bar's toggler first)."""
+    open_navbar(page)
     page.get_by_role("navigation").get_by_role("button", name=heading).click()
     with page.expect_navigation():
         page.locator(".dropdown-menu.show").get_by_role("link", name=item, exact=True).click()

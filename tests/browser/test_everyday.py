@@ -10,6 +10,7 @@ from common.models import Notification
 from reports.enums import ReportStatus
 from reports.models import ReportAttachment
 from tests import factories
+from tests.browser.conftest import open_navbar
 from tests.browser.test_journeys import PDF_BYTES, switch_user
 from tests.factories import PASSWORD
 from tests.reports.factories import make_report, period
@@ -73,7 +74,7 @@ def test_returned_report_is_notified_and_on_the_todo_list(page, login, city):
     # notification; the home page's 待办 names the report.
     page.set_viewport_size(PHONE)
     switch_user(page, login, "xiangshan")
-    page.locator(".navbar-toggler").click()
+    open_navbar(page)
     expect(page.get_by_role("link", name="通知 1")).to_be_visible()
     todo = page.locator("#todo")
     item = todo.get_by_role("link", name="修改已退回的2019年第1季度报告")
@@ -89,7 +90,7 @@ def test_returned_report_is_notified_and_on_the_todo_list(page, login, city):
         entry.get_by_role("button", name="查看").click()
     expect(page.get_by_role("heading", name="相山区总工会 · 2019年第1季度")).to_be_visible()
     assert Notification.objects.get(recipient=city["staff"]).read_at is not None
-    page.locator(".navbar-toggler").click()
+    open_navbar(page)
     expect(page.get_by_role("link", name="通知", exact=True)).to_be_visible()
 
     page.goto("/")

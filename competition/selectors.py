@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -150,6 +151,23 @@ def quota_for_year(year) -> Coalesce:
     )
 
 
+def with_joined_quota(units: QuerySet[Unit], year: CompetitionYear) -> QuerySet[Unit]:
+    """`units` annotated with `effective_quota` as `quota_for_year` gives it, from the year's
+    UnitQuota and KindQuota rows LEFT JOINed (each unique per unit or kind and year) instead of
+    two subqueries per unit: for counting over every unit of a large city."""
+    return units.alias(
+        own_quota_row=FilteredRelation("quotas", condition=Q(quotas__year=year.pk)),
+        kind_quota_row=FilteredRelation("kind__quotas", condition=Q(kind__quotas__year=year.pk)),
+    ).annotate(
+        effective_quota=Coalesce(
+            "own_quota_row__quota",
+            "kind_quota_row__quota",
+            Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def with_quota(units: QuerySet[Unit], year) -> QuerySet[Unit]:
     """`units` annotated with `effective_quota` for `year` and `quota_override` (the unit's
     own quota, None when it follows its kind): for the unit pages."""
@@ -165,6 +183,19 @@ def units_with_status_for_user(user, year) -> QuerySet[Unit]:
     """`units_for_user` with `taking_part` (today) and `year`'s `effective_quota` and
     `quota_override` (see `with_quota`): the unit list, the unit page, the home panels."""
     return with_quota(units_for_user(user), year).annotate(taking_part=taking_part())
+
+
+def units_taking_part_for_user(user) -> QuerySet[Unit]:
+    """`units_for_user` taking part today, bare (to count, and to cut a first page from)."""
+    return units_for_user(user).filter(taking_part())
+
+
+def first_units_taking_part(user, year, count: int) -> QuerySet[Unit]:
+    """The first `count` units taking part today (in the list's order), with the status of
+    `units_with_status_for_user`: the order and the cut run on the bare units in a subquery,
+    so that quotas are looked up for those few rows only, not for every unit of the city."""
+    first = units_taking_part_for_user(user).values("pk")[:count]
+    return units_with_status_for_user(user, year).filter(pk__in=first)
 
 
 def unit_with_status_for_user(user, pk, year) -> Unit:
@@ -542,14 +573,8 @@ def entry_standings(
     entries = standings_entries(year, nine_project=nine_project, queryset=queryset)
     sheets = NullIf(F("score__sheet_count"), Value(0))
     entries = (
-        entries.select_related("unit", "nine_project", "year")
-        .annotate(
-            sheet_count=Coalesce(F("score__sheet_count"), 0),
-            means=F("score__means"),
-            weighted_total=_rounded(
-                ExpressionWrapper(F("score__total_sum") / sheets, output_field=FloatField())
-            ),
-        )
+        _with_weighted_total(entries.select_related("unit", "nine_project", "year"))
+        .annotate(sheet_count=Coalesce(F("score__sheet_count"), 0), means=F("score__means"))
         .annotate(
             spread=_std_dev(
                 ExpressionWrapper(F("score__total_square_sum") / sheets, output_field=FloatField()),
@@ -572,6 +597,19 @@ def entry_standings(
 
 
 STANDINGS_ORDER = (F("weighted_total").desc(nulls_last=True), "title", "pk")
+
+
+def _with_weighted_total(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    sheets = NullIf(F("score__sheet_count"), Value(0))
+    mean = ExpressionWrapper(F("score__total_sum") / sheets, output_field=FloatField())
+    return entries.annotate(weighted_total=_rounded(mean))
+
+
+def standings_keys(year: CompetitionYear, *, nine_project: NineProject | None = None):
+    """The primary keys of `entry_standings` in its order, from the entries and their score
+    rows only: sorted and cut to a page before the page's rows are built."""
+    entries = _with_weighted_total(standings_entries(year, nine_project=nine_project))
+    return entries.order_by(*STANDINGS_ORDER).values_list("pk", flat=True)
 
 
 def _reviewer_stats(year: CompetitionYear, criteria) -> dict[int, tuple[int, float, float]]:
@@ -743,14 +781,17 @@ class ProgressCell:
     status: str  # "scored", "pending", "conflict" (own unit or declared), "unassigned"
 
 
-def scoring_progress(year: CompetitionYear, entries) -> list[tuple[Entry, list[ProgressCell]]]:
-    """The progress matrix: for each given entry, each reviewer's state.
+def scoring_progress(
+    year: CompetitionYear, entries, reviewer_list=None
+) -> list[tuple[Entry, list[ProgressCell]]]:
+    """The progress matrix: for each given entry, each reviewer's state (every reviewer, or
+    the given ones: a page of the matrix's columns).
 
     A fixed number of queries whatever the size: the entries (given, already sliced), the
     reviewers, and the sheets, assignments and conflicts among them.
     """
     entries = list(entries)
-    reviewer_list = list(reviewers())
+    reviewer_list = list(reviewers() if reviewer_list is None else reviewer_list)
     entry_ids = [entry.pk for entry in entries]
     # Sets of pairs: unordered (the models' default orderings would join and sort).
     pairs = ("entry_id", "reviewer_id")

@@ -69,6 +69,22 @@ SELF_ASSESSMENT_DAYS_BEFORE = 15
 SCHEME_MONTHS = {PeriodScheme.QUARTERLY: 3, PeriodScheme.MONTHLY: 1, PeriodScheme.HALF_YEARLY: 6}
 HALF_YEAR_NAMES = ("上半年", "下半年")
 
+# What the apps above keep per year from their dated records (volunteers: each unit's
+# activity tally), recomputed in the same transaction when a year is created or its dates
+# change; registered from their AppConfig, so that this layer need not name them.
+_YEAR_DATES_CHANGED = []
+
+
+def year_dates_changed_register(recompute) -> None:
+    """`recompute(year)` runs whenever a year's start or end date is set."""
+    if recompute not in _YEAR_DATES_CHANGED:
+        _YEAR_DATES_CHANGED.append(recompute)
+
+
+def _year_dates_changed(year: CompetitionYear) -> None:
+    for recompute in _YEAR_DATES_CHANGED:
+        recompute(year)
+
 
 def _scheme_name(scheme: str, number: int) -> str:
     if scheme == PeriodScheme.MONTHLY:
@@ -159,6 +175,7 @@ def competition_year_create(
         actor=actor, competition_year=competition_year, activity_types=activity_types
     )
     quality_rules_ensure(competition_year=competition_year, rules=quality_rules)
+    _year_dates_changed(competition_year)
     return competition_year
 
 
@@ -183,6 +200,7 @@ def competition_year_update(*, actor, year: CompetitionYear, **fields) -> Compet
     _require(actor, "competition.manage_years", year)
     year_require_unsealed(year)
     year = CompetitionYear.objects.select_for_update().get(pk=year.pk)
+    dates = (year.start_date, year.end_date)
     for name, value in _pick(fields, YEAR_FIELDS).items():
         setattr(year, name, value)
     year.full_clean()
@@ -196,6 +214,8 @@ def competition_year_update(*, actor, year: CompetitionYear, **fields) -> Compet
             code="periods_outside",
         )
     save_recorded(year, actor, update_fields=[*fields])
+    if (year.start_date, year.end_date) != dates:
+        _year_dates_changed(year)
     return year
 
 

@@ -574,6 +574,9 @@ def seed(*, stdout=None) -> None:
                 place=place,
                 defaults={"hours": Decimal(hours), "content": content},
             )
+    # Written directly: each year's activity tallies recounted, as the services do.
+    for year in CompetitionYear.objects.all():
+        services.activity_tallies_recount_year(year)
     if stdout:
         stdout.write(
             f"volunteers: {len(WORKERS)} model workers, {len(TEAM)} team members, "
@@ -710,6 +713,8 @@ def seed_scale(scale: int, *, year, today: datetime.date, stdout=None) -> None:
         elif Activity.objects.filter(unit__in=units, date__year=year.year).exists():
             continue
         count = _scale_activities(units, workers, first=year.start_date, last=today)
+        # Written in bulk: the block's activity tallies recounted, as the services do.
+        services.activity_tallies_recount(year=year, unit_ids=[unit.pk for unit in units])
         _scale_service(units, first=year.start_date, last=today)
         if stdout:
             stdout.write(

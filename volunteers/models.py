@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from common.models import UploadedFile
 from common.uploads import upload_path
-from competition.models import ActivityType, NineProject, Unit
+from competition.models import ActivityType, CompetitionYear, NineProject, Unit
 
 from .enums import Expertise, Gender, HonourLevel
 
@@ -244,6 +244,38 @@ class Activity(models.Model):
             and self.activity_type.year_id != self.nine_project.year_id
         ):
             raise ValidationError({"nine_project": _("活动类型和九大工程须属于同一竞赛年度。")})
+
+
+class ActivityTally(models.Model):
+    """How many activities a unit has dated inside a competition year: a derived figure,
+    kept so that counting the units behind their quota (home page, quota page) reads one row
+    per unit instead of every activity of the city.
+
+    Never written by hand: `services.activity_tallies_recount` recounts it from the
+    activities themselves (on every save, move, delete and import of activities, and for the
+    whole year when the year's dates change); a unit without a row has none. The tests check
+    it against a recount from scratch."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="activity_tallies", verbose_name=_("单位")
+    )
+    year = models.ForeignKey(
+        CompetitionYear,
+        on_delete=models.CASCADE,
+        related_name="activity_tallies",
+        verbose_name=_("竞赛年度"),
+    )
+    count = models.PositiveIntegerField(_("活动数"), default=0)
+
+    class Meta:
+        verbose_name = _("年度活动数")
+        verbose_name_plural = _("年度活动数")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="activity_tally_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year_id}: {self.count}"
 
 
 class QuotaUnit(Unit):

@@ -205,6 +205,7 @@ class _ImportResource(SafeExportMixin, resources.ModelResource):
         self.row_numbers = row_numbers or []
         self.parsed = {}
         self.errors: list[RowError] = []
+        self.saved = []  # the instances written, for what the service does after the rows
 
     def excel_row(self, row_number: int) -> int:
         if 0 < row_number <= len(self.row_numbers):
@@ -239,6 +240,10 @@ class _ImportResource(SafeExportMixin, resources.ModelResource):
         if parser.errors:
             raise ValidationError(parser.errors)
         self.parsed[row_number] = values
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.saved.append(instance)
 
     def import_instance(self, instance, row, row_number=None, **kwargs):
         for attribute, value in self.parsed[row_number].items():

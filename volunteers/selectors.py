@@ -13,6 +13,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -32,9 +33,10 @@ from competition.models import ActivityType, CompetitionYear, Unit
 from competition.selectors import (
     activity_types_of,
     own_quota,
+    participations_overlapping,
     quota_for_year,
-    units_active_between,
     visible_to,
+    with_joined_quota,
 )
 
 from .models import (
@@ -263,7 +265,7 @@ def quota_units(year, *, by_parent: bool = False) -> QuerySet[QuotaUnit]:
     each parent unit followed by its sub-units (the office's grouping, as on the reports'
     dashboard); each unit's quota stays its own (sub-units do not count in their parent's)."""
     start, end = year_bounds(year)
-    units = QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
+    units = QuotaUnit.objects.filter(Exists(participations_overlapping(start, end)))
     if by_parent:
         group = Coalesce("parent__name", "name")
         return units.order_by(group, F("parent").asc(nulls_first=True), "name")
@@ -336,11 +338,20 @@ def activities_rolled_up(unit_ids, year) -> dict:
 
 
 def _counted_units(year) -> QuerySet[QuotaUnit]:
-    """`quota_units` with `activity_count` (one correlated count per unit on the (unit,
-    date) index, instead of grouping every activity of the city) and `effective_quota`."""
-    return quota_units(year).annotate(
-        activity_count=activity_count_for_outer_unit(year),
-        effective_quota=quota_for_year(year),
+    """`quota_units` with `activity_count` and `effective_quota`. For a CompetitionYear, the
+    count is the unit's `ActivityTally` and the quota its year's rows, all joined: one row
+    of each per unit. For a plain year number, which has no tallies, one correlated count per
+    unit on the (unit, date) index."""
+    if not isinstance(year, CompetitionYear):
+        return quota_units(year).annotate(
+            effective_quota=quota_for_year(year),
+            activity_count=activity_count_for_outer_unit(year),
+        )
+    tally = FilteredRelation("activity_tallies", condition=Q(activity_tallies__year=year))
+    return (
+        with_joined_quota(quota_units(year), year)
+        .alias(tally=tally)
+        .annotate(activity_count=Coalesce("tally__count", Value(0), output_field=IntegerField()))
     )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils.translation import gettext as _
 
 from common.services import acting_user, delete_recorded, deletion_record, save_recorded
@@ -26,11 +27,19 @@ from common.uploads import (
 )
 from common.xlsx import check_xlsx_upload
 from competition import permissions, quality
+from competition.models import CompetitionYear
 from competition.selectors import year_of_date
 from competition.services import date_require_unsealed, require_of_year
 
-from . import validation
-from .models import Activity, ActivityPhoto, ModelWorker, ServiceRecord, VolunteerMembership
+from . import selectors, validation
+from .models import (
+    Activity,
+    ActivityPhoto,
+    ActivityTally,
+    ModelWorker,
+    ServiceRecord,
+    VolunteerMembership,
+)
 from .resources import ActivityResource, ModelWorkerResource, RowError, read_xlsx
 
 
@@ -169,6 +178,8 @@ def activity_save(*, actor, activity: Activity, model_workers) -> Activity:
     activity.full_clean()
     save_recorded(activity, actor)
     activity.model_workers.set(model_workers)
+    touched = [activity] if stored is None else [stored, activity]
+    activity_tallies_recount_for(activities=touched)
     return activity
 
 
@@ -224,6 +235,7 @@ def activity_delete(*, actor, activity: Activity) -> None:
         deletion_record(actor=actor, obj=photo)
     deletion_record(actor=actor, obj=activity)
     delete_recorded(activity, actor)
+    activity_tallies_recount_for(activities=[activity])
     transaction.on_commit(lambda: [stored.delete(save=False) for stored in photos])
 
 
@@ -237,6 +249,60 @@ def activity_photo_delete(*, actor, photo: ActivityPhoto) -> None:
     deletion_record(actor=actor, obj=photo)
     photo.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
+
+
+# Activity tallies (derived: recounted from the activities, never incremented) -------------
+
+
+@transaction.atomic
+def activity_tallies_recount(*, year: CompetitionYear, unit_ids) -> None:
+    """Recount, from the activities themselves, the year's `ActivityTally` of the units in
+    `unit_ids`, in the caller's transaction.
+
+    Safe beside concurrent writers: the tally rows are made if missing and locked first (in
+    unit order, so two recounts cannot deadlock; on PostgreSQL both the insert and the lock
+    wait for another transaction recounting the same row), and only then counted by a new
+    statement, which sees every activity committed before the wait ended; a writer still
+    uncommitted recounts after us, behind the same lock."""
+    units = sorted(set(unit_ids))
+    ActivityTally.objects.bulk_create(
+        [ActivityTally(year=year, unit_id=unit, count=0) for unit in units],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    tallies = ActivityTally.objects.filter(year=year, unit_id__in=units)
+    list(tallies.select_for_update().order_by("unit_id").values_list("pk", flat=True))
+    counted = Activity.objects.filter(
+        unit=OuterRef("unit_id"), date__gte=year.start_date, date__lte=year.end_date
+    )
+    tallies.update(count=selectors.RowCount(counted.order_by().values("unit")))
+
+
+@transaction.atomic
+def activity_tallies_recount_for(*, activities) -> None:
+    """Recount the tallies the activities count in (their units, in every year containing
+    their dates): after a save (the activity as stored before and after), a delete or an
+    import."""
+    activities = list(activities)
+    dates = {activity.date for activity in activities}
+    if not dates:
+        return
+    years = CompetitionYear.objects.filter(start_date__lte=max(dates), end_date__gte=min(dates))
+    for year in years.order_by("pk"):
+        units = {a.unit_id for a in activities if year.start_date <= a.date <= year.end_date}
+        if units:
+            activity_tallies_recount(year=year, unit_ids=units)
+
+
+@transaction.atomic
+def activity_tallies_recount_year(year: CompetitionYear) -> None:
+    """A year was created or its dates changed: recount all its tallies (rows of units that
+    no longer have activities in it drop to 0)."""
+    stale = ActivityTally.objects.filter(year=year).values_list("unit_id", flat=True)
+    start, end = year.start_date, year.end_date
+    dated = Activity.objects.filter(date__gte=start, date__lte=end).values_list("unit_id")
+    units = set(stale) | {unit for (unit,) in dated.order_by().distinct()}
+    activity_tallies_recount(year=year, unit_ids=units)
 
 
 # Imports ---------------------------------------------------------------------------------
@@ -259,7 +325,9 @@ def import_unit_for(actor):
     return None
 
 
-def _import(resource_class, *, actor, upload) -> ImportOutcome:
+def _import(resource_class, *, actor, upload, after_saved=None) -> ImportOutcome:
+    """`after_saved(instances)`, when given, runs in the import's transaction once every row
+    is saved."""
     permissions.require(actor, "volunteers.import")
     try:
         check_xlsx_upload(upload)
@@ -281,6 +349,8 @@ def _import(resource_class, *, actor, upload) -> ImportOutcome:
         if errors:
             transaction.set_rollback(True)
             return ImportOutcome(errors=errors)
+        if after_saved is not None:
+            after_saved(resource.saved)
     return ImportOutcome(created=result.totals["new"])
 
 
@@ -291,4 +361,9 @@ def model_workers_import(*, actor, upload) -> ImportOutcome:
 
 def activities_import(*, actor, upload) -> ImportOutcome:
     """Import activities from an .xlsx: all rows or none. See resources.py."""
-    return _import(ActivityResource, actor=actor, upload=upload)
+    return _import(
+        ActivityResource,
+        actor=actor,
+        upload=upload,
+        after_saved=lambda saved: activity_tallies_recount_for(activities=saved),
+    )

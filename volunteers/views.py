@@ -441,7 +441,9 @@ QUOTA_COLUMNS = (
 @login_required
 def quota(request):
     require(request.user, "volunteers.view_quota")
-    year = year_from(request).year
+    # The year itself (its dates bound the counts, its tallies count the units behind);
+    # the page and its links show its number.
+    year = year_from(request)
     # Paginated at 50 like every list, over the bare units: counting and cutting the page
     # before aggregating spares two scans of the city's activities (the chart shows the
     # units of the page, the units-behind count covers them all).
@@ -469,7 +471,7 @@ def quota(request):
         "quotaLabel": _("要求数"),
     }
     context = {
-        "year": year,
+        "year": year.year,
         "page": page,
         "rows": rows,
         "types": [t.name for t in types],
@@ -483,7 +485,8 @@ def quota(request):
 @login_required
 def quota_export(request):
     require(request.user, "volunteers.view_quota")
-    year = year_from(request).year
+    competition_year = year_from(request)
+    year = competition_year.year
     types = selectors.activity_types_for(year)
     headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *(t.name for t in types)]
     headers.append(_("完成情况"))
@@ -496,7 +499,7 @@ def quota_export(request):
             *row.type_counts,
             _("未完成") if row.behind else _("已完成"),
         ]
-        for row in _quota_rows(year, types)
+        for row in _quota_rows(competition_year, types)
     )
     sheet = Sheet(_("%(year)s年活动完成情况") % {"year": year}, headers, rows)
     return xlsx_response([sheet], _("劳模扶贫活动完成情况-%(year)s.xlsx") % {"year": year})

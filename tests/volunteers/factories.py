@@ -5,6 +5,7 @@ import factory
 from competition.models import ActivityType as YearActivityType
 from competition.models import NineProject
 from tests.factories import UnitFactory, activity_type, nine_project, year_for_date
+from volunteers import services
 from volunteers.enums import ActivityType, HonourLevel
 from volunteers.models import Activity, ModelWorker, ServiceRecord, VolunteerMembership
 
@@ -55,7 +56,11 @@ class ActivityFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return super()._create(model_class, *args, **cls._rows_of_year(kwargs))
+        activity = super()._create(model_class, *args, **cls._rows_of_year(kwargs))
+        # Written directly, as the demo data are: the unit's tallies recounted as the
+        # services recount them.
+        services.activity_tallies_recount_for(activities=[activity])
+        return activity
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

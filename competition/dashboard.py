@@ -49,7 +49,6 @@ def _overview_panels(request):
     days_left = (period.deadline - today).days if period else None
     if permissions.may(user, "competition.view_all_units"):
         year = selectors.current_year_for(request)
-        units = selectors.units_with_status_for_user(user, year).filter(taking_part=True)
         # A city has hundreds of units: the panel shows the first few, the unit list pages.
         return [
             Panel(
@@ -57,8 +56,8 @@ def _overview_panels(request):
                 {
                     "period": period,
                     "days_left": days_left,
-                    "units": units[:OVERVIEW_UNITS],
-                    "unit_count": units.count(),
+                    "units": selectors.first_units_taking_part(user, year, OVERVIEW_UNITS),
+                    "unit_count": selectors.units_taking_part_for_user(user).count(),
                 },
                 order=10,
             )

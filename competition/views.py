@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -212,9 +213,14 @@ def standings(request):
     nine_project = form.cleaned_data["nine_project"] if valid else None
     normalised = valid and form.cleaned_data["normalised"]
     rows = selectors.entry_standings(year, nine_project=nine_project)
-    # Plain rows (dicts): cheaper to build and for the template to read than models.
-    count = selectors.standings_entries(year, nine_project=nine_project).count()
-    page = page_of(request, rows.values(*STANDINGS_COLUMNS), count=count)
+    # The page's keys first (sorted on the entries' totals alone), then its rows, as plain
+    # dicts: cheaper to build and for the template to read than models.
+    page = page_of(
+        request,
+        selectors.standings_keys(year, nine_project=nine_project),
+        details=lambda keys: rows.filter(pk__in=keys).values(*STANDINGS_COLUMNS),
+        count=selectors.standings_entries(year, nine_project=nine_project).count(),
+    )
     if normalised:
         totals = selectors.normalised_totals(year, [row["pk"] for row in page])
         for row in page:
@@ -252,6 +258,7 @@ def results_publish(request):
 
 
 PROGRESS_STATUSES = ("scored", "pending", "conflict", "unassigned")
+REVIEWER_COLUMNS = 20
 
 
 def _progress_badges() -> dict[str, str]:
@@ -267,14 +274,24 @@ def progress(request):
     year = year_from(request)
     permissions.require(request.user, "competition.view_progress", year)
     page = page_of(request, selectors.progress_entries(request.user, year))
-    rows = selectors.scoring_progress(year, page.object_list)
+    # The reviewers are the columns: a province has a hundred, shown a screen at a time.
+    columns = Paginator(selectors.reviewers(), REVIEWER_COLUMNS).get_page(
+        request.GET.get("reviewers")
+    )
+    reviewer_list = list(columns.object_list)
+    rows = selectors.scoring_progress(year, page.object_list, reviewer_list)
     badges = _progress_badges()
-    reviewer_list = [cell.reviewer for cell in rows[0][1]] if rows else []
     rows = [(entry, cells, [badges[cell.status] for cell in cells]) for entry, cells in rows]
     return render(
         request,
         "competition/progress.html",
-        {"year": year, "page": page, "rows": rows, "reviewers": reviewer_list},
+        {
+            "year": year,
+            "page": page,
+            "rows": rows,
+            "reviewers": reviewer_list,
+            "columns": columns,
+        },
     )
 
 

@@ -25,7 +25,7 @@ def home_panels(request):
     user = request.user
     period = competition_selectors.current_period_for(request)
     if permissions.may(user, "reports.view_queue"):
-        missing = selectors.units_missing_report(period).count() if period else 0
+        missing = selectors.units_missing_report_count(period) if period else 0
         context = {
             "period": period,
             "waiting": _waiting_for(request),

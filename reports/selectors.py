@@ -164,12 +164,8 @@ def units_missing_report(period: ReportingPeriod) -> QuerySet[Unit]:
     Draft and returned reports count as missing: both still need the unit to (re)submit.
     Each unit is annotated with `report_status` ("" when no report exists at all).
     """
-    reported = Report.objects.filter(
-        unit=OuterRef("pk"), period=period, status__in=REPORTED_STATUSES
-    )
     return (
-        _active_in(period)
-        .filter(~Exists(reported))
+        _units_without_report(period)
         .annotate(
             this_report=FilteredRelation("reports", condition=Q(reports__period=period)),
             report_status=Coalesce(F("this_report__status"), Value("")),
@@ -178,6 +174,19 @@ def units_missing_report(period: ReportingPeriod) -> QuerySet[Unit]:
         .select_related("kind")
         .order_by("kind__order", "name")
     )
+
+
+def _units_without_report(period: ReportingPeriod) -> QuerySet[Unit]:
+    reported = Report.objects.filter(
+        unit=OuterRef("pk"), period=period, status__in=REPORTED_STATUSES
+    )
+    return _active_in(period).filter(~Exists(reported))
+
+
+def units_missing_report_count(period: ReportingPeriod) -> int:
+    """How many units `units_missing_report` lists, counted on the bare units (without
+    joining each unit's report for its status)."""
+    return _units_without_report(period).count()
 
 
 def periods_missing_for_unit(

@@ -267,7 +267,8 @@ def review_queue(request):
     require(request.user, "reports.view_queue")
     form = QueueFilterForm(request.GET or None)
     reports = selectors.review_queue(request.user, **form.filters())
-    page = page_of(request, reports.values(*QUEUE_COLUMNS))
+    # Counted on the reports alone (the rows' joins for unit, kind and period are not).
+    page = page_of(request, reports.values(*QUEUE_COLUMNS), count=reports.count())
     _attach_queue_cells(page.object_list)
     return render(request, "reports/review_queue.html", {"form": form, "page": page})
 

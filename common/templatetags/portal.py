@@ -26,10 +26,11 @@ def history_url(context, obj):
 
 
 @register.simple_tag(takes_context=True)
-def querystring_page(context, page):
-    """The current query string with `page` replaced (filters survive pagination)."""
+def querystring_page(context, page, key="page"):
+    """The current query string with `page` (or another pager's `key`) replaced: filters and
+    the other pagers survive pagination."""
     params = context["request"].GET.copy()
-    params["page"] = page
+    params[key] = page
     return "?" + params.urlencode()
 
 

@@ -273,9 +273,10 @@ def test_standings_pages_keep_the_order_of_the_whole_year(
         scoring.sheet(entry, judge, work, effect, income, 0)
     scoring.entry(unit, year, title="未评分项目")
     client = client_for(office_user)
-    # 13: one more for the office's column of the units' self-assessed totals (one grouped
-    # query for the page's units, whatever their number).
-    with django_assert_max_num_queries(13):
+    # 14: one more for the office's column of the units' self-assessed totals (one grouped
+    # query for the page's units, whatever their number), and one for the page's keys
+    # (sorted on the totals alone before the page's rows are built).
+    with django_assert_max_num_queries(14):
         first = client.get(reverse("competition:standings") + "?normalised=1")
     second = client.get(reverse("competition:standings") + "?page=2")
     totals = [row["weighted_total"] for row in first.context["page"]]
@@ -293,3 +294,21 @@ def test_standings_pages_keep_the_order_of_the_whole_year(
     assert rows[0]["sheet_count"] == 1 and rows[-1]["sheet_count"] == 0
     assert rows[0]["unit__name"] == unit.name and rows[0]["nine_project__short_name"]
     assert "55.00" in first.content.decode()
+
+
+def test_progress_matrix_pages_its_reviewer_columns(client_for, office_user, unit_a, year, scored):
+    """A province has about a hundred reviewers: the matrix shows them 20 at a time, each
+    batch a link that keeps the entries' page."""
+    for n in range(22):
+        scoring.reviewer(f"r{n + 10:03d}")
+    client = client_for(office_user)
+    first = client.get(reverse("competition:progress"))
+    names = [r.username for r in first.context["reviewers"]]
+    assert len(names) == 20 and names == sorted(names)
+    assert all(len(cells) == 20 for _entry, cells, _html in first.context["rows"])
+    body = first.content.decode()
+    assert "评委 1–20 / 共 25 人" in body and "?reviewers=2" in body
+    second = client.get(reverse("competition:progress"), {"reviewers": 2, "page": 1})
+    rest = [r.username for r in second.context["reviewers"]]
+    assert len(rest) == 5 and not set(rest) & set(names)
+    assert "?reviewers=1&amp;page=1" in second.content.decode()

@@ -37,6 +37,7 @@ from common.web import once_per_request
 from . import permissions
 from .enums import SPOT_CHECK_POINTS, Role, YearStatus
 from .models import (
+    STANDING_ORDER,
     ActivityType,
     CompetitionYear,
     ConflictDeclaration,
@@ -605,11 +606,19 @@ def _with_weighted_total(entries: QuerySet[Entry]) -> QuerySet[Entry]:
     return entries.annotate(weighted_total=_rounded(mean))
 
 
+def standing_total_of_entry() -> Subquery:
+    """An expression over entries: the weighted total `entry_standings` shows (None unscored),
+    from the entry's EntryScore row: what `services.entry_scores_refresh` stores as the
+    entry's `standing_total`."""
+    scores = _with_weighted_total(Entry.objects.filter(pk=OuterRef("pk")))
+    return Subquery(scores.values("weighted_total")[:1], output_field=FloatField())
+
+
 def standings_keys(year: CompetitionYear, *, nine_project: NineProject | None = None):
-    """The primary keys of `entry_standings` in its order, from the entries and their score
-    rows only: sorted and cut to a page before the page's rows are built."""
-    entries = _with_weighted_total(standings_entries(year, nine_project=nine_project))
-    return entries.order_by(*STANDINGS_ORDER).values_list("pk", flat=True)
+    """The primary keys of `entry_standings` in its order, read in the order of the
+    (year, standing_total, title, id) index: a page's keys without sorting the year."""
+    entries = standings_entries(year, nine_project=nine_project)
+    return entries.order_by(*STANDING_ORDER, "pk").values_list("pk", flat=True)
 
 
 def _reviewer_stats(year: CompetitionYear, criteria) -> dict[int, tuple[int, float, float]]:

@@ -1104,6 +1104,8 @@ def entry_scores_refresh(*, entries) -> None:
         )
         for entry_id, row in rows.items()
     )
+    # The standings' sort key, by the same SQL expression as the total they show.
+    Entry.objects.filter(pk__in=keys).update(standing_total=selectors.standing_total_of_entry())
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from .core import (
 )
 from .quality import QualityRule
 from .scoring import (
+    STANDING_ORDER,
     ConflictDeclaration,
     Entry,
     EntryScore,
@@ -36,6 +37,7 @@ from .scoring import (
 from .selfcheck import SelfAssessment, SelfScore
 
 __all__ = [
+    "STANDING_ORDER",
     "ActivityType",
     "CompetitionYear",
     "ConflictDeclaration",

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +13,10 @@ from common.uploads import upload_path
 
 from ..enums import SpotCheckRating
 from .core import CompetitionYear, Criterion, NineProject, Unit
+
+# The standings' order on `Entry.standing_total`: highest first, the unscored (None) last as
+# −1 (totals are 0–100; SQLite cannot index NULLS LAST), then by title.
+STANDING_ORDER = (Coalesce("standing_total", Value(-1.0)).desc(), F("title"))
 
 
 class Entry(models.Model):
@@ -45,12 +50,18 @@ class Entry(models.Model):
     )
     created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords()
+    # The weighted total of the standings (the mean of its counted sheets' totals, None
+    # unscored), kept with its EntryScore row by `services.entry_scores_refresh`: derived, so
+    # not in the history; indexed with the year so that a page of the standings is read in
+    # order instead of sorting every entry of the year.
+    standing_total = models.FloatField(_("排名总分"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["standing_total"])
 
     class Meta:
         ordering = ["year", "nine_project__number", "unit__name", "pk"]
         verbose_name = _("参赛项目")
         verbose_name_plural = _("参赛项目")
+        indexes = [models.Index(F("year"), *STANDING_ORDER, F("id"), name="entry_standing_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year", "title"], name="entry_unique_title_per_unit_year"

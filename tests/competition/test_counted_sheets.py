@@ -186,3 +186,48 @@ def test_admin_cannot_delete_a_sheet_or_its_entry(year, scored, client_for, admi
     assert ScoreSheet.objects.filter(pk=sheet.pk).exists()
     assert EntryScore.objects.get(entry=entries[0]).sheet_count == 3
     assert_equal(standings(year), from_scratch(year))
+
+
+def _standing_totals_agree(year) -> list[int]:
+    """Each entry's stored `standing_total` equals the weighted total the standings show
+    (None unscored), and the standings' page keys (read in the stored order) are the
+    standings' own order; returns that order."""
+    shown = dict(selectors.entry_standings(year).values_list("pk", "weighted_total"))
+    stored = dict(Entry.objects.filter(year=year).values_list("pk", "standing_total"))
+    assert stored == shown
+    keys = list(selectors.standings_keys(year))
+    assert keys == list(selectors.entry_standings(year).values_list("pk", flat=True))
+    return keys
+
+
+def test_standing_totals_follow_sheets_conflicts_and_criteria(year, scored, unit_a, admin_user):
+    judges, _entries = scored
+    unscored = scoring.entry(unit_a, year, title="未评")
+    assert _standing_totals_agree(year)[-1] == unscored.pk
+    assert Entry.objects.get(pk=unscored.pk).standing_total is None
+    scoring.sheet(unscored, judges[0], 25, 25, 25, 25)  # the best entry now
+    assert _standing_totals_agree(year)[0] == unscored.pk
+    services.conflict_declare(actor=judges[0], unit=unit_a, reason="亲属")  # its sheet drops
+    assert _standing_totals_agree(year)[-1] == unscored.pk
+    work = year.criteria.get(code="work")
+    services.criterion_save(actor=admin_user, year=year, criterion=work, weight=Decimal(3))
+    _standing_totals_agree(year)
+    totals = from_scratch(year)
+    for pk, total in Entry.objects.filter(year=year).values_list("pk", "standing_total"):
+        assert total == (
+            None if totals[pk]["total"] is None else pytest.approx(totals[pk]["total"])
+        )
+
+
+def test_migration_fills_standing_totals_as_the_standings_compute_them(year, scored):
+    import importlib
+
+    from django.apps import apps
+
+    _standing_totals_agree(year)
+    expected = dict(Entry.objects.values_list("pk", "standing_total"))
+    Entry.objects.update(standing_total=None)
+    migration = importlib.import_module("competition.migrations.0018_entry_standing_total")
+    migration.fill_standing_totals(apps, None)
+    assert dict(Entry.objects.values_list("pk", "standing_total")) == expected
+    assert all(total is not None for total in expected.values())

@@ -50,14 +50,15 @@ def _overview_panels(request):
     if permissions.may(user, "competition.view_all_units"):
         year = selectors.current_year_for(request)
         # A city has hundreds of units: the panel shows the first few, the unit list pages.
+        units, unit_count = selectors.first_units_taking_part(user, year, OVERVIEW_UNITS)
         return [
             Panel(
                 "competition/_panel_overview.html",
                 {
                     "period": period,
                     "days_left": days_left,
-                    "units": selectors.first_units_taking_part(user, year, OVERVIEW_UNITS),
-                    "unit_count": selectors.units_taking_part_for_user(user).count(),
+                    "units": units,
+                    "unit_count": unit_count,
                 },
                 order=10,
             )

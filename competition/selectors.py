@@ -26,6 +26,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Round, Sqrt
@@ -186,17 +187,20 @@ def units_with_status_for_user(user, year) -> QuerySet[Unit]:
     return with_quota(units_for_user(user), year).annotate(taking_part=taking_part())
 
 
-def units_taking_part_for_user(user) -> QuerySet[Unit]:
-    """`units_for_user` taking part today, bare (to count, and to cut a first page from)."""
-    return units_for_user(user).filter(taking_part())
-
-
-def first_units_taking_part(user, year, count: int) -> QuerySet[Unit]:
-    """The first `count` units taking part today (in the list's order), with the status of
-    `units_with_status_for_user`: the order and the cut run on the bare units in a subquery,
-    so that quotas are looked up for those few rows only, not for every unit of the city."""
-    first = units_taking_part_for_user(user).values("pk")[:count]
-    return units_with_status_for_user(user, year).filter(pk__in=first)
+def first_units_taking_part(user, year, count: int) -> tuple[list[Unit], int]:
+    """The first `count` of the user's units taking part today (in the list's order), with
+    the status of `units_with_status_for_user`, and how many take part in all. The order,
+    the cut and the total (a window count) run once over the bare units; quotas are then
+    looked up for those few rows only, not for every unit of the city."""
+    first = (
+        units_for_user(user)
+        .filter(taking_part())
+        .annotate(total=Window(Count("pk")))
+        .values_list("pk", "total")[:count]
+    )
+    first = list(first)
+    units = units_with_status_for_user(user, year).filter(pk__in=[pk for pk, _total in first])
+    return list(units), (first[0][1] if first else 0)
 
 
 def unit_with_status_for_user(user, pk, year) -> Unit:

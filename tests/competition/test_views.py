@@ -107,6 +107,8 @@ def test_office_home_overview_shows_ten_units_and_links_to_all(client_for, offic
     overview = next(p for p in response.context["panels"] if "overview" in p.template)
     assert len(overview.context["units"]) == 10
     assert overview.context["unit_count"] == total
+    first = units_taking_part().order_by("kind__order", "name").values_list("pk", flat=True)[:10]
+    assert [unit.pk for unit in overview.context["units"]] == list(first)
     body = response.content.decode()
     assert f"查看全部 {total} 个单位" in body
     assert reverse("competition:unit_list") in body

@@ -38,7 +38,7 @@ from common.web import once_per_request
 from . import permissions
 from .enums import SPOT_CHECK_POINTS, Role, YearStatus
 from .models import (
-    STANDING_ORDER,
+    STANDING_TOTAL_ORDER,
     ActivityType,
     CompetitionYear,
     ConflictDeclaration,
@@ -192,13 +192,12 @@ def first_units_taking_part(user, year, count: int) -> tuple[list[Unit], int]:
     the status of `units_with_status_for_user`, and how many take part in all. The order,
     the cut and the total (a window count) run once over the bare units; quotas are then
     looked up for those few rows only, not for every unit of the city."""
-    first = (
+    first = list(
         units_for_user(user)
         .filter(taking_part())
         .annotate(total=Window(Count("pk")))
         .values_list("pk", "total")[:count]
     )
-    first = list(first)
     units = units_with_status_for_user(user, year).filter(pk__in=[pk for pk, _total in first])
     return list(units), (first[0][1] if first else 0)
 
@@ -622,7 +621,7 @@ def standings_keys(year: CompetitionYear, *, nine_project: NineProject | None = 
     """The primary keys of `entry_standings` in its order, read in the order of the
     (year, standing_total, title, id) index: a page's keys without sorting the year."""
     entries = standings_entries(year, nine_project=nine_project)
-    return entries.order_by(*STANDING_ORDER, "pk").values_list("pk", flat=True)
+    return entries.order_by(*STANDING_TOTAL_ORDER, "pk").values_list("pk", flat=True)
 
 
 def _reviewer_stats(year: CompetitionYear, criteria) -> dict[int, tuple[int, float, float]]:

@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -33,8 +32,8 @@ from competition.models import ActivityType, CompetitionYear, Unit
 from competition.selectors import (
     activity_types_of,
     own_quota,
-    participations_overlapping,
     quota_for_year,
+    units_active_between,
     visible_to,
     with_joined_quota,
 )
@@ -229,13 +228,15 @@ def activity_types_for(year) -> list[ActivityType]:
     return list(ActivityType.objects.filter(year__year=int(year)).order_by("number"))
 
 
-def activity_count_for_outer_unit(year):
-    """An expression: the number of activities of the outer query's unit (`OuterRef("pk")`)
-    dated inside the year: a correlated COUNT(*) on the (unit, date) index, for counting
-    units by their activities (`units_behind`) without grouping every activity of the city.
+def activity_count_for_outer_unit(year, unit=None):
+    """An expression: the number of activities of the outer query's unit (`OuterRef("pk")`,
+    or the reference given) dated inside the year: a correlated COUNT(*) on the (unit, date)
+    index, for counting units by their activities (`units_behind` for a year number, the
+    tallies' recount) without grouping every activity of the city.
     """
     start, end = year_bounds(year)
-    rows = Activity.objects.filter(unit=OuterRef("pk"), date__gte=start, date__lte=end)
+    unit = OuterRef("pk") if unit is None else unit
+    rows = Activity.objects.filter(unit=unit, date__gte=start, date__lte=end)
     return RowCount(rows.order_by().values("unit"))
 
 
@@ -265,7 +266,7 @@ def quota_units(year, *, by_parent: bool = False) -> QuerySet[QuotaUnit]:
     each parent unit followed by its sub-units (the office's grouping, as on the reports'
     dashboard); each unit's quota stays its own (sub-units do not count in their parent's)."""
     start, end = year_bounds(year)
-    units = QuotaUnit.objects.filter(Exists(participations_overlapping(start, end)))
+    units = QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
     if by_parent:
         group = Coalesce("parent__name", "name")
         return units.order_by(group, F("parent").asc(nulls_first=True), "name")

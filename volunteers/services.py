@@ -272,10 +272,7 @@ def activity_tallies_recount(*, year: CompetitionYear, unit_ids) -> None:
     )
     tallies = ActivityTally.objects.filter(year=year, unit_id__in=units)
     list(tallies.select_for_update().order_by("unit_id").values_list("pk", flat=True))
-    counted = Activity.objects.filter(
-        unit=OuterRef("unit_id"), date__gte=year.start_date, date__lte=year.end_date
-    )
-    tallies.update(count=selectors.RowCount(counted.order_by().values("unit")))
+    tallies.update(count=selectors.activity_count_for_outer_unit(year, OuterRef("unit_id")))
 
 
 @transaction.atomic

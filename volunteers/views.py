@@ -485,8 +485,7 @@ def quota(request):
 @login_required
 def quota_export(request):
     require(request.user, "volunteers.view_quota")
-    competition_year = year_from(request)
-    year = competition_year.year
+    year = year_from(request)
     types = selectors.activity_types_for(year)
     headers = [_("单位"), _("类别"), _("要求数"), _("已组织活动"), *(t.name for t in types)]
     headers.append(_("完成情况"))
@@ -499,7 +498,7 @@ def quota_export(request):
             *row.type_counts,
             _("未完成") if row.behind else _("已完成"),
         ]
-        for row in _quota_rows(competition_year, types)
+        for row in _quota_rows(year, types)
     )
-    sheet = Sheet(_("%(year)s年活动完成情况") % {"year": year}, headers, rows)
-    return xlsx_response([sheet], _("劳模扶贫活动完成情况-%(year)s.xlsx") % {"year": year})
+    sheet = Sheet(_("%(year)s年活动完成情况") % {"year": year.year}, headers, rows)
+    return xlsx_response([sheet], _("劳模扶贫活动完成情况-%(year)s.xlsx") % {"year": year.year})

@@ -21,7 +21,7 @@ from .core import (
 )
 from .quality import QualityRule
 from .scoring import (
-    STANDING_ORDER,
+    STANDING_TOTAL_ORDER,
     ConflictDeclaration,
     Entry,
     EntryScore,
@@ -37,7 +37,7 @@ from .scoring import (
 from .selfcheck import SelfAssessment, SelfScore
 
 __all__ = [
-    "STANDING_ORDER",
+    "STANDING_TOTAL_ORDER",
     "ActivityType",
     "CompetitionYear",
     "ConflictDeclaration",

@@ -16,7 +16,7 @@ from .core import CompetitionYear, Criterion, NineProject, Unit
 
 # The standings' order on `Entry.standing_total`: highest first, the unscored (None) last as
 # −1 (totals are 0–100; SQLite cannot index NULLS LAST), then by title.
-STANDING_ORDER = (Coalesce("standing_total", Value(-1.0)).desc(), F("title"))
+STANDING_TOTAL_ORDER = (Coalesce("standing_total", Value(-1.0)).desc(), F("title"))
 
 
 class Entry(models.Model):
@@ -61,7 +61,9 @@ class Entry(models.Model):
         ordering = ["year", "nine_project__number", "unit__name", "pk"]
         verbose_name = _("参赛项目")
         verbose_name_plural = _("参赛项目")
-        indexes = [models.Index(F("year"), *STANDING_ORDER, F("id"), name="entry_standing_order")]
+        indexes = [
+            models.Index(F("year"), *STANDING_TOTAL_ORDER, F("id"), name="entry_standing_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year", "title"], name="entry_unique_title_per_unit_year"

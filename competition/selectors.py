@@ -106,10 +106,15 @@ def participations_overlapping(start, end, unit=None) -> QuerySet[Participation]
     return Participation.objects.filter(overlapping(start, end), unit=unit)
 
 
+def active_between(start: datetime.date, end: datetime.date) -> Exists:
+    """An expression over units: a participation overlapping [start, end] (an EXISTS)."""
+    return Exists(participations_overlapping(start, end))
+
+
 def units_active_between(start: datetime.date, end: datetime.date) -> QuerySet[Unit]:
     """Units with a participation overlapping [start, end]: the denominators of reporting
     rates and the units a year's quotas apply to (an EXISTS subquery)."""
-    return Unit.objects.filter(Exists(participations_overlapping(start, end)))
+    return Unit.objects.filter(active_between(start, end))
 
 
 def units_taking_part(today: datetime.date | None = None) -> QuerySet[Unit]:

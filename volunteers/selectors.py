@@ -30,10 +30,10 @@ from django.db.models.functions import Coalesce
 from competition import permissions
 from competition.models import ActivityType, CompetitionYear, Unit
 from competition.selectors import (
+    active_between,
     activity_types_of,
     own_quota,
     quota_for_year,
-    units_active_between,
     visible_to,
     with_joined_quota,
 )
@@ -266,7 +266,9 @@ def quota_units(year, *, by_parent: bool = False) -> QuerySet[QuotaUnit]:
     each parent unit followed by its sub-units (the office's grouping, as on the reports'
     dashboard); each unit's quota stays its own (sub-units do not count in their parent's)."""
     start, end = year_bounds(year)
-    units = QuotaUnit.objects.filter(pk__in=units_active_between(start, end).values("pk"))
+    # The EXISTS on the units themselves, not `pk IN (units active …)`: one pass over the
+    # units instead of two (the home page's count of units behind: 8.5 → 4.5 ms at scale 10).
+    units = QuotaUnit.objects.filter(active_between(start, end))
     if by_parent:
         group = Coalesce("parent__name", "name")
         return units.order_by(group, F("parent").asc(nulls_first=True), "name")

@@ -98,10 +98,15 @@ def test_english_browser_still_gets_chinese_until_switched(client):
 
 
 def test_office_home_overview_shows_ten_units_and_links_to_all(client_for, office_user):
-    from competition.selectors import units_taking_part
-    from tests.factories import UnitFactory
+    from django.utils import timezone
 
+    from competition.selectors import current_year, units_taking_part, with_quota
+    from tests.factories import UnitFactory, competition_year, unit_quota
+
+    year = competition_year(timezone.localdate().year)
     UnitFactory.create_batch(15)
+    # One unit of the first ten with a quota of its own, the others their kind's.
+    unit_quota(units_taking_part().order_by("kind__order", "name")[3], year, 7)
     total = units_taking_part().count()
     response = client_for(office_user).get(reverse("home"))
     overview = next(p for p in response.context["panels"] if "overview" in p.template)
@@ -109,6 +114,13 @@ def test_office_home_overview_shows_ten_units_and_links_to_all(client_for, offic
     assert overview.context["unit_count"] == total
     first = units_taking_part().order_by("kind__order", "name").values_list("pk", flat=True)[:10]
     assert [unit.pk for unit in overview.context["units"]] == list(first)
+    # Each row's quota is the year's, as the unit list shows it.
+    assert current_year() == year
+    quotas = dict(with_quota(units_taking_part(), year).values_list("pk", "effective_quota"))
+    assert {u.pk: u.effective_quota for u in overview.context["units"]} == {
+        pk: quotas[pk] for pk in first
+    }
+    assert 7 in quotas.values() and len(set(quotas[pk] for pk in first)) > 1
     body = response.content.decode()
     assert f"查看全部 {total} 个单位" in body
     assert reverse("competition:unit_list") in body

@@ -22,7 +22,7 @@ def home_panels(request):
     context = {
         "year": year,
         "run": year_run_for(request),
-        "nominations": selectors.nominations_for_user(request.user).filter(year=year).count(),
+        "nominations": selectors.nomination_count_for_user(request.user, year),
     }
     return [Panel("awards/_panel_evaluation.html", context, order=40)]
 
@@ -70,7 +70,7 @@ def year_run_for(request):
 
     def run():
         year = competition_selectors.current_year_for(request)
-        return selectors.runs_for_user(request.user).filter(year=year).first() if year else None
+        return selectors.latest_run_for_user(request.user, year) if year else None
 
     return once_per_request(request, "year_run", run)
 

@@ -92,6 +92,12 @@ def nominations_for_user(user) -> QuerySet[Nomination]:
     return visible_to(user, nominations)
 
 
+def nomination_count_for_user(user, year) -> int:
+    """How many of `year`'s nominations `nominations_for_user` lists, counted without its
+    joins and record annotations (the home page's figure)."""
+    return visible_to(user, Nomination.objects.filter(year=year)).count()
+
+
 @dataclass(frozen=True)
 class Condition:
     """One condition of a unit's application for the 奖状, as it stands now."""
@@ -216,14 +222,26 @@ def entries_to_nominate(unit, year: CompetitionYear) -> QuerySet[Entry]:
     return Entry.objects.filter(unit=unit, year=year).select_related("nine_project")
 
 
-def runs_for_user(user) -> QuerySet[EvaluationRun]:
+def _visible_runs(user) -> QuerySet[EvaluationRun]:
+    """Every evaluation run for those who may view the evaluation; nobody else any."""
     if not permissions.may(user, "awards.view_evaluation"):
         return EvaluationRun.objects.none()
+    return EvaluationRun.objects.order_by("-created_at", "-pk")
+
+
+def runs_for_user(user) -> QuerySet[EvaluationRun]:
+    """The runs the user may see, newest first, each with its shortlist's size."""
     return (
-        EvaluationRun.objects.select_related("year", "created_by")
+        _visible_runs(user)
+        .select_related("year", "created_by")
         .annotate(shortlisted=Count("shortlist"))
-        .order_by("-created_at", "-pk")
     )
+
+
+def latest_run_for_user(user, year) -> EvaluationRun | None:
+    """The year's newest run the user may see (None: none yet), without the shortlist count
+    (the home page's panel and its 待办)."""
+    return _visible_runs(user).filter(year=year).first()
 
 
 def run_for_user(user, pk) -> EvaluationRun:

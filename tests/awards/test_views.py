@@ -216,6 +216,42 @@ def test_home_panel_for_office(client_for, office_user, year):
     assert "2019年度评比表彰" in page
 
 
+def test_home_panel_counts_the_years_nominations_the_user_may_see(
+    client_for, office_user, staff_a, unit_a, unit_b, year
+):
+    from tests.factories import competition_year
+
+    earlier_year = competition_year(2018)
+    af.nomination(unit_a, year)
+    af.nomination(unit_b, year)
+    af.nomination(unit_b, year, category="individual")
+    af.nomination(unit_a, earlier_year)
+    for user, expected in ((office_user, 3), (staff_a, 1)):
+        assert selectors.nomination_count_for_user(user, year) == expected
+        assert expected == selectors.nominations_for_user(user).filter(year=year).count()
+    panel = next(
+        p
+        for p in client_for(office_user).get(reverse("home")).context["panels"]
+        if p.template == "awards/_panel_evaluation.html"
+    )
+    assert panel.context["nominations"] == 3
+    assert panel.context["run"] is None
+
+
+def test_home_panel_links_the_years_newest_run(client_for, office_user, staff_a, year, build_run):
+    from tests.factories import competition_year
+
+    build_run(year)
+    newest = build_run(year)
+    build_run(competition_year(2018))
+    page = client_for(office_user).get(reverse("home"))
+    panel = next(p for p in page.context["panels"] if p.template == "awards/_panel_evaluation.html")
+    assert panel.context["run"] == newest
+    assert reverse("awards:run_detail", args=[newest.pk]) in page.content.decode()
+    assert selectors.latest_run_for_user(office_user, year) == newest
+    assert selectors.latest_run_for_user(staff_a, year) is None
+
+
 def test_shortlist_build_twice_says_nothing_was_added(client_for, admin_user, finished_run):
     """What the loser of two builds at once sees (the race itself: test_shortlist_race_pg)."""
     client = client_for(admin_user)
